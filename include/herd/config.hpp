@@ -1,0 +1,92 @@
+// The herd's topology and every tunable, with their defaults (SPEC §1, §9).
+// Filled in one place from the compiled-in defaults, a JSON file and argv.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace herd {
+
+using std::chrono::milliseconds;
+
+struct MemberAddress {
+  std::string name;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+};
+
+// Which Places backend answers WHATSAT (SPEC §7).
+enum class PlacesBackendKind {
+  automatic,  // google when a key is available, otherwise no_key
+  no_key,     // answers REQUEST_DENIED: no API key configured
+  google,     // Places API (New), POST places:searchNearby
+  google_legacy,  // legacy Nearby Search, GET nearbysearch/json
+};
+
+struct PlacesConfig {
+  PlacesBackendKind backend = PlacesBackendKind::automatic;
+  std::string google_base_url = "https://places.googleapis.com";
+  std::string legacy_base_url = "https://maps.googleapis.com";
+  std::string ca_file;       // extra trust anchors beside the system store
+  std::string key_file;      // read when GOOGLE_PLACES_API_KEY is not set
+  milliseconds timeout{5000};  // whole request: connect, handshake, write, read
+  std::size_t pool_size = 32;  // kept-alive connections per backend host
+};
+
+struct Config {
+  std::vector<MemberAddress> members;  // in a stable order; index = member id
+  std::vector<std::pair<std::string, std::string>> links;
+
+  std::filesystem::path log_dir = "logs";
+  milliseconds client_idle_timeout{60'000};
+  std::size_t max_line_bytes = 8192;
+
+  // Peer links (SPEC §5).
+  milliseconds peer_backoff_initial{50};
+  milliseconds peer_backoff_cap{1000};
+  milliseconds peer_hello_timeout{2000};
+  std::size_t peer_queue_limit_bytes = 64u << 20;
+
+  // SIGINT/SIGTERM: how long in-flight replies may take before we exit anyway.
+  milliseconds shutdown_grace{3000};
+
+  PlacesConfig places;
+
+  // Index of a member by exact name, or nullopt.
+  std::optional<std::size_t> member_index(std::string_view name) const;
+  // Indices of the neighbours of member `index`, in member order.
+  std::vector<std::size_t> neighbours(std::size_t index) const;
+};
+
+// The topology of SPEC §1 on 127.0.0.1:12000–12004, every tunable at its default.
+Config default_config();
+
+// Reads a JSON config file over the defaults. On failure returns nullopt and sets
+// `error` to a message naming the file and the field.
+std::optional<Config> load_config_file(const std::filesystem::path& path,
+                                       std::string& error);
+// The same from JSON text (`origin` names it in messages).
+std::optional<Config> parse_config_json(std::string_view text, std::string_view origin,
+                                        std::string& error);
+
+// The command line of SPEC §9.
+struct CommandLine {
+  std::string member;  // canonical name ("Golomon" becomes "Goloman")
+  Config config;
+  bool show_help = false;
+  bool show_version = false;
+};
+
+// Parses argv, loading --config if given and applying the other flags over it.
+// On failure returns nullopt and sets `error` to a message naming the problem.
+std::optional<CommandLine> parse_command_line(int argc, const char* const* argv,
+                                              std::string& error);
+
+std::string usage_text();
+
+}  // namespace herd

@@ -1,0 +1,95 @@
+// A small HTTPS/1.1 client for the Places backends (SPEC §7): verified TLS
+// (system trust store plus an optional extra CA file, SNI, host name check), one
+// deadline over each whole request, and a keep-alive pool so that concurrent
+// requests each get a connection and finished ones are reused.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace herd {
+
+// Where a backend lives: "https://host[:port][/prefix]".
+struct HttpsEndpoint {
+  std::string host;    // without brackets for an IPv6 literal
+  std::string port;    // "443" unless given
+  std::string prefix;  // "" or "/something", never ending in '/'
+};
+
+// Parses a base URL; only https is accepted. On failure returns nullopt and sets
+// `error` to say what is wrong with it.
+std::optional<HttpsEndpoint> parse_https_url(std::string_view url, std::string& error);
+
+// A TLS client context that verifies peers against the system store and, when
+// `ca_file` is not empty, the certificates in that PEM file. Returns nullptr and
+// sets `error` (naming the file) when the file cannot be read or holds no CA.
+std::shared_ptr<boost::asio::ssl::context> make_tls_client_context(const std::string& ca_file,
+                                                                   std::string& error);
+
+struct HttpsRequest {
+  boost::beast::http::verb method = boost::beast::http::verb::get;
+  std::string target;  // path and query, appended to the endpoint's prefix
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+struct HttpsResponse {
+  // Empty when an HTTP response arrived; otherwise what went wrong, for an
+  // error_message ("TLS handshake with localhost:443 failed: ...").
+  std::string failure;
+  unsigned status = 0;
+  std::string body;
+  bool new_connection = false;       // false: sent on a kept-alive connection
+  std::size_t handshake_number = 0;  // which handshake made the connection used, from 1
+};
+
+class HttpsClient {
+ public:
+  HttpsClient(boost::asio::any_io_executor executor, HttpsEndpoint endpoint,
+              std::shared_ptr<boost::asio::ssl::context> tls, std::chrono::milliseconds timeout,
+              std::size_t pool_size);
+  ~HttpsClient();
+  HttpsClient(const HttpsClient&) = delete;
+  HttpsClient& operator=(const HttpsClient&) = delete;
+
+  // Never throws for network or HTTP failures: they come back in `failure`.
+  // A kept-alive connection that the server closed meanwhile is replaced and the
+  // request sent again once, so callers only see failures of a fresh connection.
+  boost::asio::awaitable<HttpsResponse> request(HttpsRequest request);
+
+  const HttpsEndpoint& endpoint() const { return endpoint_; }
+  std::size_t handshakes() const { return handshakes_; }
+  std::size_t idle_connections() const { return idle_.size(); }
+
+ private:
+  struct Connection;
+
+  // A fresh, verified connection; nullptr with `failure` set when it cannot be made.
+  boost::asio::awaitable<std::unique_ptr<Connection>> open(
+      std::chrono::steady_clock::time_point deadline, std::string& failure);
+  void release(std::unique_ptr<Connection> connection);
+  // "<step> host:port failed: <why>", or "timed out after N ms (<step> host:port)".
+  std::string describe(std::string_view step, const boost::system::error_code& error) const;
+
+  boost::asio::any_io_executor executor_;
+  HttpsEndpoint endpoint_;
+  std::string host_header_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
+  std::chrono::milliseconds timeout_;
+  std::size_t pool_size_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  std::size_t handshakes_ = 0;
+};
+
+}  // namespace herd

@@ -1,0 +1,53 @@
+// Splits a byte stream into lines (SPEC §2) with a hard cap on line length, so
+// memory never grows with what an attacker sends. Used by client sessions and
+// peer links alike.
+#pragma once
+
+#include <boost/asio/buffer.hpp>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace herd {
+
+class LineBuffer {
+ public:
+  explicit LineBuffer(std::size_t max_line_bytes);
+
+  // Where the next read may put its bytes (never empty unless the held partial
+  // line already exceeds the limit), and how many it did put.
+  std::span<char> write_area();
+  void commit(std::size_t bytes);
+
+  // The next complete line without "\n" or "\r\n"; valid until the next call to
+  // write_area(). Nullopt when no complete line is buffered.
+  std::optional<std::string_view> next_line();
+
+  // True when the partial line held is longer than the limit allows.
+  bool overflowed() const;
+  // The first max_line_bytes bytes of the over-long line.
+  std::string_view overflow_prefix() const;
+
+  // At end of stream: what is left, as a last line without terminator (SPEC §2).
+  std::optional<std::string_view> take_rest();
+
+  // Frees the storage when nothing is buffered (idle connections cost little).
+  void release_if_empty();
+
+ private:
+  std::size_t max_line_;
+  std::vector<char> data_;
+  std::size_t begin_ = 0;  // first unconsumed byte
+  std::size_t end_ = 0;    // one past the last received byte
+  std::size_t scanned_ = 0;  // bytes in [begin_, scanned_) hold no '\n'
+};
+
+// The write area as an Asio buffer, for async_read_some.
+inline boost::asio::mutable_buffer read_buffer(LineBuffer& lines) {
+  const std::span<char> area = lines.write_area();
+  return {area.data(), area.size()};
+}
+
+}  // namespace herd

@@ -1,0 +1,48 @@
+// Everything one member owns, built once in main and passed by reference:
+// its configuration, log, record table, peer links and Places backend.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "herd/config.hpp"
+#include "herd/peers.hpp"
+#include "herd/places.hpp"
+#include "herd/table.hpp"
+
+namespace herd {
+
+class MemberState {
+ public:
+  MemberState(boost::asio::any_io_executor executor, Config config, std::size_t self,
+              std::shared_ptr<spdlog::logger> log, std::unique_ptr<PlacesBackend> places);
+
+  const Config& config() const { return config_; }
+  std::size_t self() const { return self_; }
+  const std::string& name() const { return config_.members[self_].name; }
+  const std::string& member_name(std::size_t index) const { return config_.members[index].name; }
+  boost::asio::any_io_executor executor() const { return executor_; }
+
+  spdlog::logger& log() { return *log_; }
+  Table& table() { return table_; }
+  Peers& peers() { return peers_; }
+  PlacesBackend& places() { return *places_; }
+
+ private:
+  static std::vector<std::string> member_names(const Config& config);
+
+  boost::asio::any_io_executor executor_;
+  Config config_;
+  std::size_t self_;
+  std::shared_ptr<spdlog::logger> log_;
+  Table table_;
+  std::unique_ptr<PlacesBackend> places_;
+  Peers peers_;  // last: its links refer to everything above
+};
+
+}  // namespace herd

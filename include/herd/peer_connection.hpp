@@ -1,0 +1,70 @@
+// One live TCP link to a neighbour: HELLO exchange, catch-up dump, flooding.
+// A reader loop applies incoming ECHOs; a writer loop drains a bounded queue
+// of outgoing lines, then the catch-up dump, batched into few large writes.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "herd/line_buffer.hpp"
+#include "herd/protocol.hpp"
+
+namespace herd {
+
+class MemberState;
+
+class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
+ public:
+  enum class Role {
+    dialed,    // we connected and sent HELLO; the neighbour's HELLO is still due
+    accepted,  // the neighbour's HELLO arrived on our port; we answer with ours
+  };
+
+  PeerConnection(MemberState& state, std::size_t neighbour, Role role,
+                 boost::asio::ip::tcp::socket socket, LineBuffer buffered);
+
+  // Runs the link until it drops; returns why, for the log.
+  boost::asio::awaitable<std::string> run();
+
+  // Queues one line (without "\n") once the link is up; lines sent before the
+  // HELLO exchange are left to the catch-up dump.
+  void send(std::string_view line);
+  void close(std::string reason);
+  // Shutdown: read no more, send what is queued, then close.
+  void finish();
+  bool is_up() const { return up_; }
+
+ private:
+  boost::asio::awaitable<void> read_loop();
+  boost::asio::awaitable<void> write_loop();
+  boost::asio::awaitable<void> watch_hello();
+  void handle_line(std::string_view line);
+  void handle_echo(const Echo& echo);
+  void become_up();
+  void append_dump(std::string& out);
+  void wake_writer() {
+    if (writer_waiting_) wake_.cancel();
+  }
+  std::string_view neighbour_name() const;
+
+  MemberState& state_;
+  std::size_t neighbour_;
+  boost::asio::ip::tcp::socket socket_;
+  LineBuffer lines_;
+  boost::asio::steady_timer wake_;
+  std::string queued_;  // lines waiting for the writer
+  bool up_ = false;
+  bool writer_waiting_ = false;
+  bool closed_ = false;
+  bool draining_ = false;
+  std::string close_reason_;
+  std::size_t dump_next_ = 0;  // table positions [dump_next_, dump_end_) still to send
+  std::size_t dump_end_ = 0;
+};
+
+}  // namespace herd

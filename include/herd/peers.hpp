@@ -1,0 +1,81 @@
+// Links between members and flooding (SPEC §5).
+//
+// One TCP link per neighbour pair. To make it exactly one even when both sides
+// start at once, the member whose name sorts first dials and the other accepts;
+// the dialer retries with a capped, jittered back-off while the neighbour is down.
+// A link opens with "HELLO <member>" from each side, then both send their whole
+// table as ECHO lines (catch-up), then every applied update is flooded to every
+// neighbour but the one it came from.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "herd/line_buffer.hpp"
+#include "herd/table.hpp"
+
+namespace herd {
+
+class MemberState;
+class PeerConnection;
+
+// Who dials whom, and who gets a flooded update: pure functions of the topology.
+bool dials(std::string_view self, std::string_view neighbour);
+// Neighbours of `self` that an update arriving from `from` (nullopt: from a
+// client) is forwarded to.
+std::vector<std::size_t> flood_targets(const std::vector<std::size_t>& neighbours,
+                                       std::optional<std::size_t> from);
+
+class Peers {
+ public:
+  explicit Peers(MemberState& state);
+  ~Peers();
+  Peers(const Peers&) = delete;
+  Peers& operator=(const Peers&) = delete;
+
+  // Starts dialing the neighbours this member dials.
+  void start();
+  // Closes every link and stops retrying.
+  void stop();
+
+  // An incoming connection whose first line was "HELLO <member>". Refused (and
+  // closed) unless <member> is a neighbour that dials us.
+  void adopt(boost::asio::ip::tcp::socket socket, std::string_view member,
+             LineBuffer buffered);
+
+  // Sends `record` as ECHO to every live neighbour link except `from`.
+  void flood(const RecordView& record, std::optional<std::size_t> from);
+
+  // Links open or still draining (shutdown waits for none).
+  std::size_t connection_count() const;
+
+ private:
+  struct Neighbour {
+    std::size_t member;
+    bool we_dial;
+    std::shared_ptr<PeerConnection> live;
+    std::unique_ptr<boost::asio::steady_timer> retry;  // dialers only
+  };
+
+  boost::asio::awaitable<void> run_dialer(Neighbour& neighbour);
+  boost::asio::awaitable<void> run_link(Neighbour& neighbour,
+                                        std::shared_ptr<PeerConnection> connection);
+  std::chrono::milliseconds jittered(std::chrono::milliseconds backoff);
+  Neighbour* find(std::size_t member);
+
+  MemberState& state_;
+  std::vector<Neighbour> neighbours_;
+  std::vector<std::size_t> neighbour_members_;  // the same, as member indices
+  std::minstd_rand jitter_;
+  bool stopping_ = false;
+};
+
+}  // namespace herd

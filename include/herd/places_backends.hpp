@@ -1,0 +1,55 @@
+// The Places backends that make_places_backend chooses from, and what the two
+// Google ones share. Tests build them directly to point them at a fake server.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "herd/config.hpp"
+#include "herd/https_client.hpp"
+#include "herd/places.hpp"
+
+namespace herd {
+
+// The key: GOOGLE_PLACES_API_KEY if set and not empty, else the trimmed contents
+// of config.key_file if one is named, else "". Returns nullopt and sets `error`
+// (naming the file) when the key file cannot be read or is empty.
+std::optional<std::string> read_places_key(const PlacesConfig& config, std::string& error);
+
+// Answers every query with REQUEST_DENIED: no key was configured.
+std::unique_ptr<PlacesBackend> make_no_key_places(std::string name);
+
+// Places API (New): POST {base}/v1/places:searchNearby, converted to the legacy shape.
+std::unique_ptr<PlacesBackend> make_google_places(std::unique_ptr<HttpsClient> client,
+                                                  std::string key, spdlog::logger& log);
+
+// Legacy Nearby Search: GET {base}/maps/api/place/nearbysearch/json, passed through.
+std::unique_ptr<PlacesBackend> make_legacy_places(std::unique_ptr<HttpsClient> client,
+                                                  std::string key, spdlog::logger& log);
+
+// --- shared by the Google backends ---
+
+// UNKNOWN_ERROR "unparsable response from the Places backend: <why>".
+nlohmann::json places_unparsable(std::string_view why);
+
+// The legacy status for a request that got no HTTP 200 (SPEC §7): a transport
+// failure, or an HTTP error with Google's {"error":{"message","details"}} body.
+nlohmann::json places_http_failure(const HttpsResponse& response);
+
+// Parses a backend's body; on failure returns nullopt and sets `failure` to the
+// UNKNOWN_ERROR answer saying why (not JSON, invalid UTF-8, nested absurdly deep).
+std::optional<nlohmann::json> parse_places_body(std::string_view body, nlohmann::json& failure);
+
+// "places <backend>: <what> -> <status> in <ms> ms (<connection>)", or the
+// failure. `what` must not hold the key.
+void log_places_request(spdlog::logger& log, std::string_view backend, std::string_view what,
+                        const HttpsResponse& response, std::chrono::steady_clock::duration took);
+
+// `text` with every occurrence of `key` replaced, for text a backend echoed back.
+std::string without_key(std::string text, std::string_view key);
+
+}  // namespace herd

@@ -1,0 +1,97 @@
+// The line protocol of SPEC §2–6: parsing commands and formatting replies.
+// Pure functions, no I/O: everything here is tested without a socket.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace herd {
+
+// Time is kept as a signed 64-bit count of nanoseconds since the POSIX epoch.
+using nanoseconds_t = std::int64_t;
+
+struct Coordinates {
+  double latitude = 0;
+  double longitude = 0;
+};
+
+// IAMAT <client> <location> <time>. The views point into the parsed line.
+struct Iamat {
+  std::string_view client;
+  std::string_view location;
+  std::string_view time;  // byte for byte as sent
+  Coordinates coordinates;
+  nanoseconds_t client_time = 0;  // fraction digits past the ninth truncated
+};
+
+// WHATSAT <client> <radius_km> <bound>
+struct Whatsat {
+  std::string_view client;
+  double radius_km = 0;
+  int bound = 0;
+};
+
+// ECHO <client> <location> <client_time> <receive_time> <origin>
+// (member to member only; a client sending it gets "? ...").
+struct Echo {
+  std::string_view client;
+  std::string_view location;
+  std::string_view time;  // the client's time, byte for byte
+  nanoseconds_t client_time = 0;
+  nanoseconds_t receive_time = 0;
+  std::string_view origin;
+};
+
+// HELLO <member>: the first line of a link between members.
+struct Hello {
+  std::string_view member;
+};
+
+// Anything else. `reason` says why, for the log; the client only sees "? <line>".
+struct Invalid {
+  std::string_view reason;
+};
+
+// A line with nothing but whitespace: ignored, never answered.
+struct Blank {};
+
+using Command = std::variant<Blank, Iamat, Whatsat, Echo, Hello, Invalid>;
+
+// Limits of SPEC §3–4.
+inline constexpr double max_radius_km = 50;
+inline constexpr int max_bound = 20;
+
+// Parses one line, without its terminator (a trailing '\r' is whitespace).
+Command parse_command(std::string_view line);
+
+// ISO 6709 "+34.068930-118.445127": sign mandatory on both, ranges checked.
+std::optional<Coordinates> parse_location(std::string_view text);
+
+// POSIX time "D+[.D+]" to nanoseconds; nullopt when malformed or beyond int64.
+std::optional<nanoseconds_t> parse_posix_time(std::string_view text);
+
+// "+0.263873386", "-2.000000000": sign always, nine fraction digits, no exponent.
+std::string format_diff(nanoseconds_t diff);
+
+// "1520023934.918963997": a receive time as sent in ECHO (no sign, nine digits).
+std::string format_posix_time(nanoseconds_t time);
+
+// Appends "AT <server> <diff> <client> <location> <time>" (no newline) to `out`.
+void append_at_line(std::string& out, std::string_view server, nanoseconds_t diff,
+                    std::string_view client, std::string_view location,
+                    std::string_view time);
+
+// Appends "ECHO <client> <location> <time> <receive_time> <origin>" (no newline).
+void append_echo_line(std::string& out, std::string_view client,
+                      std::string_view location, std::string_view time,
+                      nanoseconds_t receive_time, std::string_view origin);
+
+// True for the whitespace bytes of SPEC §2: space, tab, CR, LF, FF, VT.
+constexpr bool is_field_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+}  // namespace herd

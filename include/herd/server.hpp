@@ -1,0 +1,42 @@
+// The accept loop and the sessions it started, with an orderly shutdown
+// (SPEC §9): stop accepting, let sessions finish what they owe, within a bound.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+namespace herd {
+
+class MemberState;
+class ClientSession;
+
+// Binds a listening socket, or returns nullopt and a message naming the address.
+std::optional<boost::asio::ip::tcp::acceptor> open_listener(boost::asio::any_io_executor executor,
+                                                            const std::string& host,
+                                                            std::uint16_t port,
+                                                            std::string& error);
+
+class Server {
+ public:
+  Server(MemberState& state, boost::asio::ip::tcp::acceptor acceptor);
+
+  void start();
+  // Stops accepting and asks every session to finish what it owes, then close.
+  void shutdown();
+
+  std::size_t session_count() const { return sessions_.size(); }
+
+ private:
+  boost::asio::awaitable<void> run_acceptor();
+  boost::asio::awaitable<void> run_session(std::shared_ptr<ClientSession> session);
+
+  MemberState& state_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::unordered_set<ClientSession*> sessions_;
+};
+
+}  // namespace herd

@@ -1,0 +1,82 @@
+// The record table: the latest AT line of every client (SPEC §5).
+// Records are totally ordered by (client time, receive time, origin member name);
+// an update replaces the held record only if it is greater, so every member that
+// has seen the same set of updates holds the same table, whatever their order.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "herd/protocol.hpp"
+
+namespace herd {
+
+// One record as seen from outside; the views point into the table (or into the
+// parsed line, for an update) and live until the table next changes.
+struct RecordView {
+  std::string_view client;
+  std::string_view location;
+  std::string_view time;  // the client's time, byte for byte
+  nanoseconds_t client_time = 0;
+  nanoseconds_t receive_time = 0;
+  std::uint8_t origin = 0;  // member index in the config
+};
+
+// Compares records by SPEC §5's total order. Member names decide the last tie,
+// so the comparator is built from them once.
+class RecordOrder {
+ public:
+  explicit RecordOrder(const std::vector<std::string>& member_names);
+  bool greater(const RecordView& a, const RecordView& b) const;
+
+ private:
+  std::vector<std::uint8_t> rank_by_origin_;  // position of each member's name in sorted order
+};
+
+class Table {
+ public:
+  explicit Table(const std::vector<std::string>& member_names);
+  ~Table();
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
+
+  // Stores `update` if it is greater than the client's record (or the first);
+  // returns whether it did.
+  bool apply(const RecordView& update);
+
+  std::optional<RecordView> find(std::string_view client) const;
+
+  // Records keep the position they were first inserted at, so a dump can walk
+  // positions 0..size() while new records arrive behind it.
+  std::size_t size() const { return records_.size(); }
+  RecordView at(std::size_t position) const;
+
+ private:
+  // "client location time" in one exact-size heap block, the rest in 24 bytes:
+  // memory per record bounds how many clients a member can hold, so there are
+  // no per-field strings here.
+  struct Record {
+    std::unique_ptr<char[]> text;
+    nanoseconds_t receive_time;
+    std::uint16_t client_size;
+    std::uint16_t location_size;
+    std::uint16_t time_size;
+    std::uint8_t origin;
+  };
+
+  RecordView view(const Record& record) const;
+  std::size_t slot_of(std::string_view client, std::size_t hash) const;
+  void grow_index();
+
+  RecordOrder order_;
+  std::deque<Record> records_;           // chunked: no reallocation slack, stable positions
+  std::vector<std::uint32_t> index_;     // open addressing: position + 1, 0 = empty
+};
+
+}  // namespace herd

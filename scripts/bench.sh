@@ -1,0 +1,305 @@
+#!/usr/bin/env bash
+# Runs herd's benchmarks (issue 5) with their baselines and prints a table.
+#
+#   scripts/bench.sh [--output FILE] [--duration SECONDS] [--records N]
+#                    [--idle-connections N] [--no-build] [--no-redis]
+#
+# Defaults: 5 s per run, 1,000,000 records, 10,000 idle connections; about two
+# minutes after the build, and up to 0.5 GB of member logs in a temp directory.
+#
+# Builds Release into build-bench/ (or $HERD_BENCH_BUILD_DIR), then on 127.0.0.1:
+#   1, 2, 5  one herd_server member (temp config, logging on), and null_server
+#   3, 4     the five-member herd, pointed at fake_places_server for 4
+#   redis    redis-server (installed with apt-get if missing and we are root)
+#            loaded by redis-benchmark GEOADD with the same C and P
+# Every JSON line goes to --output (default bench-results.jsonl). Everything it
+# starts is stopped on exit. Numbers are only comparable within one run: the
+# ratios matter, not the absolute figures.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+build_dir=${HERD_BENCH_BUILD_DIR:-$herd_root/build-bench}
+output=bench-results.jsonl
+duration=5
+records=1000000
+idle_connections=10000
+build=1
+use_redis=1
+while (($# > 0)); do
+  case $1 in
+    --output) output=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --records) records=$2; shift 2 ;;
+    --idle-connections) idle_connections=$2; shift 2 ;;
+    --no-build) build=0; shift ;;
+    --no-redis) use_redis=0; shift ;;
+    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench: unknown argument $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+for number in "$duration" "$records" "$idle_connections"; do
+  [[ $number =~ ^[1-9][0-9]*$ ]] || { echo "bench: not a whole positive number: $number" >&2; exit 2; }
+done
+
+# The scenario shapes of issue 5.
+connections=50
+pipelines=(1 16)
+fill_pipeline=64          # memory: fill as fast as the member takes it
+whatsat_clients=200
+backend_delay_ms=20
+propagation_samples=300
+
+host=127.0.0.1
+work=$(mktemp -d "${TMPDIR:-/tmp}/herd-bench.XXXXXX")
+started_pids=()
+
+stop_started() {
+  local pid
+  for pid in "${started_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${started_pids[@]}"; do
+    # Bounded: a process that ignores SIGTERM for 5 s is killed.
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  started_pids=()
+}
+cleanup() {
+  stop_started
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- build
+if ((build)); then
+  echo "== building Release into $build_dir"
+  cmake -S "$herd_root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHERD_BENCH=ON \
+    -DHERD_TESTS=ON >/dev/null
+  cmake --build "$build_dir" --parallel "${HERD_BENCH_JOBS:-2}" \
+    --target herd_server herd_bench null_server fake_places_server
+fi
+server_bin=$build_dir/herd_server
+bench_bin=$build_dir/tests/bench/herd_bench
+null_bin=$build_dir/tests/bench/null_server
+fake_bin=$build_dir/tests/support/fake_places_server
+table_script=$herd_root/tests/bench/bench_table.py
+redis_results=$herd_root/tests/bench/redis_results.py
+for binary in "$server_bin" "$bench_bin" "$null_bin" "$fake_bin"; do
+  [[ -x $binary ]] || { echo "bench: $binary missing; run without --no-build" >&2; exit 1; }
+done
+
+# Idle connections need descriptors on both sides; children inherit this.
+ulimit -n "$(ulimit -Hn)"
+if (($(ulimit -n) < idle_connections + 256)); then
+  idle_connections=$(($(ulimit -n) - 256))
+  echo "bench: RLIMIT_NOFILE is $(ulimit -n); measuring $idle_connections idle connections" >&2
+fi
+
+: >"$output"
+
+# ---------------------------------------------------------------- helpers
+# N distinct free loopback ports, one per line.
+free_ports() {
+  python3 - "$1" <<'PY'
+import socket, sys
+sockets = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in sockets:
+    s.bind(("127.0.0.1", 0))
+print("\n".join(str(s.getsockname()[1]) for s in sockets))
+PY
+}
+
+# Waits (bounded) until host:port accepts, failing early if `pid` died.
+wait_for_port() {
+  local port=$1 pid=$2 name=$3 deadline=$((SECONDS + 15))
+  until herd_port_open "$host" "$port"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "bench: $name exited:" >&2
+      tail -n 5 "$work/$name.out" >&2
+      exit 1
+    fi
+    ((SECONDS < deadline)) || { echo "bench: $name not listening on $port" >&2; exit 1; }
+    sleep 0.05
+  done
+}
+
+# Waits (bounded) until `file` has a line starting with `key `; prints the rest.
+read_announced() {
+  local file=$1 key=$2 deadline=$((SECONDS + 15)) value
+  until value=$(awk -v key="$key" '$1 == key { print $2; exit }' "$file" 2>/dev/null) && [[ -n $value ]]; do
+    ((SECONDS < deadline)) || { echo "bench: no '$key' line in $file" >&2; exit 1; }
+    sleep 0.05
+  done
+  echo "$value"
+}
+
+# start_member NAME CONFIG [ENV=VALUE...]: runs herd_server in the background.
+start_member() {
+  local name=$1 config=$2
+  shift 2
+  env "$@" "$server_bin" "$name" --config "$config" >"$work/$name.out" 2>&1 </dev/null &
+  started_pids+=($!)
+  member_pid=$!
+}
+
+# Runs herd_bench, shows its human line, appends its JSON line to the results.
+bench() {
+  local lines
+  lines=$("$bench_bin" "$@") || { echo "bench: herd_bench $1 failed" >&2; exit 1; }
+  sed -n 1p <<<"$lines"
+  sed -n 2p <<<"$lines" >>"$output"
+}
+
+# ---------------------------------------------------------------- one member: 1, 2
+single_config() {  # PORT LOG_DIR
+  printf '{"members": [{"name": "Goloman", "host": "%s", "port": %s}], "links": [], "log_dir": "%s"}\n' \
+    "$host" "$1" "$2"
+}
+
+echo "== scenarios 1, 2: one member (logging on) and the null server"
+read -r member_port < <(free_ports 1)
+single_config "$member_port" "$work/logs-single" >"$work/single.json"
+start_member Goloman "$work/single.json"
+wait_for_port "$member_port" "$member_pid" Goloman
+
+"$null_bin" --host "$host" --port 0 >"$work/null.out" 2>&1 </dev/null &
+started_pids+=($!)
+null_port=$(read_announced "$work/null.out" port)
+
+for pipeline in "${pipelines[@]}"; do
+  for target in herd null; do
+    port=$member_port
+    [[ $target == null ]] && port=$null_port
+    bench iamat-persistent --label "$target" --port "$port" --connections "$connections" \
+      --pipeline "$pipeline" --duration "$duration"
+  done
+done
+for target in herd null; do
+  port=$member_port
+  [[ $target == null ]] && port=$null_port
+  bench iamat-oneshot --label "$target" --port "$port" --connections "$connections" \
+    --duration "$duration"
+done
+stop_started
+
+# ---------------------------------------------------------------- one fresh member: 5
+echo "== scenario 5: memory of one fresh member; idle connections of the null server"
+read -r member_port < <(free_ports 1)
+single_config "$member_port" "$work/logs-memory" >"$work/memory.json"
+start_member Goloman "$work/memory.json"
+wait_for_port "$member_port" "$member_pid" Goloman
+bench memory --port "$member_port" --pid "$member_pid" --records "$records" \
+  --connections "$connections" --pipeline "$fill_pipeline" --idle-connections "$idle_connections"
+"$null_bin" --host "$host" --port 0 >"$work/null.out" 2>&1 </dev/null &
+started_pids+=($!)
+bench memory --label null --port "$(read_announced "$work/null.out" port)" --pid "$!" \
+  --records 0 --idle-connections "$idle_connections"
+stop_started
+
+# ---------------------------------------------------------------- redis baseline
+# redis_geoadd PORT CONNECTIONS PIPELINE REQUESTS KEY [redis-benchmark options]:
+# GEOADD of members "client:" + 12 digits (__rand_int__), like herd's ids.
+redis_geoadd() {
+  local port=$1 clients=$2 pipeline=$3 requests=$4 key=$5
+  shift 5
+  timeout 600 redis-benchmark -h "$host" -p "$port" -c "$clients" -P "$pipeline" -n "$requests" \
+    -r 2000000000 "$@" GEOADD "$key" -118.445127 34.068930 'client:__rand_int__'
+}
+
+# redis_info PORT FIELD: one number from INFO memory.
+redis_info() {
+  redis-cli -h "$host" -p "$1" info memory | awk -F: -v key="$2" '$1 == key { print $2 + 0 }'
+}
+
+if ((use_redis)) && ! command -v redis-benchmark >/dev/null && [[ $(id -u) == 0 ]] &&
+  command -v apt-get >/dev/null; then
+  echo "== installing redis-server and redis-tools"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+    redis-server redis-tools >"$work/apt.log" 2>&1 || echo "bench: apt-get failed" >&2
+fi
+if ((use_redis)) && command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; then
+  echo "== Redis baseline: GEOADD with the same C and P; memory per member"
+  read -r redis_port < <(free_ports 1)
+  redis-server --port "$redis_port" --bind "$host" --save '' --appendonly no --dir "$work" \
+    >"$work/redis.out" 2>&1 </dev/null &
+  started_pids+=($!)
+  wait_for_port "$redis_port" "$!" redis
+  # Memory first, on the fresh server: its RSS only shrinks lazily after a delete.
+  before=$(redis_info "$redis_port" used_memory)
+  before_rss=$(redis_info "$redis_port" used_memory_rss)
+  redis_geoadd "$redis_port" "$connections" "$fill_pipeline" "$records" bench:memory -q >/dev/null
+  members=$(redis-cli -h "$host" -p "$redis_port" zcard bench:memory)
+  after=$(redis_info "$redis_port" used_memory)
+  after_rss=$(redis_info "$redis_port" used_memory_rss)
+  python3 "$redis_results" memory "$members" "$before" "$after" "$before_rss" "$after_rss" |
+    tee -a "$output" | sed 's/^/  /'
+  for pipeline in "${pipelines[@]}"; do
+    # redis-benchmark counts requests, not seconds: a short probe sizes the run
+    # so that it lasts about --duration.
+    probe_rps=$(redis_geoadd "$redis_port" "$connections" "$pipeline" 20000 bench:probe --csv |
+      tail -n 1 | cut -d'"' -f4)
+    requests=$(python3 -c "print(max(20000, int($probe_rps * $duration)))")
+    redis_geoadd "$redis_port" "$connections" "$pipeline" "$requests" bench:geo --csv \
+      >"$work/redis-$pipeline.csv"
+    python3 "$redis_results" throughput "$work/redis-$pipeline.csv" "$connections" "$pipeline" |
+      tee -a "$output" | sed 's/^/  /'
+  done
+  stop_started
+else
+  echo "== no redis-server / redis-benchmark: no Redis baseline"
+fi
+
+# ---------------------------------------------------------------- full herd: 3, 4
+echo "== scenarios 3, 4: the five-member herd, Places = fake_places_server (${backend_delay_ms} ms)"
+"$fake_bin" --delay-ms "$backend_delay_ms" >"$work/fake.out" 2>&1 </dev/null &
+started_pids+=($!)
+fake_port=$(read_announced "$work/fake.out" port)
+fake_ca=$(read_announced "$work/fake.out" ca)
+
+names=(Goloman Hands Holiday Welsh Wilkes)
+mapfile -t ports < <(free_ports ${#names[@]})
+declare -A port_of
+members_json=""
+for i in "${!names[@]}"; do
+  port_of[${names[$i]}]=${ports[$i]}
+  members_json+="${members_json:+, }{\"name\": \"${names[$i]}\", \"host\": \"$host\", \"port\": ${ports[$i]}}"
+done
+# SPEC §1's links; the fake answers both Places APIs under one base URL.
+cat >"$work/herd.json" <<JSON
+{
+  "members": [$members_json],
+  "links": [["Goloman", "Hands"], ["Goloman", "Holiday"], ["Goloman", "Wilkes"],
+            ["Hands", "Wilkes"], ["Holiday", "Welsh"], ["Holiday", "Wilkes"]],
+  "log_dir": "$work/logs-herd",
+  "places": {"backend": "google", "google_base_url": "https://localhost:$fake_port",
+             "legacy_base_url": "https://localhost:$fake_port", "ca_file": "$fake_ca"}
+}
+JSON
+declare -A pid_of
+for name in "${names[@]}"; do
+  start_member "$name" "$work/herd.json" GOOGLE_PLACES_API_KEY=bench-key
+  pid_of[$name]=$member_pid
+done
+for name in "${names[@]}"; do wait_for_port "${port_of[$name]}" "${pid_of[$name]}" "$name"; done
+
+# The links come up by themselves (capped back-off); a few probes that must
+# cross three hops say when they have, bounded by the probes' timeout.
+"$bench_bin" propagation --port "${port_of[Hands]}" --target-port "${port_of[Welsh]}" \
+  --samples 3 --sample-timeout-ms 10000 >/dev/null
+
+bench propagation --label herd --port "${port_of[Hands]}" --target-port "${port_of[Welsh]}" \
+  --samples "$propagation_samples" --duration "$((duration * 3))"
+bench propagation --label herd --port "${port_of[Hands]}" --target-port "${port_of[Welsh]}" \
+  --samples "$propagation_samples" --duration "$((duration * 3))" \
+  --load-port "${port_of[Goloman]}" --load-connections "$connections" --load-pipeline 16
+bench whatsat --label herd --port "${port_of[Goloman]}" --connections "$whatsat_clients" \
+  --duration "$duration" --backend-delay-ms "$backend_delay_ms" \
+  --member-log "$work/logs-herd/Goloman.log"
+stop_started
+
+# ---------------------------------------------------------------- table
+echo
+python3 "$table_script" "$output"
+echo
+echo "JSON lines: $output"

@@ -1,0 +1,33 @@
+# Shared settings of the herd scripts; sourced, not run.
+# Override with environment variables: HERD_BUILD_DIR, HERD_BIN, HERD_CONFIG,
+# HERD_RUN_DIR (pid files and stdout), HERD_LOG_DIR (one log per member).
+herd_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+HERD_BUILD_DIR=${HERD_BUILD_DIR:-$herd_root/build}
+HERD_BIN=${HERD_BIN:-$HERD_BUILD_DIR/herd_server}
+HERD_CONFIG=${HERD_CONFIG:-$herd_root/config/herd.json}
+HERD_RUN_DIR=${HERD_RUN_DIR:-$herd_root/run}
+HERD_LOG_DIR=${HERD_LOG_DIR:-$herd_root/logs}
+
+# "name host port" for each member of the config, one per line.
+herd_members() {
+  python3 - "$HERD_CONFIG" <<'PY'
+import json, sys
+for m in json.load(open(sys.argv[1]))["members"]:
+    print(m["name"], m.get("host", "127.0.0.1"), m["port"])
+PY
+}
+
+# The pid this script started for a member, if that process still runs herd_server.
+herd_live_pid() {
+  local pid_file="$HERD_RUN_DIR/$1.pid" pid
+  [[ -f $pid_file ]] || return 1
+  pid=$(<"$pid_file")
+  [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "herd_server $1 " || return 1
+  echo "$pid"
+}
+
+# True when something accepts TCP connections on host:port.
+herd_port_open() {
+  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Starts every member of the herd in the background: pid files in run/, logs in
+# logs/<member>.log. Extra arguments go to every member (e.g. --places-url URL).
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+if [[ ! -x $HERD_BIN ]]; then
+  echo "start_herd: $HERD_BIN not found; build first: scripts/build.sh" >&2
+  exit 1
+fi
+mkdir -p "$HERD_RUN_DIR" "$HERD_LOG_DIR"
+
+mapfile -t members < <(herd_members)
+running=()
+for entry in "${members[@]}"; do
+  read -r name _ _ <<<"$entry"
+  if pid=$(herd_live_pid "$name"); then running+=("$name (pid $pid)"); fi
+done
+if ((${#running[@]} > 0)); then
+  echo "start_herd: already running: ${running[*]}. Stop it first: scripts/stop_herd.sh" >&2
+  exit 1
+fi
+
+for entry in "${members[@]}"; do
+  read -r name _ _ <<<"$entry"
+  nohup "$HERD_BIN" "$name" --config "$HERD_CONFIG" --log-dir "$HERD_LOG_DIR" "$@" \
+    >>"$HERD_RUN_DIR/$name.out" 2>&1 </dev/null &
+  echo $! >"$HERD_RUN_DIR/$name.pid"
+done
+
+# Wait (bounded) until every member accepts connections.
+deadline=$((SECONDS + 10))
+for entry in "${members[@]}"; do
+  read -r name host port <<<"$entry"
+  until herd_port_open "$host" "$port"; do
+    if ! herd_live_pid "$name" >/dev/null; then
+      echo "start_herd: $name exited; see $HERD_RUN_DIR/$name.out:" >&2
+      tail -n 5 "$HERD_RUN_DIR/$name.out" >&2
+      exit 1
+    fi
+    if ((SECONDS >= deadline)); then
+      echo "start_herd: $name is not listening on $host:$port after 10 s" >&2
+      exit 1
+    fi
+    sleep 0.05
+  done
+  echo "$name  listening on $host:$port  pid $(herd_live_pid "$name")  log $HERD_LOG_DIR/$name.log"
+done
+read -r first_name first_host first_port <<<"${members[0]}"
+cat <<MSG
+
+The herd is up. Talk to it:
+  printf 'IAMAT kiwi.cs.ucla.edu +34.068930-118.445127 %s\n' "\$(date +%s.%N)" | nc -N $first_host $first_port
+Follow a member:  tail -f $HERD_LOG_DIR/$first_name.log
+Status / stop:    scripts/status_herd.sh  /  scripts/stop_herd.sh
+MSG

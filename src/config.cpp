@@ -1,0 +1,663 @@
+// The herd's configuration: compiled-in defaults, the JSON file over them, argv over that.
+//
+// Config file format (config/herd.json is default_config() written out). Every key is
+// optional and a missing one keeps its default; an unknown key is an error, so a typo
+// never silently leaves a default in place.
+//
+//   {
+//     "members": [ {"name": "Goloman", "host": "127.0.0.1", "port": 12000}, ... ],
+//     "links": [ ["Goloman", "Hands"], ... ],      // bidirectional; required with "members"
+//     "log_dir": "logs",                           // <log_dir>/<member>.log
+//     "client_idle_timeout_ms": 60000,
+//     "max_line_bytes": 8192,                      // 64 .. 1048576
+//     "peer_backoff_initial_ms": 50,
+//     "peer_backoff_cap_ms": 1000,                 // at least peer_backoff_initial_ms
+//     "peer_hello_timeout_ms": 2000,
+//     "peer_queue_limit_bytes": 67108864,          // at least max_line_bytes
+//     "shutdown_grace_ms": 3000,
+//     "places": {
+//       "backend": "auto",                         // auto | none | google | google-legacy
+//       "google_base_url": "https://places.googleapis.com",
+//       "legacy_base_url": "https://maps.googleapis.com",
+//       "ca_file": "",                             // extra trust anchors (PEM), "" = none
+//       "key_file": "",                            // read when GOOGLE_PLACES_API_KEY is unset
+//       "timeout_ms": 5000,
+//       "pool_size": 32                            // 1 .. 1024
+//     }
+//   }
+//
+// "members" replaces the whole member list (host defaults to 127.0.0.1, name and port are
+// required); "links" replaces the whole link list and may name only configured members.
+// Durations are whole milliseconds, at least 1. Base URLs must be https:// because the
+// Places client always verifies TLS (SPEC §7).
+#include "herd/config.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+namespace herd {
+
+namespace {
+
+using json = nlohmann::json;
+
+// Names travel inside protocol lines (HELLO, ECHO, AT) whose fields are split on these.
+constexpr std::string_view protocol_whitespace = " \t\r\n\f\v";
+
+// Long enough for any sane timer, short enough that now() + duration cannot overflow.
+constexpr std::int64_t max_duration_ms = std::numeric_limits<std::int32_t>::max();
+
+constexpr std::pair<std::string_view, PlacesBackendKind> backend_names[] = {
+    {"auto", PlacesBackendKind::automatic},
+    {"none", PlacesBackendKind::no_key},
+    {"google", PlacesBackendKind::google},
+    {"google-legacy", PlacesBackendKind::google_legacy},
+};
+
+// A string in double quotes with JSON escapes, so control bytes and stray UTF-8 in a
+// user's input cannot garble an error message.
+std::string in_quotes(std::string_view text) {
+  return json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text;
+}
+
+std::string member_list(const Config& config) {
+  std::vector<std::string> names;
+  for (const auto& member : config.members) names.push_back(member.name);
+  return joined(names);
+}
+
+std::optional<PlacesBackendKind> backend_from_name(std::string_view name) {
+  for (const auto& [known, kind] : backend_names) {
+    if (name == known) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string unknown_backend_problem(std::string_view name) {
+  std::vector<std::string> names;
+  for (const auto& entry : backend_names) names.emplace_back(entry.first);
+  return "unknown backend " + in_quotes(name) + " (one of " + joined(names) + ")";
+}
+
+bool is_https_url(std::string_view url) {
+  constexpr std::string_view scheme = "https://";
+  return url.starts_with(scheme) && url.size() > scheme.size() &&
+         url.find_first_of(protocol_whitespace) == std::string_view::npos;
+}
+
+std::string not_https_problem(std::string_view url) {
+  return "must be an https:// URL (got " + in_quotes(url) + ")";
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading JSON values. Each reader returns false after putting "field: what is wrong" in
+// `problem`; the caller puts the file name in front.
+
+bool fail(std::string& problem, std::string_view field, std::string_view what) {
+  problem = std::string(field) + ": " + std::string(what);
+  return false;
+}
+
+// JSON integers arrive as signed or unsigned depending on how they were made.
+std::optional<std::uint64_t> as_unsigned(const json& value) {
+  if (value.is_number_unsigned()) return value.get<std::uint64_t>();
+  if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
+    return static_cast<std::uint64_t>(value.get<std::int64_t>());
+  }
+  return std::nullopt;
+}
+
+template <typename Integer>
+bool read_integer(const json& value, std::string_view field, std::uint64_t min,
+                  std::uint64_t max, Integer& out, std::string& problem) {
+  const auto number = as_unsigned(value);
+  if (!number || *number < min || *number > max) {
+    return fail(problem, field,
+                "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  out = static_cast<Integer>(*number);
+  return true;
+}
+
+bool read_duration(const json& value, std::string_view field, milliseconds& out,
+                   std::string& problem) {
+  std::int64_t count = 0;
+  if (!read_integer(value, field, 1, max_duration_ms, count, problem)) {
+    problem += " (milliseconds)";
+    return false;
+  }
+  out = milliseconds(count);
+  return true;
+}
+
+bool read_string(const json& value, std::string_view field, std::string& out,
+                 std::string& problem) {
+  if (!value.is_string()) return fail(problem, field, "must be a string");
+  out = value.get<std::string>();
+  return true;
+}
+
+// A member name or host: one protocol field, printable.
+bool read_word(const json& value, std::string_view field, std::string& out,
+               std::string& problem) {
+  if (!read_string(value, field, out, problem)) return false;
+  if (out.empty()) return fail(problem, field, "must not be empty");
+  const bool printable = std::none_of(out.begin(), out.end(), [](char c) {
+    return protocol_whitespace.find(c) != std::string_view::npos ||
+           static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  if (!printable) {
+    return fail(problem, field, "must not contain whitespace or control characters (got " +
+                                    in_quotes(out) + ")");
+  }
+  return true;
+}
+
+bool read_https_url(const json& value, std::string_view field, std::string& out,
+                    std::string& problem) {
+  if (!read_string(value, field, out, problem)) return false;
+  return is_https_url(out) || fail(problem, field, not_https_problem(out));
+}
+
+bool read_member(const json& value, const std::string& field, MemberAddress& member,
+                 std::string& problem) {
+  if (!value.is_object()) {
+    return fail(problem, field,
+                R"(must be an object like {"name": "Hands", "host": "127.0.0.1", "port": 12001})");
+  }
+  for (const char* required : {"name", "port"}) {
+    if (!value.contains(required)) return fail(problem, field + "." + required, "required");
+  }
+  for (const auto& [key, item] : value.items()) {
+    const std::string item_field = field + "." + key;
+    bool ok = false;
+    if (key == "name") {
+      ok = read_word(item, item_field, member.name, problem);
+    } else if (key == "host") {
+      ok = read_word(item, item_field, member.host, problem);
+    } else if (key == "port") {
+      ok = read_integer(item, item_field, 1, 65535, member.port, problem);
+    } else {
+      ok = fail(problem, item_field, "unknown key");
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Two members with one name could not tell their HELLOs apart, and two on one address
+// could not both listen.
+bool check_member_is_new(const std::vector<MemberAddress>& earlier, const MemberAddress& member,
+                         const std::string& field, std::string& problem) {
+  for (const auto& other : earlier) {
+    if (other.name == member.name) {
+      return fail(problem, field + ".name", "duplicate member name " + in_quotes(member.name));
+    }
+    if (other.host == member.host && other.port == member.port) {
+      return fail(problem, field + ".port",
+                  member.host + ":" + std::to_string(member.port) + " is already used by " +
+                      other.name);
+    }
+  }
+  return true;
+}
+
+bool read_members(const json& value, std::vector<MemberAddress>& members, std::string& problem) {
+  if (!value.is_array() || value.empty()) {
+    return fail(problem, "members", "must be a non-empty array of member objects");
+  }
+  members.clear();
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const std::string field = "members[" + std::to_string(i) + "]";
+    MemberAddress member;
+    if (!read_member(value[i], field, member, problem)) return false;
+    if (!check_member_is_new(members, member, field, problem)) return false;
+    members.push_back(std::move(member));
+  }
+  return true;
+}
+
+bool same_link(const std::pair<std::string, std::string>& a,
+               const std::pair<std::string, std::string>& b) {
+  return a == b || (a.first == b.second && a.second == b.first);
+}
+
+bool read_link(const json& value, const std::string& field, const Config& config,
+               std::pair<std::string, std::string>& link, std::string& problem) {
+  if (!value.is_array() || value.size() != 2 || !value[0].is_string() || !value[1].is_string()) {
+    return fail(problem, field, R"(must be a pair of member names, like ["Goloman", "Hands"])");
+  }
+  link = {value[0].get<std::string>(), value[1].get<std::string>()};
+  for (const auto& name : {link.first, link.second}) {
+    if (!config.member_index(name)) {
+      return fail(problem, field, "unknown member " + in_quotes(name));
+    }
+  }
+  if (link.first == link.second) {
+    return fail(problem, field, "a member cannot link to itself (" + in_quotes(link.first) + ")");
+  }
+  return true;
+}
+
+bool read_links(const json& value, Config& config, std::string& problem) {
+  if (!value.is_array()) {
+    return fail(problem, "links",
+                R"(must be an array of member name pairs, like [["Goloman", "Hands"]])");
+  }
+  std::vector<std::pair<std::string, std::string>> links;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const std::string field = "links[" + std::to_string(i) + "]";
+    std::pair<std::string, std::string> link;
+    if (!read_link(value[i], field, config, link, problem)) return false;
+    const auto earlier = std::find_if(links.begin(), links.end(),
+                                      [&](const auto& other) { return same_link(other, link); });
+    if (earlier != links.end()) {
+      return fail(problem, field,
+                  in_quotes(link.first) + " and " + in_quotes(link.second) +
+                      " are already linked by links[" +
+                      std::to_string(earlier - links.begin()) + "]");
+    }
+    links.push_back(std::move(link));
+  }
+  config.links = std::move(links);
+  return true;
+}
+
+// Members before links, whatever their order in the file: links are checked against
+// the member list.
+bool read_topology(const json& document, Config& config, std::string& problem) {
+  const auto members = document.find("members");
+  const auto links = document.find("links");
+  if (members != document.end()) {
+    if (links == document.end()) return fail(problem, "links", "required when members is given");
+    if (!read_members(*members, config.members, problem)) return false;
+  }
+  return links == document.end() || read_links(*links, config, problem);
+}
+
+bool read_backend(const json& value, std::string_view field, PlacesBackendKind& out,
+                  std::string& problem) {
+  std::string name;
+  if (!read_string(value, field, name, problem)) return false;
+  const auto kind = backend_from_name(name);
+  if (!kind) return fail(problem, field, unknown_backend_problem(name));
+  out = *kind;
+  return true;
+}
+
+bool read_places(const json& value, PlacesConfig& places, std::string& problem) {
+  if (!value.is_object()) return fail(problem, "places", "must be an object");
+  for (const auto& [key, item] : value.items()) {
+    const std::string field = "places." + key;
+    bool ok = false;
+    if (key == "backend") {
+      ok = read_backend(item, field, places.backend, problem);
+    } else if (key == "google_base_url") {
+      ok = read_https_url(item, field, places.google_base_url, problem);
+    } else if (key == "legacy_base_url") {
+      ok = read_https_url(item, field, places.legacy_base_url, problem);
+    } else if (key == "ca_file") {
+      ok = read_string(item, field, places.ca_file, problem);
+    } else if (key == "key_file") {
+      ok = read_string(item, field, places.key_file, problem);
+    } else if (key == "timeout_ms") {
+      ok = read_duration(item, field, places.timeout, problem);
+    } else if (key == "pool_size") {
+      ok = read_integer(item, field, 1, 1024, places.pool_size, problem);
+    } else {
+      ok = fail(problem, field, "unknown key");
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// One top-level key other than the topology.
+bool read_setting(const std::string& key, const json& value, Config& config,
+                  std::string& problem) {
+  if (key == "log_dir") {
+    std::string dir;
+    if (!read_string(value, key, dir, problem)) return false;
+    if (dir.empty()) return fail(problem, key, "must not be empty");
+    config.log_dir = dir;
+    return true;
+  }
+  if (key == "max_line_bytes") {
+    return read_integer(value, key, 64, 1u << 20, config.max_line_bytes, problem);
+  }
+  if (key == "peer_queue_limit_bytes") {
+    return read_integer(value, key, 1, std::numeric_limits<std::int64_t>::max(),
+                        config.peer_queue_limit_bytes, problem);
+  }
+  const std::pair<std::string_view, milliseconds*> durations[] = {
+      {"client_idle_timeout_ms", &config.client_idle_timeout},
+      {"peer_backoff_initial_ms", &config.peer_backoff_initial},
+      {"peer_backoff_cap_ms", &config.peer_backoff_cap},
+      {"peer_hello_timeout_ms", &config.peer_hello_timeout},
+      {"shutdown_grace_ms", &config.shutdown_grace},
+  };
+  for (const auto& [name, duration] : durations) {
+    if (key == name) return read_duration(value, key, *duration, problem);
+  }
+  if (key == "places") return read_places(value, config.places, problem);
+  return fail(problem, key, "unknown key");
+}
+
+// Limits that only make sense together.
+bool check_consistency(const Config& config, std::string& problem) {
+  if (config.peer_backoff_cap < config.peer_backoff_initial) {
+    return fail(problem, "peer_backoff_cap_ms",
+                "must be at least peer_backoff_initial_ms (" +
+                    std::to_string(config.peer_backoff_initial.count()) + ")");
+  }
+  // A queue that cannot hold one line would drop every link at its first update.
+  if (config.peer_queue_limit_bytes < config.max_line_bytes) {
+    return fail(problem, "peer_queue_limit_bytes",
+                "must be at least max_line_bytes (" + std::to_string(config.max_line_bytes) + ")");
+  }
+  return true;
+}
+
+bool read_config(const json& document, Config& config, std::string& problem) {
+  if (!document.is_object()) {
+    problem = "the top level must be a JSON object";
+    return false;
+  }
+  for (const auto& [key, value] : document.items()) {
+    if (key == "members" || key == "links") continue;  // read_topology, below
+    if (!read_setting(key, value, config, problem)) return false;
+  }
+  return read_topology(document, config, problem) && check_consistency(config, problem);
+}
+
+// ---------------------------------------------------------------------------------------
+// The command line.
+
+// What argv said, before any of it is checked against the config.
+struct Arguments {
+  std::vector<std::string> positionals;
+  std::optional<std::string> config_file;
+  std::optional<std::string> log_dir;
+  std::optional<std::string> port;
+  std::optional<std::string> places_backend;
+  std::optional<std::string> places_url;
+  std::optional<std::string> ca_file;
+  bool help = false;
+  bool version = false;
+};
+
+struct ValueOption {
+  std::string_view flag;
+  std::optional<std::string> Arguments::*slot;
+};
+
+constexpr ValueOption value_options[] = {
+    {"--config", &Arguments::config_file},
+    {"--log-dir", &Arguments::log_dir},
+    {"--port", &Arguments::port},
+    {"--places-backend", &Arguments::places_backend},
+    {"--places-url", &Arguments::places_url},
+    {"--ca-file", &Arguments::ca_file},
+};
+
+bool* switch_slot(std::string_view flag, Arguments& arguments) {
+  if (flag == "--help" || flag == "-h") return &arguments.help;
+  if (flag == "--version") return &arguments.version;
+  return nullptr;
+}
+
+// Reads one option at argv[i] (both "--flag value" and "--flag=value"), advancing i past
+// a separate value.
+bool read_option(int argc, const char* const* argv, int& i, Arguments& arguments,
+                 std::string& error) {
+  const std::string_view argument = argv[i];
+  const auto equals = argument.find('=');
+  const std::string_view flag = argument.substr(0, equals);
+  if (bool* on = switch_slot(flag, arguments)) {
+    if (equals != std::string_view::npos) {
+      error = std::string(flag) + " takes no value";
+      return false;
+    }
+    *on = true;
+    return true;
+  }
+  const auto option = std::find_if(std::begin(value_options), std::end(value_options),
+                                    [&](const ValueOption& known) { return known.flag == flag; });
+  if (option == std::end(value_options)) {
+    error = "unknown option " + std::string(flag);
+    return false;
+  }
+  std::string value;
+  if (equals != std::string_view::npos) {
+    value = argument.substr(equals + 1);
+  } else if (i + 1 < argc && !std::string_view(argv[i + 1]).starts_with("--")) {
+    value = argv[++i];
+  }
+  if (value.empty()) {
+    error = std::string(flag) + " needs a value";
+    return false;
+  }
+  arguments.*(option->slot) = std::move(value);
+  return true;
+}
+
+bool split_arguments(int argc, const char* const* argv, Arguments& arguments,
+                     std::string& error) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view argument = argv[i];
+    if (argument.starts_with("-") && argument != "-") {
+      if (!read_option(argc, argv, i, arguments, error)) return false;
+    } else {
+      arguments.positionals.emplace_back(argument);
+    }
+  }
+  return true;
+}
+
+// The flags that change the config, applied over the file whatever their position.
+bool apply_overrides(const Arguments& arguments, Config& config, std::string& error) {
+  if (arguments.log_dir) config.log_dir = *arguments.log_dir;
+  if (arguments.ca_file) config.places.ca_file = *arguments.ca_file;
+  if (arguments.places_backend) {
+    const auto kind = backend_from_name(*arguments.places_backend);
+    if (!kind) {
+      error = "--places-backend: " + unknown_backend_problem(*arguments.places_backend);
+      return false;
+    }
+    config.places.backend = *kind;
+  }
+  if (arguments.places_url) {
+    if (!is_https_url(*arguments.places_url)) {
+      error = "--places-url: " + not_https_problem(*arguments.places_url);
+      return false;
+    }
+    // Whichever backend ends up answering (auto decides at start-up) uses this URL.
+    config.places.google_base_url = *arguments.places_url;
+    config.places.legacy_base_url = *arguments.places_url;
+  }
+  return true;
+}
+
+// The index of the member named on the command line. "Golomon", the prototype's
+// misspelling (SPEC §1), still finds Goloman unless a config really has a Golomon.
+std::optional<std::size_t> choose_member(const std::vector<std::string>& positionals,
+                                         const Config& config, std::string& error) {
+  if (positionals.empty()) {
+    error = "missing member name; the members are " + member_list(config);
+    return std::nullopt;
+  }
+  if (positionals.size() > 1) {
+    error = "unexpected argument " + in_quotes(positionals[1]) +
+            " (only one member name is allowed)";
+    return std::nullopt;
+  }
+  const std::string& name = positionals.front();
+  if (const auto index = config.member_index(name)) return index;
+  if (name == "Golomon") {
+    if (const auto index = config.member_index("Goloman")) return index;
+  }
+  error = "unknown member " + in_quotes(name) + "; the members are " + member_list(config);
+  return std::nullopt;
+}
+
+bool apply_port(const std::string& text, MemberAddress& member, std::string& error) {
+  unsigned port = 0;
+  const auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), port);
+  if (status != std::errc() || end != text.data() + text.size() || port < 1 || port > 65535) {
+    error = "--port: " + in_quotes(text) + " is not a port number (1-65535)";
+    return false;
+  }
+  member.port = static_cast<std::uint16_t>(port);
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::size_t> Config::member_index(std::string_view name) const {
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (members[i].name == name) return i;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::size_t> Config::neighbours(std::size_t index) const {
+  std::vector<bool> linked(members.size(), false);
+  for (const auto& [a, b] : links) {
+    const auto first = member_index(a);
+    const auto second = member_index(b);
+    if (first == index && second) linked[*second] = true;
+    if (second == index && first) linked[*first] = true;
+  }
+  std::vector<std::size_t> result;
+  for (std::size_t i = 0; i < linked.size(); ++i) {
+    if (linked[i]) result.push_back(i);
+  }
+  return result;
+}
+
+Config default_config() {
+  Config config;
+  config.members = {
+      {"Goloman", "127.0.0.1", 12000}, {"Hands", "127.0.0.1", 12001},
+      {"Holiday", "127.0.0.1", 12002}, {"Welsh", "127.0.0.1", 12003},
+      {"Wilkes", "127.0.0.1", 12004},
+  };
+  config.links = {
+      {"Goloman", "Hands"}, {"Goloman", "Holiday"}, {"Goloman", "Wilkes"},
+      {"Hands", "Wilkes"},  {"Holiday", "Welsh"},   {"Holiday", "Wilkes"},
+  };
+  return config;
+}
+
+std::optional<Config> parse_config_json(std::string_view text, std::string_view origin,
+                                        std::string& error) {
+  json document;
+  try {
+    document = json::parse(text);
+  } catch (const json::parse_error& parse_error) {
+    // what() starts with "[json.exception.parse_error.NNN] ", which tells an operator nothing.
+    std::string_view message = parse_error.what();
+    if (const auto tag_end = message.find("] "); tag_end != std::string_view::npos) {
+      message.remove_prefix(tag_end + 2);
+    }
+    error = std::string(origin) + ": malformed JSON at byte " + std::to_string(parse_error.byte) +
+            ": " + std::string(message);
+    return std::nullopt;
+  }
+  Config config = default_config();
+  std::string problem;
+  if (!read_config(document, config, problem)) {
+    error = std::string(origin) + ": " + problem;
+    return std::nullopt;
+  }
+  return config;
+}
+
+std::optional<Config> load_config_file(const std::filesystem::path& path, std::string& error) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    error = path.string() + ": is a directory, not a config file";
+    return std::nullopt;
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    error = path.string() + ": cannot open: " + std::strerror(errno);
+    return std::nullopt;
+  }
+  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  if (file.bad()) {
+    error = path.string() + ": cannot read: " + std::strerror(errno);
+    return std::nullopt;
+  }
+  return parse_config_json(text, path.string(), error);
+}
+
+std::optional<CommandLine> parse_command_line(int argc, const char* const* argv,
+                                              std::string& error) {
+  Arguments arguments;
+  if (!split_arguments(argc, argv, arguments, error)) return std::nullopt;
+
+  CommandLine command_line;
+  command_line.show_help = arguments.help;
+  command_line.show_version = arguments.version;
+  // Asking for help must work even when the rest of the command line would not.
+  if (command_line.show_help || command_line.show_version) {
+    command_line.config = default_config();
+    return command_line;
+  }
+
+  auto config = arguments.config_file ? load_config_file(*arguments.config_file, error)
+                                      : std::optional<Config>(default_config());
+  if (!config || !apply_overrides(arguments, *config, error)) return std::nullopt;
+  const auto member = choose_member(arguments.positionals, *config, error);
+  if (!member) return std::nullopt;
+  if (arguments.port && !apply_port(*arguments.port, config->members[*member], error)) {
+    return std::nullopt;
+  }
+  command_line.member = config->members[*member].name;
+  command_line.config = std::move(*config);
+  return command_line;
+}
+
+std::string usage_text() {
+  return R"(Usage: herd_server <member> [options]
+
+Runs one member of the herd: a TCP server that answers IAMAT and WHATSAT and
+floods client locations to its neighbouring members.
+
+  <member>                 the member to run, by exact name: Goloman, Hands, Holiday,
+                           Welsh or Wilkes, or a member of the --config file
+                           (Golomon is accepted for Goloman)
+
+Options (each as --flag VALUE or --flag=VALUE):
+  --config FILE            JSON config replacing the compiled-in herd and defaults
+                           (see config/herd.json); read first, the flags below
+                           override it wherever they appear
+  --log-dir DIR            append to DIR/<member>.log (default: logs)
+  --port N                 listen on port N (1-65535) instead of the configured one
+  --places-backend NAME    auto (default: google when a key is available), none,
+                           google (Places API New) or google-legacy (Nearby Search)
+  --places-url URL         https:// base URL of the Places backend, e.g. a local fake
+  --ca-file FILE           extra trusted CA certificates (PEM) for the Places backend
+  -h, --help               print this help and exit
+  --version                print the version and exit
+
+Environment:
+  GOOGLE_PLACES_API_KEY    the Places API key (otherwise read from places.key_file);
+                           it is never logged
+)";
+}
+
+}  // namespace herd

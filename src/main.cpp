@@ -1,0 +1,117 @@
+// herd_server <member> [options]: one member of the herd (SPEC §9).
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "herd/config.hpp"
+#include "herd/logging.hpp"
+#include "herd/member_state.hpp"
+#include "herd/places.hpp"
+#include "herd/server.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr int exit_usage = 2;
+constexpr int exit_startup = 1;
+
+// SPEC §9: stop accepting, let sessions and links finish what they owe (bounded
+// by the shutdown grace), then stop the loop.
+asio::awaitable<void> shut_down(asio::io_context& io, herd::MemberState& state,
+                                herd::Server& server, int signal) {
+  state.log().info("{} received signal {}: shutting down", state.name(), signal);
+  server.shutdown();
+  state.peers().stop();
+  const auto deadline = std::chrono::steady_clock::now() + state.config().shutdown_grace;
+  asio::steady_timer poll(io);
+  const auto busy = [&] {
+    return server.session_count() + state.peers().connection_count();
+  };
+  while (busy() > 0 && std::chrono::steady_clock::now() < deadline) {
+    poll.expires_after(std::chrono::milliseconds(10));
+    co_await poll.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  if (busy() > 0) {
+    state.log().warn("{} sessions or links still busy after the shutdown grace; closing them",
+                     busy());
+  }
+  io.stop();
+}
+
+int run_member(const herd::CommandLine& command_line) {
+  const herd::Config& config = command_line.config;
+  const std::size_t self = *config.member_index(command_line.member);
+  const herd::MemberAddress& address = config.members[self];
+
+  boost::asio::io_context io(1);
+  std::string error;
+  // Bind first: a port in use must stop us before anything else starts.
+  auto listener = herd::open_listener(io.get_executor(), address.host, address.port, error);
+  if (!listener) {
+    std::cerr << "herd_server " << address.name << ": " << error << "\n";
+    return exit_startup;
+  }
+  std::shared_ptr<spdlog::logger> log;
+  try {
+    log = herd::make_member_logger(config.log_dir, address.name);
+  } catch (const std::exception& failure) {
+    std::cerr << "herd_server " << address.name << ": " << failure.what() << "\n";
+    return exit_startup;
+  }
+  auto places = herd::make_places_backend(config.places, io.get_executor(), *log, error);
+  if (!places) {
+    std::cerr << "herd_server " << address.name << ": " << error << "\n";
+    return exit_startup;
+  }
+  log->info("{} starting (herd {}): listening on {}:{}, Places backend {}, log {}",
+            address.name, HERD_VERSION, address.host, listener->local_endpoint().port(),
+            places->name(), (config.log_dir / (address.name + ".log")).string());
+
+  {
+    // Declared after `io`, so destroyed before it: nothing pending still runs then.
+    herd::MemberState state(io.get_executor(), config, self, log, std::move(places));
+    herd::Server server(state, std::move(*listener));
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& wait_error, int signal) {
+      if (!wait_error) boost::asio::co_spawn(io, shut_down(io, state, server, signal), boost::asio::detached);
+    });
+    std::signal(SIGPIPE, SIG_IGN);
+    server.start();
+    state.peers().start();
+    io.run();
+    state.log().info("{} stopped", address.name);
+  }
+  herd::shutdown_logging();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string error;
+  const auto command_line = herd::parse_command_line(argc, argv, error);
+  if (!command_line) {
+    std::cerr << "herd_server: " << error << "\n"
+              << "Try 'herd_server --help'.\n";
+    return exit_usage;
+  }
+  if (command_line->show_help) {
+    std::cout << herd::usage_text();
+    return 0;
+  }
+  if (command_line->show_version) {
+    std::cout << "herd_server " << HERD_VERSION << "\n";
+    return 0;
+  }
+  return run_member(*command_line);
+}

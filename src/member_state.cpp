@@ -1,0 +1,23 @@
+#include "herd/member_state.hpp"
+
+namespace herd {
+
+MemberState::MemberState(boost::asio::any_io_executor executor, Config config,
+                         std::size_t self, std::shared_ptr<spdlog::logger> log,
+                         std::unique_ptr<PlacesBackend> places)
+    : executor_(std::move(executor)),
+      config_(std::move(config)),
+      self_(self),
+      log_(std::move(log)),
+      table_(member_names(config_)),
+      places_(std::move(places)),
+      peers_(*this) {}
+
+std::vector<std::string> MemberState::member_names(const Config& config) {
+  std::vector<std::string> names;
+  names.reserve(config.members.size());
+  for (const auto& member : config.members) names.push_back(member.name);
+  return names;
+}
+
+}  // namespace herd

@@ -1,0 +1,201 @@
+#include "herd/peer_connection.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "herd/logging.hpp"
+#include "herd/member_state.hpp"
+#include "herd/protocol.hpp"
+
+namespace herd {
+
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// The writer sends the catch-up dump in batches of about this size, so flood
+// lines queued meanwhile are not held behind the whole table.
+constexpr std::size_t dump_batch_bytes = 64 * 1024;
+
+}  // namespace
+
+PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role role,
+                               asio::ip::tcp::socket socket, LineBuffer buffered)
+    : state_(state),
+      neighbour_(neighbour),
+      socket_(std::move(socket)),
+      lines_(std::move(buffered)),
+      wake_(socket_.get_executor()) {
+  // Both roles introduce themselves first; the dialer then waits for the reply.
+  queued_ = "HELLO " + state_.name() + "\n";
+  if (role == Role::accepted) become_up();
+}
+
+std::string_view PeerConnection::neighbour_name() const {
+  return state_.member_name(neighbour_);
+}
+
+asio::awaitable<std::string> PeerConnection::run() {
+  auto self = shared_from_this();
+  co_await ((read_loop() && write_loop()) || watch_hello());
+  close(close_reason_.empty() ? "closed" : close_reason_);
+  co_return close_reason_;
+}
+
+void PeerConnection::become_up() {
+  up_ = true;
+  // Records inserted from now on are flooded to this link as they arrive; the
+  // dump covers every record already held, in its current version.
+  dump_next_ = 0;
+  dump_end_ = state_.table().size();
+  state_.log().info("link {}: up; sending table of {} records", neighbour_name(), dump_end_);
+  wake_writer();
+}
+
+void PeerConnection::send(std::string_view line) {
+  if (!up_ || closed_) return;
+  queued_.append(line);
+  queued_.push_back('\n');
+  if (queued_.size() > state_.config().peer_queue_limit_bytes) {
+    close("send queue over " + std::to_string(state_.config().peer_queue_limit_bytes) +
+          " bytes; the neighbour catches up when the link is back");
+    return;
+  }
+  wake_writer();
+}
+
+void PeerConnection::finish() {
+  if (closed_ || draining_) return;
+  draining_ = true;
+  dump_end_ = dump_next_;  // the neighbour has its own copy of what is left
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
+  wake_writer();
+}
+
+void PeerConnection::close(std::string reason) {
+  if (closed_) return;
+  closed_ = true;
+  close_reason_ = std::move(reason);
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+  wake_writer();
+}
+
+asio::awaitable<void> PeerConnection::watch_hello() {
+  asio::steady_timer timer(socket_.get_executor());
+  timer.expires_after(state_.config().peer_hello_timeout);
+  co_await timer.async_wait(use_tuple);
+  if (!up_ && !closed_) {
+    close("no HELLO within " + std::to_string(state_.config().peer_hello_timeout.count()) +
+          " ms");
+    co_return;
+  }
+  // Up in time: stay out of the way until the link ends (the operator|| cancels us).
+  timer.expires_at(asio::steady_timer::time_point::max());
+  co_await timer.async_wait(use_tuple);
+}
+
+asio::awaitable<void> PeerConnection::read_loop() {
+  while (!closed_) {
+    while (auto line = lines_.next_line()) {
+      handle_line(*line);
+      if (closed_) co_return;
+    }
+    if (lines_.overflowed()) {
+      close("line longer than " + std::to_string(state_.config().max_line_bytes) + " bytes");
+      co_return;
+    }
+    auto [error, bytes] = co_await socket_.async_read_some(read_buffer(lines_),
+                                                           use_tuple);
+    if (error) {
+      // While draining, the writer closes once the queue is out.
+      if (!draining_) close(error == asio::error::eof ? "closed by the neighbour" : error.message());
+      co_return;
+    }
+    lines_.commit(bytes);
+  }
+}
+
+asio::awaitable<void> PeerConnection::write_loop() {
+  std::string sending;
+  while (!closed_) {
+    sending.clear();
+    sending.swap(queued_);
+    if (up_ && dump_next_ < dump_end_) append_dump(sending);
+    if (sending.empty() && draining_) {
+      close("member shutting down");
+      co_return;
+    }
+    if (sending.empty()) {
+      wake_.expires_at(asio::steady_timer::time_point::max());
+      writer_waiting_ = true;
+      co_await wake_.async_wait(use_tuple);
+      writer_waiting_ = false;
+      continue;
+    }
+    auto [error, bytes] = co_await asio::async_write(socket_, asio::buffer(sending), use_tuple);
+    if (error) {
+      close(error.message());
+      co_return;
+    }
+  }
+}
+
+void PeerConnection::append_dump(std::string& out) {
+  const Table& table = state_.table();
+  const std::size_t start = dump_next_;
+  while (dump_next_ < dump_end_ && out.size() < dump_batch_bytes) {
+    const RecordView record = table.at(dump_next_++);
+    append_echo_line(out, record.client, record.location, record.time, record.receive_time,
+                     state_.member_name(record.origin));
+    out.push_back('\n');
+  }
+  if (dump_next_ == dump_end_ && start < dump_end_) {
+    state_.log().info("link {}: table of {} records sent", neighbour_name(), dump_end_);
+  }
+}
+
+void PeerConnection::handle_line(std::string_view line) {
+  state_.log().info("link {} < {}", neighbour_name(), Escaped{line});
+  const Command command = parse_command(line);
+  if (!up_) {
+    const auto* hello = std::get_if<Hello>(&command);
+    if (hello == nullptr || hello->member != neighbour_name()) {
+      close("expected \"HELLO " + std::string(neighbour_name()) + "\" as the first line");
+      return;
+    }
+    become_up();
+    return;
+  }
+  if (const auto* echo = std::get_if<Echo>(&command)) {
+    handle_echo(*echo);
+    return;
+  }
+  if (std::holds_alternative<Blank>(command)) return;
+  // A neighbour speaking nonsense is logged, not obeyed; the link stays up so one
+  // bad line does not cost a full catch-up.
+  const auto* invalid = std::get_if<Invalid>(&command);
+  state_.log().warn("link {}: ignored line ({})", neighbour_name(),
+                    invalid != nullptr ? invalid->reason : "not an ECHO");
+}
+
+void PeerConnection::handle_echo(const Echo& echo) {
+  const auto origin = state_.config().member_index(echo.origin);
+  if (!origin) {
+    state_.log().warn("link {}: ignored ECHO from unknown origin \"{}\"", neighbour_name(),
+                      Escaped{echo.origin});
+    return;
+  }
+  const RecordView update{echo.client,      echo.location,     echo.time,
+                          echo.client_time, echo.receive_time, static_cast<std::uint8_t>(*origin)};
+  if (state_.table().apply(update)) {
+    state_.peers().flood(update, neighbour_);
+  }
+}
+
+}  // namespace herd

@@ -1,0 +1,200 @@
+#include "herd/peers.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "herd/logging.hpp"
+#include "herd/member_state.hpp"
+#include "herd/peer_connection.hpp"
+
+namespace herd {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// While a neighbour stays unreachable, a reminder goes to the log this often
+// instead of a line per attempt.
+constexpr auto unreachable_reminder = std::chrono::seconds(60);
+
+}  // namespace
+
+bool dials(std::string_view self, std::string_view neighbour) { return self < neighbour; }
+
+std::vector<std::size_t> flood_targets(const std::vector<std::size_t>& neighbours,
+                                       std::optional<std::size_t> from) {
+  std::vector<std::size_t> targets;
+  for (std::size_t member : neighbours) {
+    if (member != from) targets.push_back(member);
+  }
+  return targets;
+}
+
+Peers::Peers(MemberState& state) : state_(state), jitter_(std::random_device{}()) {
+  const Config& config = state_.config();
+  neighbour_members_ = config.neighbours(state_.self());
+  for (std::size_t member : neighbour_members_) {
+    neighbours_.push_back(
+        Neighbour{member, dials(state_.name(), config.members[member].name), nullptr, nullptr});
+  }
+}
+
+Peers::~Peers() = default;
+
+void Peers::start() {
+  for (Neighbour& neighbour : neighbours_) {
+    if (!neighbour.we_dial) continue;
+    neighbour.retry = std::make_unique<asio::steady_timer>(state_.executor());
+    asio::co_spawn(state_.executor(), run_dialer(neighbour), asio::detached);
+  }
+}
+
+void Peers::stop() {
+  stopping_ = true;
+  for (Neighbour& neighbour : neighbours_) {
+    if (neighbour.retry) neighbour.retry->cancel();
+    if (neighbour.live) neighbour.live->finish();
+  }
+}
+
+std::size_t Peers::connection_count() const {
+  std::size_t count = 0;
+  for (const Neighbour& neighbour : neighbours_) count += neighbour.live != nullptr;
+  return count;
+}
+
+Peers::Neighbour* Peers::find(std::size_t member) {
+  for (Neighbour& neighbour : neighbours_) {
+    if (neighbour.member == member) return &neighbour;
+  }
+  return nullptr;
+}
+
+void Peers::flood(const RecordView& record, std::optional<std::size_t> from) {
+  std::string line;
+  for (std::size_t member : flood_targets(neighbour_members_, from)) {
+    Neighbour& neighbour = *find(member);
+    if (!neighbour.live || !neighbour.live->is_up()) continue;
+    if (line.empty()) {
+      append_echo_line(line, record.client, record.location, record.time, record.receive_time,
+                       state_.member_name(record.origin));
+    }
+    state_.log().info("link {} > {}", state_.member_name(neighbour.member), Escaped{line});
+    neighbour.live->send(line);
+  }
+}
+
+void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffered) {
+  const auto index = state_.config().member_index(member);
+  Neighbour* neighbour = index ? find(*index) : nullptr;
+  boost::system::error_code ignored;
+  if (stopping_) {
+    socket.close(ignored);
+    return;
+  }
+  if (neighbour == nullptr) {
+    state_.log().warn("link refused: HELLO from \"{}\", which is not a neighbour of {}",
+                      Escaped{member}, state_.name());
+    socket.close(ignored);
+    return;
+  }
+  if (neighbour->we_dial) {
+    // Only one side dials, so that a pair never ends up with two links.
+    state_.log().warn("link refused: HELLO from {}, which {} dials itself", member,
+                      state_.name());
+    socket.close(ignored);
+    return;
+  }
+  if (neighbour->live) {
+    // The neighbour restarted before we noticed the old link die: the new one wins.
+    neighbour->live->close("replaced by a new connection from " + std::string(member));
+  }
+  auto connection = std::make_shared<PeerConnection>(
+      state_, neighbour->member, PeerConnection::Role::accepted, std::move(socket),
+      std::move(buffered));
+  asio::co_spawn(state_.executor(), run_link(*neighbour, std::move(connection)), asio::detached);
+}
+
+asio::awaitable<void> Peers::run_link(Neighbour& neighbour,
+                                      std::shared_ptr<PeerConnection> connection) {
+  neighbour.live = connection;
+  const std::string reason = co_await connection->run();
+  state_.log().info("link {}: dropped ({})", state_.member_name(neighbour.member), reason);
+  if (neighbour.live == connection) neighbour.live = nullptr;
+}
+
+std::chrono::milliseconds Peers::jittered(std::chrono::milliseconds backoff) {
+  // Between half and all of the back-off, so restarted members do not retry in step.
+  const auto half = std::max<std::int64_t>(backoff.count() / 2, 1);
+  std::uniform_int_distribution<std::int64_t> pick(half, std::max(half, backoff.count()));
+  return std::chrono::milliseconds(pick(jitter_));
+}
+
+asio::awaitable<void> Peers::run_dialer(Neighbour& neighbour) {
+  const Config& config = state_.config();
+  const MemberAddress& address = config.members[neighbour.member];
+  const std::string& name = address.name;
+  auto backoff = config.peer_backoff_initial;
+  std::size_t failures = 0;
+  std::string last_failure;
+  auto next_reminder = std::chrono::steady_clock::now();
+  tcp::resolver resolver(state_.executor());
+
+  while (!stopping_) {
+    tcp::socket socket(state_.executor());
+    std::string failure;
+    auto [resolve_error, endpoints] =
+        co_await resolver.async_resolve(address.host, std::to_string(address.port), use_tuple);
+    if (resolve_error) {
+      failure = "cannot resolve " + address.host + ": " + resolve_error.message();
+    } else {
+      asio::steady_timer deadline(state_.executor(), config.peer_hello_timeout);
+      auto outcome = co_await (asio::async_connect(socket, endpoints, use_tuple) ||
+                               deadline.async_wait(use_tuple));
+      if (outcome.index() == 1) {
+        failure = "connect timed out";
+      } else if (auto error = std::get<0>(std::get<0>(outcome)); error) {
+        failure = error.message();
+      }
+    }
+    if (stopping_) break;
+
+    if (failure.empty()) {
+      socket.set_option(tcp::no_delay(true));
+      if (failures > 0) {
+        state_.log().info("link {}: reachable again after {} failed attempts", name, failures);
+      }
+      failures = 0;
+      last_failure.clear();
+      auto connection = std::make_shared<PeerConnection>(
+          state_, neighbour.member, PeerConnection::Role::dialed, std::move(socket),
+          LineBuffer(config.max_line_bytes));
+      co_await run_link(neighbour, std::move(connection));
+      backoff = config.peer_backoff_initial;
+    } else {
+      ++failures;
+      const auto now = std::chrono::steady_clock::now();
+      if (failure != last_failure || now >= next_reminder) {
+        state_.log().info("link {}: cannot connect to {}:{} ({}); {} attempts so far, retrying "
+                          "every {} ms at most",
+                          name, address.host, address.port, failure, failures,
+                          config.peer_backoff_cap.count());
+        last_failure = failure;
+        next_reminder = now + unreachable_reminder;
+      }
+    }
+    if (stopping_) break;
+    neighbour.retry->expires_after(jittered(backoff));
+    co_await neighbour.retry->async_wait(use_tuple);
+    backoff = std::min(backoff * 2, config.peer_backoff_cap);
+  }
+}
+
+}  // namespace herd

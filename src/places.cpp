@@ -1,0 +1,89 @@
+#include "herd/places.hpp"
+
+#include <fmt/format.h>
+
+#include "herd/https_client.hpp"
+#include "herd/places_backends.hpp"
+
+namespace herd {
+
+namespace {
+
+class NoKeyPlaces final : public PlacesBackend {
+ public:
+  explicit NoKeyPlaces(std::string name) : name_(std::move(name)) {}
+
+  boost::asio::awaitable<nlohmann::json> nearby(PlacesQuery) override {
+    co_return places_error(
+        "REQUEST_DENIED",
+        "no Places API key configured (set GOOGLE_PLACES_API_KEY or places.key_file)");
+  }
+
+  std::string_view name() const override { return name_; }
+
+ private:
+  std::string name_;
+};
+
+}  // namespace
+
+nlohmann::json places_error(std::string_view status, std::string_view message) {
+  return {{"html_attributions", nlohmann::json::array()},
+          {"results", nlohmann::json::array()},
+          {"status", status},
+          {"error_message", message}};
+}
+
+nlohmann::json places_zero_results() {
+  return {{"html_attributions", nlohmann::json::array()},
+          {"results", nlohmann::json::array()},
+          {"status", "ZERO_RESULTS"}};
+}
+
+std::string format_places_json(const nlohmann::json& body) {
+  // No ASCII escaping, so names such as "Café" stay readable; a backend's
+  // invalid UTF-8 becomes U+FFFD instead of an exception in the session.
+  return body.dump(3, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::unique_ptr<PlacesBackend> make_no_key_places(std::string name) {
+  return std::make_unique<NoKeyPlaces>(std::move(name));
+}
+
+std::unique_ptr<PlacesBackend> make_places_backend(const PlacesConfig& config,
+                                                   boost::asio::any_io_executor executor,
+                                                   spdlog::logger& log, std::string& error) {
+  auto key = read_places_key(config, error);
+  if (!key) return nullptr;
+  // A CA file that cannot be used is a configuration mistake whichever backend
+  // runs, so it stops the start-up rather than the first WHATSAT.
+  auto tls = make_tls_client_context(config.ca_file, error);
+  if (!tls) {
+    error = "places.ca_file " + error;
+    return nullptr;
+  }
+
+  auto kind = config.backend;
+  if (kind == PlacesBackendKind::automatic) {
+    kind = key->empty() ? PlacesBackendKind::no_key : PlacesBackendKind::google;
+  }
+  if (kind == PlacesBackendKind::no_key) return make_no_key_places("no-key");
+
+  const bool legacy = kind == PlacesBackendKind::google_legacy;
+  const std::string name = legacy ? "google-legacy" : "google";
+  // Asked for Google explicitly but given no key: run, and say why nothing works.
+  if (key->empty()) return make_no_key_places(name);
+
+  const std::string& url = legacy ? config.legacy_base_url : config.google_base_url;
+  auto endpoint = parse_https_url(url, error);
+  if (!endpoint) {
+    error = fmt::format("places.{}: {}", legacy ? "legacy_base_url" : "google_base_url", error);
+    return nullptr;
+  }
+  auto client = std::make_unique<HttpsClient>(std::move(executor), std::move(*endpoint),
+                                              std::move(tls), config.timeout, config.pool_size);
+  if (legacy) return make_legacy_places(std::move(client), std::move(*key), log);
+  return make_google_places(std::move(client), std::move(*key), log);
+}
+
+}  // namespace herd

@@ -1,0 +1,201 @@
+// The five members as one herd (SPEC §5): flooding, convergence, catch-up after
+// kills and restarts. Real processes on loopback ports.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "test_herd.hpp"
+
+namespace herd::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+const std::vector<std::string> all_members = {"Goloman", "Hands", "Holiday", "Welsh", "Wilkes"};
+
+// The AT line of an IAMAT reply, without "\n".
+std::string iamat(TestHerd& herd, const std::string& member, const std::string& client,
+                  const std::string& location, const std::string& time) {
+  const std::string reply = herd.exchange(member, "IAMAT " + client + " " + location + " " + time + "\n");
+  EXPECT_THAT(reply, StartsWith("AT " + member + " "));
+  return reply.substr(0, reply.find('\n'));
+}
+
+TEST(HerdFlooding, UpdateReachesAMemberThreeHopsAwayByteForByte) {
+  TestHerd herd;
+  herd.start_all();
+  const std::string at_line = iamat(herd, "Hands", "kiwi.cs.ucla.edu", "+34.068930-118.445127",
+                                    "1520023934.918963997");
+  ASSERT_TRUE(herd.converges_to({{"kiwi.cs.ucla.edu", at_line}}, scaled(2000ms)));
+  const std::string reply = herd.exchange("Welsh", "WHATSAT kiwi.cs.ucla.edu 10 0\n");
+  EXPECT_EQ(reply.substr(0, reply.find('\n')), at_line);
+  EXPECT_THAT(at_line, StartsWith("AT Hands "));
+}
+
+TEST(HerdFlooding, GreaterRecordWinsWhateverTheOrder) {
+  TestHerd herd;
+  herd.start_all();
+  // Newer first, then older: the older must not overwrite anywhere.
+  const std::string newer = iamat(herd, "Welsh", "phone1", "+1+1", "1600000002");
+  iamat(herd, "Hands", "phone1", "+2+2", "1600000001");
+  // Older first, then newer.
+  iamat(herd, "Wilkes", "phone2", "+3+3", "1600000001");
+  const std::string newer2 = iamat(herd, "Goloman", "phone2", "+4+4", "1600000002.5");
+  EXPECT_TRUE(herd.converges_to({{"phone1", newer}, {"phone2", newer2}}, scaled(2000ms)));
+}
+
+TEST(HerdFlooding, ConcurrentReportsAtTwoMembersConverge) {
+  TestHerd herd;
+  herd.start_all();
+  std::map<std::string, std::string> expected;
+  for (int round = 0; round < 20; ++round) {
+    const std::string client = "racer" + std::to_string(round);
+    TcpClient welsh = herd.connect("Welsh");
+    TcpClient hands = herd.connect("Hands");
+    // Both in flight at once; the greater client time must win everywhere.
+    welsh.send("IAMAT " + client + " +1+1 1600000000." + std::to_string(round % 2 ? 2 : 1) + "\n");
+    hands.send("IAMAT " + client + " +2+2 1600000000." + std::to_string(round % 2 ? 1 : 2) + "\n");
+    const auto from_welsh = welsh.read_line().value_or("");
+    const auto from_hands = hands.read_line().value_or("");
+    const auto& winner = round % 2 ? from_welsh : from_hands;
+    expected[client] = winner.substr(0, winner.size() - 1);
+  }
+  EXPECT_TRUE(herd.converges_to(expected, scaled(3000ms)));
+}
+
+TEST(HerdFlooding, EqualClientTimesAreDecidedTheSameEverywhere) {
+  TestHerd herd;
+  herd.start_all();
+  const std::string a = iamat(herd, "Welsh", "twin", "+1+1", "1600000000");
+  const std::string b = iamat(herd, "Hands", "twin", "+2+2", "1600000000");
+  // Same client time: the later receive time wins (SPEC §5), on every member.
+  ASSERT_TRUE(eventually([&] {
+    const std::string held = herd.record_at("Goloman", "twin");
+    for (const auto& member : all_members) {
+      if (herd.record_at(member, "twin") != held) return false;
+    }
+    return held == a || held == b;
+  }, scaled(3000ms)));
+  EXPECT_EQ(herd.record_at("Welsh", "twin"), b) << "Hands received it later";
+}
+
+TEST(HerdFlooding, RestartedMemberCatchesUpOnWhatItMissed) {
+  TestHerd herd;
+  herd.start_all();
+  std::map<std::string, std::string> expected;
+  expected["before"] = iamat(herd, "Goloman", "before", "+1+1", "1600000000");
+  ASSERT_TRUE(herd.converges_to(expected, scaled(2000ms)));
+
+  herd.kill("Holiday");
+  // Welsh is cut off now; both it and Goloman keep answering clients.
+  for (int i = 0; i < 20; ++i) {
+    const std::string client = "during" + std::to_string(i);
+    expected[client] = iamat(herd, "Goloman", client, "+5-5", "1600000100." + std::to_string(i));
+  }
+  expected["welsh-alone"] = iamat(herd, "Welsh", "welsh-alone", "+7+7", "1600000200");
+  EXPECT_EQ(herd.record_at("Welsh", "during0"), "") << "Welsh cannot know it yet";
+
+  const auto restarted = Clock::now();
+  herd.start("Holiday");
+  // SPEC §5: within 2 s of starting, Holiday and Welsh hold every record.
+  const bool caught_up = eventually([&] {
+    return herd.records_at("Holiday", [&] {
+             std::vector<std::string> clients;
+             for (const auto& [client, line] : expected) clients.push_back(client);
+             return clients;
+           }()) == expected;
+  }, scaled(2000ms) - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - restarted));
+  EXPECT_TRUE(caught_up);
+  EXPECT_TRUE(herd.converges_to(expected, scaled(2000ms)));
+}
+
+TEST(HerdFlooding, KillingEachMemberInTurnLosesNoAcknowledgedUpdate) {
+  TestHerd herd;
+  herd.start_all();
+  std::map<std::string, std::string> expected;
+  int sequence = 0;
+  for (const auto& victim : all_members) {
+    herd.kill(victim);
+    for (int i = 0; i < 10; ++i) {
+      for (const auto& member : all_members) {
+        if (member == victim) continue;
+        const std::string client = "steady" + std::to_string(sequence % 37);
+        expected[client] =
+            iamat(herd, member, client, "+10-10", "1600001000." + std::to_string(100000 + sequence));
+        ++sequence;
+      }
+    }
+    herd.start(victim);
+  }
+  EXPECT_TRUE(herd.converges_to(expected, scaled(3000ms)));
+}
+
+TEST(HerdFlooding, RandomizedSoakOfUpdatesKillsAndRestarts) {
+  const auto seed = static_cast<std::uint32_t>(std::random_device{}());
+  SCOPED_TRACE("soak seed " + std::to_string(seed) + " (set HERD_SOAK_SEED to replay)");
+  std::mt19937 random(std::getenv("HERD_SOAK_SEED") ? std::stoul(std::getenv("HERD_SOAK_SEED"))
+                                                    : seed);
+  TestHerd herd;
+  herd.start_all();
+  std::map<std::string, std::string> expected;
+  std::map<std::string, double> newest;
+  std::uniform_int_distribution<int> pick_member(0, 4), pick_client(0, 29), pick_step(0, 59);
+  std::uniform_real_distribution<double> pick_time(1600000000.0, 1600100000.0);
+  for (int round = 0; round < 6; ++round) {
+    const std::string victim = all_members[pick_member(random)];
+    const int kill_at = pick_step(random), restart_at = kill_at + 1 + pick_step(random) / 3;
+    for (int step = 0; step < 60; ++step) {
+      if (step == kill_at) herd.kill(victim);
+      if (step == restart_at) herd.start(victim);
+      std::string member;
+      do member = all_members[pick_member(random)]; while (member == victim && step <= restart_at);
+      const std::string client = "soak" + std::to_string(pick_client(random));
+      char time[32];
+      const double when = pick_time(random);
+      std::snprintf(time, sizeof time, "%.6f", when);
+      const std::string at_line = iamat(herd, member, client, "+12.5-45.25", time);
+      if (when > newest[client]) {
+        newest[client] = when;
+        expected[client] = at_line;
+      }
+    }
+    if (!herd.running(victim)) herd.start(victim);
+    ASSERT_TRUE(herd.converges_to(expected, scaled(3000ms))) << "after round " << round;
+  }
+}
+
+TEST(HerdLinks, HelloFromANonNeighbourIsRefusedAndIgnored) {
+  TestHerd herd;
+  herd.start_all();
+  // Welsh's only neighbour is Holiday: a "Goloman" saying HELLO to Welsh is refused.
+  TcpClient intruder = herd.connect("Welsh");
+  intruder.send("HELLO Goloman\nECHO forged +1+1 1600000000 1600000000.000000000 Goloman\n");
+  EXPECT_TRUE(intruder.closed_by_peer());
+  EXPECT_EQ(herd.record_at("Welsh", "forged"), "");
+  ASSERT_TRUE(eventually([&] { return herd.log_text("Welsh").find("link refused") != std::string::npos; },
+                         scaled(3000ms)));
+}
+
+TEST(HerdLinks, LinksComeUpOncePerPairAndAreLoggedWithNames) {
+  TestHerd herd;
+  herd.start_all();
+  iamat(herd, "Welsh", "probe", "+1+1", "1600000000");
+  ASSERT_TRUE(herd.converges_to({{"probe", herd.record_at("Welsh", "probe")}}, scaled(2000ms)));
+  ASSERT_TRUE(eventually([&] {
+    return herd.log_text("Holiday").find("link Welsh: up") != std::string::npos &&
+           herd.log_text("Welsh").find("link Holiday: up") != std::string::npos;
+  }, scaled(3000ms)));
+  // One link per pair: Welsh never logged a second "up" for Holiday, nor a refusal.
+  const std::string welsh_log = herd.log_text("Welsh");
+  EXPECT_EQ(welsh_log.find("link Holiday: up"), welsh_log.rfind("link Holiday: up"));
+  EXPECT_EQ(welsh_log.find("link refused"), std::string::npos);
+  herd.kill("Welsh");
+  EXPECT_TRUE(eventually([&] {
+    return herd.log_text("Holiday").find("link Welsh: dropped") != std::string::npos;
+  }, scaled(3000ms)));
+}
+
+}  // namespace
+}  // namespace herd::test

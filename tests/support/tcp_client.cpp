@@ -1,0 +1,158 @@
+#include "tcp_client.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+namespace herd::test {
+
+namespace {
+
+int remaining_ms(Clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+}
+
+sockaddr_storage loopback_address(const std::string& host, std::uint16_t port,
+                                  socklen_t& length) {
+  sockaddr_storage storage{};
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
+  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(port);
+    length = sizeof(sockaddr_in);
+  } else if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(port);
+    length = sizeof(sockaddr_in6);
+  } else {
+    throw std::runtime_error("not an IP address: " + host);
+  }
+  return storage;
+}
+
+}  // namespace
+
+TcpClient::TcpClient(const std::string& host, std::uint16_t port,
+                     std::chrono::milliseconds timeout) {
+  socklen_t length = 0;
+  const sockaddr_storage address = loopback_address(host, port, length);
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    fd_ = ::socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+    if (::connect(fd_, reinterpret_cast<const sockaddr*>(&address), length) == 0) return;
+    const int error = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (Clock::now() >= deadline) {
+      throw std::runtime_error("connect to " + host + ":" + std::to_string(port) + ": " +
+                               std::strerror(error));
+    }
+    std::this_thread::sleep_for(poll_interval);
+  }
+}
+
+TcpClient::~TcpClient() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+TcpClient::TcpClient(TcpClient&& other) noexcept
+    : fd_(other.fd_), buffer_(std::move(other.buffer_)), eof_(other.eof_) {
+  other.fd_ = -1;
+}
+
+void TcpClient::send(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (sent < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(std::string("send: ") + std::strerror(errno));
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(sent));
+  }
+}
+
+void TcpClient::shutdown_write() { ::shutdown(fd_, SHUT_WR); }
+
+bool TcpClient::fill(Clock::time_point deadline) {
+  if (eof_) return false;
+  pollfd waiting{fd_, POLLIN, 0};
+  const int ready = ::poll(&waiting, 1, remaining_ms(deadline));
+  if (ready <= 0) return false;
+  char chunk[65536];
+  const ssize_t got = ::recv(fd_, chunk, sizeof chunk, 0);
+  if (got <= 0) {
+    eof_ = true;
+    return false;
+  }
+  buffer_.append(chunk, static_cast<std::size_t>(got));
+  return true;
+}
+
+std::optional<std::string> TcpClient::read_until(std::string_view terminator,
+                                                 std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    if (const auto at = buffer_.find(terminator); at != std::string::npos) {
+      std::string result = buffer_.substr(0, at + terminator.size());
+      buffer_.erase(0, at + terminator.size());
+      return result;
+    }
+    if (!fill(deadline) && (eof_ || Clock::now() >= deadline)) return std::nullopt;
+  }
+}
+
+std::optional<std::string> TcpClient::read_to_eof(std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (!eof_) {
+    if (!fill(deadline) && !eof_ && Clock::now() >= deadline) return std::nullopt;
+  }
+  return std::exchange(buffer_, {});
+}
+
+bool TcpClient::closed_by_peer(std::chrono::milliseconds timeout) {
+  return read_to_eof(timeout).has_value();
+}
+
+std::optional<std::string> TcpClient::read_once(std::chrono::milliseconds timeout) {
+  if (!buffer_.empty()) return std::exchange(buffer_, {});
+  if (!fill(Clock::now() + timeout)) return std::nullopt;
+  return std::exchange(buffer_, {});
+}
+
+std::string exchange(const std::string& host, std::uint16_t port, std::string_view request,
+                     std::chrono::milliseconds timeout) {
+  TcpClient client(host, port, timeout);
+  client.send(request);
+  client.shutdown_write();
+  auto reply = client.read_to_eof(timeout);
+  if (!reply) throw std::runtime_error("no EOF from " + host + ":" + std::to_string(port));
+  return *reply;
+}
+
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof address;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    ::close(fd);
+    throw std::runtime_error("cannot find a free port");
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+}  // namespace herd::test

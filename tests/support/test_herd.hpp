@@ -1,0 +1,116 @@
+// Real herd_server processes for integration tests: a herd (or part of one) on
+// free loopback ports, with its own config file and log directory, that tests
+// start, kill, restart and talk to over TCP.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tcp_client.hpp"
+
+namespace herd::test {
+
+// Path of the herd_server binary under test (set by CMake).
+std::filesystem::path server_binary();
+
+// A running child process; killed (SIGKILL) when destroyed.
+class ChildProcess {
+ public:
+  ChildProcess(const std::vector<std::string>& argv,
+               const std::vector<std::pair<std::string, std::string>>& environment,
+               const std::filesystem::path& output);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  bool running();
+  void signal(int number);
+  // Waits for the exit; returns the exit status, 128+signal when killed, or -1
+  // if it has not exited by the deadline.
+  int wait(std::chrono::milliseconds timeout = 10000ms);
+
+ private:
+  pid_t pid_ = -1;
+  int status_ = -1;
+};
+
+// Runs herd_server to completion with `args` (e.g. a bad flag) and returns its
+// exit status and everything it wrote to stdout and stderr.
+std::pair<int, std::string> run_server_to_exit(const std::vector<std::string>& args,
+                                               std::chrono::milliseconds timeout = 10000ms);
+
+struct HerdOptions {
+  std::vector<std::string> members{"Goloman", "Hands", "Holiday", "Welsh", "Wilkes"};
+  // Empty: the links of SPEC §1 among `members`.
+  std::vector<std::pair<std::string, std::string>> links;
+  // Merged into the generated config file (e.g. {"client_idle_timeout_ms": 300}).
+  nlohmann::json config = nlohmann::json::object();
+  std::vector<std::pair<std::string, std::string>> environment;
+  std::string host = "127.0.0.1";
+};
+
+class TestHerd {
+ public:
+  explicit TestHerd(HerdOptions options = {});
+  ~TestHerd();
+
+  void start(const std::string& member);  // returns once it accepts connections
+  void start_all();
+  void kill(const std::string& member);  // SIGKILL, waits for the exit
+  int stop(const std::string& member);   // SIGTERM; returns the exit status
+  bool running(const std::string& member);
+
+  const std::string& host() const { return options_.host; }
+  std::uint16_t port(const std::string& member) const;
+  const std::filesystem::path& dir() const { return dir_; }
+  const std::filesystem::path& config_path() const { return config_path_; }
+  std::filesystem::path log_path(const std::string& member) const;
+  std::string log_text(const std::string& member) const;
+  std::string output_text(const std::string& member) const;  // stdout + stderr
+
+  TcpClient connect(const std::string& member) const;
+  // Sends `request`, half-closes, returns everything up to EOF.
+  std::string exchange(const std::string& member, std::string_view request) const;
+  // The AT line (without "\n") `member` holds for `client`, via WHATSAT bound 0;
+  // empty if it holds none.
+  std::string record_at(const std::string& member, const std::string& client) const;
+  // The same for many clients over one pipelined connection.
+  std::map<std::string, std::string> records_at(const std::string& member,
+                                                const std::vector<std::string>& clients) const;
+  // Polls until every running member holds exactly `expected` (client → AT line)
+  // for those clients; returns false at the deadline.
+  bool converges_to(const std::map<std::string, std::string>& expected,
+                    std::chrono::milliseconds timeout);
+  std::vector<std::string> running_members();
+
+ private:
+  void write_config();
+
+  HerdOptions options_;
+  std::filesystem::path dir_;
+  std::filesystem::path config_path_;
+  std::map<std::string, std::uint16_t> ports_;
+  std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
+};
+
+// Deadlines of multi-process tests are multiplied by HERD_TEST_TIME_SCALE (e.g. 3
+// under sanitizers, which slow the members down several times).
+std::chrono::milliseconds scaled(std::chrono::milliseconds deadline);
+
+// A fresh temporary directory, removed by the caller.
+std::filesystem::path make_temp_dir(const std::string& prefix);
+
+// Reads a whole file ("" if missing).
+std::string read_file(const std::filesystem::path& path);
+
+}  // namespace herd::test

@@ -1,0 +1,199 @@
+// The HTTPS client against the fake: base URLs, verification failures, the
+// deadline, and the keep-alive pool under sequential and concurrent load.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "fake_places.hpp"
+#include "fake_places_client.hpp"
+#include "herd/https_client.hpp"
+#include "run_awaitable.hpp"
+
+namespace herd {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using test::FakeMode;
+
+HttpsRequest legacy_search() {
+  return {boost::beast::http::verb::get,
+          "/maps/api/place/nearbysearch/json?location=1,2&radius=3&key=k",
+          {},
+          {}};
+}
+
+// Starts `count` requests at once and waits (bounded) for all of them.
+std::vector<HttpsResponse> run_concurrently(boost::asio::io_context& io, HttpsClient& client,
+                                            std::size_t count) {
+  std::vector<HttpsResponse> responses;
+  for (std::size_t i = 0; i < count; ++i) {
+    boost::asio::co_spawn(io, client.request(legacy_search()),
+                          [&](std::exception_ptr, HttpsResponse response) {
+                            responses.push_back(std::move(response));
+                          });
+  }
+  io.restart();
+  const auto deadline = Clock::now() + 20s;
+  while (responses.size() < count && Clock::now() < deadline) io.run_one_until(deadline);
+  return responses;
+}
+
+TEST(HttpsUrl, ParsesHostPortAndPrefix) {
+  std::string error;
+  const auto google = parse_https_url("https://places.googleapis.com", error);
+  ASSERT_TRUE(google) << error;
+  EXPECT_EQ(google->host, "places.googleapis.com");
+  EXPECT_EQ(google->port, "443");
+  EXPECT_EQ(google->prefix, "");
+  const auto prefixed = parse_https_url("https://localhost:8443/fake/places/", error);
+  ASSERT_TRUE(prefixed) << error;
+  EXPECT_EQ(prefixed->host, "localhost");
+  EXPECT_EQ(prefixed->port, "8443");
+  EXPECT_EQ(prefixed->prefix, "/fake/places");
+  const auto ipv6 = parse_https_url("https://[::1]:9000", error);
+  ASSERT_TRUE(ipv6) << error;
+  EXPECT_EQ(ipv6->host, "::1");
+  EXPECT_EQ(ipv6->port, "9000");
+}
+
+TEST(HttpsUrl, RejectsWhatIsNotAnHttpsBase) {
+  for (const std::string_view url :
+       {"http://places.googleapis.com", "https://", "https://host:0", "https://host:65536",
+        "https://host:https", "https://user:secret@host", "https://host/path?query=1",
+        "https://[::1"}) {
+    std::string error;
+    EXPECT_FALSE(parse_https_url(url, error)) << url;
+    EXPECT_NE(error.find(url), std::string::npos) << error;
+  }
+}
+
+TEST(HttpsClient, UnreadableCaFileIsAnErrorNamingIt) {
+  std::string error;
+  EXPECT_EQ(make_tls_client_context("/nonexistent/ca.pem", error), nullptr);
+  EXPECT_NE(error.find("/nonexistent/ca.pem"), std::string::npos) << error;
+}
+
+class HttpsClientPool : public ::testing::Test {
+ protected:
+  HttpsResponse request() { return test::run_awaitable(io_, client_->request(legacy_search())); }
+
+  test::FakePlacesServer fake_;
+  boost::asio::io_context io_;
+  std::unique_ptr<HttpsClient> client_ = test::fake_places_client(fake_, io_);
+};
+
+TEST_F(HttpsClientPool, SequentialRequestsShareOneConnection) {
+  for (int i = 0; i < 10; ++i) {
+    const auto response = request();
+    EXPECT_EQ(response.failure, "");
+    EXPECT_EQ(response.status, 200u);
+    EXPECT_EQ(response.new_connection, i == 0);
+  }
+  EXPECT_EQ(client_->handshakes(), 1u);
+  EXPECT_EQ(fake_.handshakes(), 1u);
+  EXPECT_EQ(fake_.requests(), 10u);
+  EXPECT_EQ(client_->idle_connections(), 1u);
+}
+
+TEST_F(HttpsClientPool, ConcurrentRequestsDoNotWaitForEachOtherAndConnectionsAreReused) {
+  constexpr std::size_t wave = 100;
+  constexpr auto delay = 200ms;
+  client_ = test::fake_places_client(fake_, io_, 5000ms, wave);
+  fake_.set_delay(delay);
+  for (int round = 0; round < 2; ++round) {
+    const auto started = Clock::now();
+    const auto responses = run_concurrently(io_, *client_, wave);
+    const auto took = Clock::now() - started;
+    ASSERT_EQ(responses.size(), wave);
+    for (const auto& response : responses) EXPECT_EQ(response.status, 200u) << response.failure;
+    // One after another they would take 100 × delay; together, about one delay.
+    EXPECT_LT(took, 10 * delay) << "round " << round;
+    EXPECT_LE(fake_.handshakes(), wave);
+    EXPECT_EQ(client_->idle_connections(), client_->handshakes());
+  }
+  EXPECT_EQ(client_->handshakes(), fake_.handshakes());  // the second wave made none
+  EXPECT_EQ(fake_.requests(), 2 * wave);
+}
+
+TEST_F(HttpsClientPool, KeepsAtMostPoolSizeIdle) {
+  client_ = test::fake_places_client(fake_, io_, 5000ms, 4);
+  fake_.set_delay(50ms);
+  const auto responses = run_concurrently(io_, *client_, 10);
+  ASSERT_EQ(responses.size(), 10u);
+  EXPECT_EQ(client_->handshakes(), 10u);
+  EXPECT_EQ(client_->idle_connections(), 4u);
+}
+
+TEST_F(HttpsClientPool, ConnectionDroppedWhileIdleIsReplacedAndTheRequestRetried) {
+  fake_.set_mode(FakeMode::close_after_response);
+  EXPECT_EQ(request().status, 200u);
+  EXPECT_EQ(client_->idle_connections(), 1u);  // it said keep-alive
+  const auto second = request();
+  EXPECT_EQ(second.failure, "");
+  EXPECT_EQ(second.status, 200u);
+  EXPECT_TRUE(second.new_connection);
+  EXPECT_EQ(fake_.handshakes(), 2u);
+  EXPECT_EQ(fake_.requests(), 2u);
+}
+
+TEST_F(HttpsClientPool, ConnectionCloseIsHonoured) {
+  fake_.set_mode(FakeMode::connection_close);
+  for (int i = 0; i < 3; ++i) {
+    const auto response = request();
+    EXPECT_EQ(response.status, 200u) << response.failure;
+    EXPECT_TRUE(response.new_connection);
+    EXPECT_EQ(client_->idle_connections(), 0u);
+  }
+  EXPECT_EQ(fake_.handshakes(), 3u);
+}
+
+TEST_F(HttpsClientPool, ResponseCutOffIsAFailureAndNotRetried) {
+  EXPECT_EQ(request().status, 200u);
+  fake_.set_mode(FakeMode::close_mid_response);
+  const auto response = request();
+  EXPECT_NE(response.failure.find("reading the response from localhost"), std::string::npos)
+      << response.failure;
+  EXPECT_EQ(fake_.requests(), 2u);
+  EXPECT_EQ(client_->idle_connections(), 0u);
+}
+
+TEST_F(HttpsClientPool, DeadlineCoversTheWholeRequest) {
+  client_ = test::fake_places_client(fake_, io_, 300ms);
+  fake_.set_delay(2000ms);
+  const auto started = Clock::now();
+  const auto late = request();
+  EXPECT_LT(Clock::now() - started, 1500ms);
+  EXPECT_NE(late.failure.find("timed out after 300 ms (reading the response from localhost:"),
+            std::string::npos)
+      << late.failure;
+  EXPECT_EQ(client_->idle_connections(), 0u);  // its answer may still come: never reuse it
+
+  fake_.set_delay(0ms);
+  const auto next = request();
+  EXPECT_EQ(next.status, 200u) << next.failure;
+  EXPECT_TRUE(next.new_connection);
+}
+
+TEST(HttpsClient, ConnectionRefusedSaysSo) {
+  boost::asio::io_context io;
+  // A port that was free a moment ago, so nothing listens on it.
+  boost::asio::ip::tcp::acceptor probe(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  const auto port = std::to_string(probe.local_endpoint().port());
+  probe.close();
+  std::string error;
+  HttpsClient client(io.get_executor(), {"localhost", port, ""},
+                     make_tls_client_context("", error), 2000ms, 4);
+  const auto response = test::run_awaitable(io, client.request(legacy_search()));
+  EXPECT_NE(response.failure.find("connecting to localhost:" + port + " failed"),
+            std::string::npos)
+      << response.failure;
+}
+
+}  // namespace
+}  // namespace herd

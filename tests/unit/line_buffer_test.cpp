@@ -1,0 +1,82 @@
+// Splitting a byte stream into lines with a hard length cap (SPEC §2).
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+
+#include "herd/line_buffer.hpp"
+
+namespace herd {
+namespace {
+
+void feed(LineBuffer& lines, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const auto area = lines.write_area();
+    ASSERT_FALSE(area.empty());
+    const std::size_t n = std::min(area.size(), bytes.size());
+    std::memcpy(area.data(), bytes.data(), n);
+    lines.commit(n);
+    bytes.remove_prefix(n);
+  }
+}
+
+TEST(LineBuffer, SplitsOnNewlineAndDropsCarriageReturn) {
+  LineBuffer lines(100);
+  feed(lines, "one\ntwo\r\nthr");
+  EXPECT_EQ(lines.next_line(), "one");
+  EXPECT_EQ(lines.next_line(), "two");
+  EXPECT_EQ(lines.next_line(), std::nullopt);
+  feed(lines, "ee\n");
+  EXPECT_EQ(lines.next_line(), "three");
+}
+
+TEST(LineBuffer, RestAtEndOfStreamIsTheLastLine) {
+  LineBuffer lines(100);
+  feed(lines, "a\nlast");
+  EXPECT_EQ(lines.next_line(), "a");
+  EXPECT_EQ(lines.next_line(), std::nullopt);
+  EXPECT_EQ(lines.take_rest(), "last");
+  EXPECT_EQ(lines.take_rest(), std::nullopt);
+}
+
+TEST(LineBuffer, LineOfExactlyTheLimitFits) {
+  LineBuffer lines(10);
+  feed(lines, std::string(10, 'x') + "\r");
+  EXPECT_FALSE(lines.overflowed());
+  feed(lines, "\n");
+  EXPECT_EQ(lines.next_line(), std::string(10, 'x'));
+}
+
+TEST(LineBuffer, LongerLineOverflows) {
+  LineBuffer lines(10);
+  feed(lines, std::string(11, 'y'));
+  EXPECT_EQ(lines.next_line(), std::nullopt);
+  EXPECT_TRUE(lines.overflowed());
+  EXPECT_EQ(lines.overflow_prefix(), std::string(10, 'y'));
+}
+
+TEST(LineBuffer, EndlessLineStopsAtTheLimitInsteadOfGrowing) {
+  LineBuffer lines(4096);
+  std::size_t accepted = 0;
+  for (;;) {
+    const auto area = lines.write_area();
+    if (area.empty()) break;
+    std::memset(area.data(), 'z', area.size());
+    lines.commit(area.size());
+    accepted += area.size();
+    ASSERT_LE(accepted, 4096u + 2) << "buffered more than a line may hold";
+    EXPECT_EQ(lines.next_line(), std::nullopt);
+  }
+  EXPECT_TRUE(lines.overflowed());
+}
+
+TEST(LineBuffer, ManySmallLinesReuseTheSameStorage) {
+  LineBuffer lines(64);
+  for (int i = 0; i < 10000; ++i) {
+    feed(lines, "IAMAT a +1+1 1\n");
+    EXPECT_EQ(lines.next_line(), "IAMAT a +1+1 1");
+  }
+}
+
+}  // namespace
+}  // namespace herd
