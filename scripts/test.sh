@@ -5,10 +5,10 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
 build_dir=${HERD_TEST_BUILD_DIR:-$herd_root/build-test}
-options=(-DHERD_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+options=(-DHERD_WERROR=ON -DHERD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo)
 if [[ ${HERD_SANITIZE:-0} == 1 ]]; then
   build_dir=${HERD_TEST_BUILD_DIR:-$herd_root/build-asan}
-  options=(-DHERD_WERROR=ON -DHERD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
+  options=(-DHERD_WERROR=ON -DHERD_BENCH=OFF -DHERD_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   # Sanitized members run several times slower; deadlines in the tests stretch.
