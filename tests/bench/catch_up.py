@@ -1,46 +1,89 @@
 #!/usr/bin/env python3
-# Measures how long a restarted member takes to catch up N records from its neighbour (issue 3).
-# Usage: tests/bench/catch_up.py build/herd_server   (uses ports 13002-13003 on 127.0.0.1)
-import os, tempfile, json
-import socket, subprocess, time, sys
-work = tempfile.mkdtemp(prefix="herd-catchup-")
-CONFIG = os.path.join(work, "herd.json")
-json.dump({"members": [{"name": "Holiday", "host": "127.0.0.1", "port": 13002},
-                       {"name": "Welsh", "host": "127.0.0.1", "port": 13003}],
-           "links": [["Holiday", "Welsh"]], "log_dir": os.path.join(work, "logs")}, open(CONFIG, "w"))
-holiday = subprocess.Popen([sys.argv[1], "Holiday", "--config", CONFIG],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-for _ in range(200):
+"""Measures how long a restarted member takes to catch up N records from its neighbour.
+
+Usage: tests/bench/catch_up.py build/herd_server [records]
+Starts Holiday on 127.0.0.1:13002, fills it with N distinct clients, then starts Welsh
+(its only neighbour) on 13003 and times, from Welsh's process start, until Welsh holds
+the last record. The catch-up dump goes out in insertion order, so the last record
+arriving means all of them have. Prints one human line and one JSON line.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HOST = "127.0.0.1"
+HOLIDAY_PORT, WELSH_PORT = 13002, 13003
+DEADLINE_S = 60  # bounded: a member that never catches up fails the run
+
+
+def exchange(port, request):
+    """Sends request, half-closes, returns everything up to EOF."""
+    with socket.create_connection((HOST, port), timeout=DEADLINE_S) as conn:
+        conn.sendall(request)
+        conn.shutdown(socket.SHUT_WR)
+        chunks = []
+        while chunk := conn.recv(1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def poll(condition, what):
+    """Polls condition until it holds; exits with a message at the deadline."""
+    deadline = time.monotonic() + DEADLINE_S
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except OSError:
+            pass  # not listening yet
+        time.sleep(0.005)
+    sys.exit(f"catch_up: {what} within {DEADLINE_S} s did not happen")
+
+
+def main():
+    binary = sys.argv[1]
+    records = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+    work = tempfile.mkdtemp(prefix="herd-catchup-")
+    config = os.path.join(work, "herd.json")
+    with open(config, "w") as out:
+        json.dump({"members": [{"name": "Holiday", "host": HOST, "port": HOLIDAY_PORT},
+                               {"name": "Welsh", "host": HOST, "port": WELSH_PORT}],
+                   "links": [["Holiday", "Welsh"]],
+                   "log_dir": os.path.join(work, "logs")}, out)
+    members = []
     try:
-        socket.create_connection(("127.0.0.1", 13002)).close(); break
-    except OSError:
-        time.sleep(0.01)
-N = 100000
-s = socket.create_connection(("127.0.0.1", 13002))
-payload = "".join(f"IAMAT client:{i:012d} +34.068930-118.445127 1520023934.{i:09d}\n" for i in range(N)).encode()
-s.sendall(payload); s.shutdown(socket.SHUT_WR)
-got = 0
-while True:
-    d = s.recv(1 << 20)
-    if not d: break
-    got += d.count(b"\n")
-print("acknowledged", got)
-t0 = time.monotonic()
-p = subprocess.Popen([sys.argv[1], "Welsh", "--config", CONFIG], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-last = f"WHATSAT client:{N-1:012d} 1 0\n".encode()
-while True:
-    try:
-        c = socket.create_connection(("127.0.0.1", 13003)); c.sendall(last); c.shutdown(socket.SHUT_WR)
-        r = b""
-        while True:
-            d = c.recv(65536)
-            if not d: break
-            r += d
-        if r.startswith(b"AT "): break
-    except OSError: pass
-    time.sleep(0.005)
-elapsed = time.monotonic() - t0
-print(f"Welsh held all {N} records {elapsed:.3f} s after its process started")
-p.terminate(); p.wait()
-holiday.terminate(); holiday.wait()
-print(json.dumps({"scenario": "catch-up", "records": N, "seconds": round(elapsed, 3)}))
+        def start(name):
+            members.append(subprocess.Popen([binary, name, "--config", config],
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+        start("Holiday")
+        poll(lambda: exchange(HOLIDAY_PORT, b"") == b"", "Holiday listening")
+        fill = "".join(f"IAMAT client:{i:012d} +34.068930-118.445127 1520023934.{i:09d}\n"
+                       for i in range(records)).encode()
+        reply = exchange(HOLIDAY_PORT, fill)
+        acknowledged = sum(line.startswith(b"AT ") for line in reply.splitlines())
+        if acknowledged != records:
+            sys.exit(f"catch_up: Holiday acknowledged {acknowledged} of {records} IAMATs")
+
+        started = time.monotonic()
+        start("Welsh")
+        last = f"WHATSAT client:{records - 1:012d} 1 0\n".encode()
+        poll(lambda: exchange(WELSH_PORT, last).startswith(b"AT "), "Welsh catching up")
+        elapsed = time.monotonic() - started
+    finally:
+        for member in members:
+            member.terminate()
+            member.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"Welsh held all {records} records {elapsed:.3f} s after its process started")
+    print(json.dumps({"scenario": "catch-up", "records": records, "seconds": round(elapsed, 3)}))
+
+
+if __name__ == "__main__":
+    main()
