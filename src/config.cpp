@@ -22,7 +22,7 @@
 //       "ca_file": "",                             // extra trust anchors (PEM), "" = none
 //       "key_file": "",                            // read when GOOGLE_PLACES_API_KEY is unset
 //       "timeout_ms": 5000,
-//       "pool_size": 32                            // 1 .. 1024
+//       "pool_size": 256                           // 1 .. 1024
 //     }
 //   }
 //

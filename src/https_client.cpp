@@ -260,6 +260,37 @@ asio::awaitable<std::unique_ptr<HttpsClient::Connection>> HttpsClient::open(
   co_return connection;
 }
 
+asio::awaitable<std::unique_ptr<HttpsClient::Connection>> HttpsClient::acquire(
+    Clock::time_point deadline, HttpsResponse& response) {
+  while (idle_.empty() && connections_ >= pool_size_) {
+    asio::steady_timer turn(executor_, deadline);
+    waiters_.push_back(&turn);
+    co_await turn.async_wait(use_tuple);  // cancelled by wake_one_waiter
+    std::erase(waiters_, &turn);
+    if (Clock::now() >= deadline) {
+      // A wake-up that arrived as the deadline passed belongs to the next in line.
+      if (!idle_.empty() || connections_ < pool_size_) wake_one_waiter();
+      response.failure = describe("waiting for a free connection to", beast::error::timeout);
+      co_return nullptr;
+    }
+  }
+  if (!idle_.empty()) {
+    // The most recently used connection is the least likely to have been closed.
+    auto connection = std::move(idle_.back());
+    idle_.pop_back();
+    co_return connection;
+  }
+  ++connections_;
+  auto connection = co_await open(deadline, response.failure);
+  if (!connection) {
+    --connections_;
+    wake_one_waiter();
+    co_return nullptr;
+  }
+  response.new_connection = true;
+  co_return connection;
+}
+
 asio::awaitable<HttpsResponse> HttpsClient::request(HttpsRequest request) {
   const auto deadline = Clock::now() + timeout_;
   http::request<http::string_body> message{request.method, endpoint_.prefix + request.target, 11};
@@ -270,42 +301,56 @@ asio::awaitable<HttpsResponse> HttpsClient::request(HttpsRequest request) {
   message.prepare_payload();
 
   HttpsResponse response;
-  std::unique_ptr<Connection> connection;
-  if (!idle_.empty()) {
-    // The most recently used connection is the least likely to have been closed.
-    connection = std::move(idle_.back());
-    idle_.pop_back();
-  } else {
-    connection = co_await open(deadline, response.failure);
-    if (!connection) co_return response;
-    response.new_connection = true;
-  }
+  auto connection = co_await acquire(deadline, response);
+  if (!connection) co_return response;
   auto outcome = co_await exchange(connection->stream, connection->buffer, message, deadline);
   if (!response.new_connection && outcome.error && !outcome.got_response_bytes &&
       closed_while_idle(outcome.error)) {
     // The server dropped the kept-alive connection and answered nothing, so the
-    // request was not served: send it once more on a fresh connection. Nearby
-    // Search only reads, so a repeat is harmless.
+    // request was not served: send it once more on a fresh connection, which
+    // takes the dropped one's place in the pool. Nearby Search only reads, so a
+    // repeat is harmless.
     connection = co_await open(deadline, response.failure);
-    if (!connection) co_return response;
+    if (!connection) {
+      --connections_;
+      wake_one_waiter();
+      co_return response;
+    }
     response.new_connection = true;
     outcome = co_await exchange(connection->stream, connection->buffer, message, deadline);
   }
   response.handshake_number = connection->handshake_number;
   if (outcome.error) {
     response.failure = describe(outcome.step, outcome.error);
+    discard(std::move(connection));
     co_return response;
   }
   response.status = outcome.response.result_int();
   response.body = std::move(outcome.response.body());
-  if (outcome.response.keep_alive()) release(std::move(connection));
+  if (outcome.response.keep_alive()) {
+    release(std::move(connection));
+  } else {
+    discard(std::move(connection));
+  }
   co_return response;
 }
 
 void HttpsClient::release(std::unique_ptr<Connection> connection) {
-  if (idle_.size() >= pool_size_) return;  // closed as it goes out of scope
   beast::get_lowest_layer(connection->stream).expires_never();
   idle_.push_back(std::move(connection));
+  wake_one_waiter();
+}
+
+void HttpsClient::discard(std::unique_ptr<Connection> connection) {
+  connection.reset();  // closes it
+  --connections_;
+  wake_one_waiter();
+}
+
+void HttpsClient::wake_one_waiter() {
+  if (waiters_.empty()) return;
+  waiters_.front()->cancel();
+  waiters_.pop_front();
 }
 
 }  // namespace herd

@@ -35,7 +35,9 @@ struct PlacesConfig {
   std::string ca_file;       // extra trust anchors beside the system store
   std::string key_file;      // read when GOOGLE_PLACES_API_KEY is not set
   milliseconds timeout{5000};  // whole request: connect, handshake, write, read
-  std::size_t pool_size = 32;  // kept-alive connections per backend host
+  // Connections per backend host, each carrying one request at a time; more
+  // concurrent WHATSATs than this wait for one to come free.
+  std::size_t pool_size = 256;
 };
 
 struct Config {

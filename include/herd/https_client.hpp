@@ -1,16 +1,20 @@
 // A small HTTPS/1.1 client for the Places backends (SPEC §7): verified TLS
 // (system trust store plus an optional extra CA file, SNI, host name check), one
-// deadline over each whole request, and a keep-alive pool so that concurrent
-// requests each get a connection and finished ones are reused.
+// deadline over each whole request, and a keep-alive pool: up to pool_size
+// connections, each carrying one request at a time and kept for the next; a
+// request that finds them all busy waits for one (within its deadline), so the
+// handshakes never outnumber the pool however many requests arrive.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -71,14 +75,23 @@ class HttpsClient {
   const HttpsEndpoint& endpoint() const { return endpoint_; }
   std::size_t handshakes() const { return handshakes_; }
   std::size_t idle_connections() const { return idle_.size(); }
+  std::size_t open_connections() const { return connections_; }
 
  private:
   struct Connection;
 
+  // An idle connection, else a new one while fewer than pool_size exist, else
+  // the next one to come free; nullptr with `response.failure` set at the deadline.
+  boost::asio::awaitable<std::unique_ptr<Connection>> acquire(
+      std::chrono::steady_clock::time_point deadline, HttpsResponse& response);
+
   // A fresh, verified connection; nullptr with `failure` set when it cannot be made.
   boost::asio::awaitable<std::unique_ptr<Connection>> open(
       std::chrono::steady_clock::time_point deadline, std::string& failure);
+  // Back to the pool after a kept-alive exchange, or gone (closed, failed).
   void release(std::unique_ptr<Connection> connection);
+  void discard(std::unique_ptr<Connection> connection);
+  void wake_one_waiter();
   // "<step> host:port failed: <why>", or "timed out after N ms (<step> host:port)".
   std::string describe(std::string_view step, const boost::system::error_code& error) const;
 
@@ -89,6 +102,8 @@ class HttpsClient {
   std::chrono::milliseconds timeout_;
   std::size_t pool_size_;
   std::vector<std::unique_ptr<Connection>> idle_;
+  std::size_t connections_ = 0;  // idle, busy or being opened
+  std::deque<boost::asio::steady_timer*> waiters_;  // requests waiting for a connection
   std::size_t handshakes_ = 0;
 };
 

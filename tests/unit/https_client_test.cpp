@@ -121,13 +121,17 @@ TEST_F(HttpsClientPool, ConcurrentRequestsDoNotWaitForEachOtherAndConnectionsAre
   EXPECT_EQ(fake_.requests(), 2 * wave);
 }
 
-TEST_F(HttpsClientPool, KeepsAtMostPoolSizeIdle) {
+TEST_F(HttpsClientPool, OpensAtMostPoolSizeConnectionsAndTheRestWaitForOne) {
   client_ = test::fake_places_client(fake_, io_, 5000ms, 4);
   fake_.set_delay(50ms);
   const auto responses = run_concurrently(io_, *client_, 10);
   ASSERT_EQ(responses.size(), 10u);
-  EXPECT_EQ(client_->handshakes(), 10u);
+  for (const auto& response : responses) EXPECT_EQ(response.status, 200u) << response.failure;
+  EXPECT_EQ(client_->handshakes(), 4u);
+  EXPECT_EQ(fake_.handshakes(), 4u);
+  EXPECT_EQ(fake_.requests(), 10u);
   EXPECT_EQ(client_->idle_connections(), 4u);
+  EXPECT_EQ(client_->open_connections(), 4u);
 }
 
 TEST_F(HttpsClientPool, ConnectionDroppedWhileIdleIsReplacedAndTheRequestRetried) {
