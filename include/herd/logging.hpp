@@ -30,33 +30,34 @@ void shutdown_logging();
 
 }  // namespace herd
 
+// Built on the string_view formatter, whose output of a whole run is one append.
 template <>
-struct fmt::formatter<herd::Escaped> {
-  constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
-
+struct fmt::formatter<herd::Escaped> : fmt::formatter<std::string_view> {
   template <typename FormatContext>
   auto format(const herd::Escaped& value, FormatContext& ctx) const {
-    auto out = ctx.out();
-    for (const char c : value.text) {
-      const auto byte = static_cast<unsigned char>(c);
-      if (byte >= 0x20 && byte != 0x7f && c != '\\') {
-        *out++ = c;
-        continue;
-      }
-      *out++ = '\\';
-      switch (c) {
-        case '\n': *out++ = 'n'; break;
-        case '\r': *out++ = 'r'; break;
-        case '\t': *out++ = 't'; break;
-        case '\\': *out++ = '\\'; break;
+    const auto put = [&](std::string_view piece) {
+      ctx.advance_to(fmt::formatter<std::string_view>::format(piece, ctx));
+    };
+    const std::string_view text = value.text;
+    std::size_t run = 0;  // start of the bytes that need no escape: a line is mostly one run
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const auto byte = static_cast<unsigned char>(text[i]);
+      if (byte >= 0x20 && byte != 0x7f && byte != '\\') continue;
+      put(text.substr(run, i - run));
+      run = i + 1;
+      switch (byte) {
+        case '\n': put("\\n"); break;
+        case '\r': put("\\r"); break;
+        case '\t': put("\\t"); break;
+        case '\\': put("\\\\"); break;
         default: {
           constexpr std::string_view hex = "0123456789abcdef";
-          *out++ = 'x';
-          *out++ = hex[byte >> 4];
-          *out++ = hex[byte & 0xf];
+          const char escape[] = {'\\', 'x', hex[byte >> 4], hex[byte & 0xf]};
+          put({escape, sizeof escape});
         }
       }
     }
-    return out;
+    put(text.substr(run));
+    return ctx.out();
   }
 };

@@ -1,0 +1,93 @@
+// The member log's line escaping and its batching file sink.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <spdlog/logger.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "herd/batching_file_sink.hpp"
+#include "herd/logging.hpp"
+#include "test_herd.hpp"
+
+namespace herd {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Escaped, KeepsPrintableTextAndEscapesTheRest) {
+  EXPECT_EQ(fmt::format("{}", Escaped{"IAMAT kiwi +1+1 1"}), "IAMAT kiwi +1+1 1");
+  EXPECT_EQ(fmt::format("{}", Escaped{"a\nb\r\tc\\d"}), "a\\nb\\r\\tc\\\\d");
+  EXPECT_EQ(fmt::format("{}", Escaped{std::string_view("\0\x7f\x1b", 3)}), "\\x00\\x7f\\x1b");
+  EXPECT_EQ(fmt::format("<{}>", Escaped{""}), "<>");
+  EXPECT_EQ(fmt::format("{}", Escaped{"Café\n"}), "Café\\n");  // UTF-8 bytes pass as they are
+}
+
+class BatchingFileSinkTest : public ::testing::Test {
+ protected:
+  ~BatchingFileSinkTest() override { std::filesystem::remove_all(dir_); }
+
+  std::shared_ptr<spdlog::logger> logger(BatchingFileSink::Limits limits) {
+    auto log = std::make_shared<spdlog::logger>(
+        "test", std::make_shared<BatchingFileSink>(path_, limits));
+    log->set_pattern("%v");
+    return log;
+  }
+  std::string text() const { return test::read_file(path_); }
+
+  std::filesystem::path dir_ = test::make_temp_dir("herd-log-test");
+  std::filesystem::path path_ = dir_ / "member.log";
+};
+
+TEST_F(BatchingFileSinkTest, EveryLineArrivesInOrderThroughManyBatches) {
+  std::ostringstream expected;
+  {
+    auto log = logger({.batch_bytes = 100, .backlog_bytes = 1000, .flush_interval = 50ms});
+    for (int i = 0; i < 5000; ++i) {
+      log->info("line {}", i);
+      expected << "line " << i << "\n";
+    }
+  }  // the sink is destroyed: everything is written
+  EXPECT_EQ(text(), expected.str());
+}
+
+TEST_F(BatchingFileSinkTest, AQuietLogReachesTheFileWithoutAFlush) {
+  auto log = logger({.batch_bytes = 1 << 20, .backlog_bytes = 1 << 22, .flush_interval = 20ms});
+  log->info("first");
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (text() != "first\n" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);  // polling the file, not waiting for a fixed time
+  }
+  EXPECT_EQ(text(), "first\n");
+}
+
+TEST_F(BatchingFileSinkTest, FlushReturnsWithEverythingWritten) {
+  auto log = logger({.batch_bytes = 1 << 20, .backlog_bytes = 1 << 22, .flush_interval = 10s});
+  log->info("one");
+  log->info("two");
+  log->flush();
+  EXPECT_EQ(text(), "one\ntwo\n");
+}
+
+TEST_F(BatchingFileSinkTest, AppendsToAnExistingFile) {
+  std::ofstream(path_) << "earlier\n";
+  logger({})->info("later");
+  EXPECT_EQ(text(), "earlier\nlater\n");
+}
+
+TEST(BatchingFileSink, UnopenableFileIsAnErrorNamingIt) {
+  try {
+    BatchingFileSink sink("/nonexistent-dir/member.log");
+    FAIL() << "no exception";
+  } catch (const spdlog::spdlog_ex& error) {
+    EXPECT_THAT(error.what(), ::testing::HasSubstr("/nonexistent-dir/member.log"));
+  }
+}
+
+}  // namespace
+}  // namespace herd
