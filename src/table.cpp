@@ -30,7 +30,7 @@ Table::Table(const std::vector<std::string>& member_names)
 Table::~Table() = default;
 
 RecordView Table::view(const Record& record) const {
-  const char* text = record.text.get();
+  const char* text = record.text;
   RecordView v;
   v.client = {text, record.client_size};
   v.location = {text + record.client_size, record.location_size};
@@ -45,73 +45,84 @@ RecordView Table::view(const Record& record) const {
 
 RecordView Table::at(std::size_t position) const { return view(records_[position]); }
 
-std::size_t Table::slot_of(std::string_view client, std::size_t hash) const {
+namespace {
+
+std::uint32_t client_hash(std::string_view client) {
+  return static_cast<std::uint32_t>(std::hash<std::string_view>{}(client));
+}
+std::uint32_t position_of(std::uint64_t slot) { return static_cast<std::uint32_t>(slot); }
+std::uint32_t hash_of(std::uint64_t slot) { return static_cast<std::uint32_t>(slot >> 32); }
+
+}  // namespace
+
+std::size_t Table::slot_of(std::string_view client, std::uint32_t hash) const {
   const std::size_t mask = index_.size() - 1;
   for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-    const std::uint32_t entry = index_[slot];
+    const Slot entry = index_[slot];
     if (entry == 0) return slot;
-    const Record& record = records_[entry - 1];
-    if (std::string_view(record.text.get(), record.client_size) == client) return slot;
+    if (hash_of(entry) != hash) continue;
+    const Record& record = records_[position_of(entry) - 1];
+    if (std::string_view(record.text, record.client_size) == client) return slot;
   }
 }
 
 std::optional<RecordView> Table::find(std::string_view client) const {
-  const std::uint32_t entry = index_[slot_of(client, std::hash<std::string_view>{}(client))];
+  const Slot entry = index_[slot_of(client, client_hash(client))];
   if (entry == 0) return std::nullopt;
-  return view(records_[entry - 1]);
+  return view(records_[position_of(entry) - 1]);
 }
 
-namespace {
-
-std::unique_ptr<char[]> record_text(const RecordView& update) {
-  auto text = std::make_unique_for_overwrite<char[]>(update.client.size() +
-                                                     update.location.size() + update.time.size());
-  char* out = text.get();
+void Table::store_text(Record& record, const RecordView& update) {
+  const std::size_t size = update.client.size() + update.location.size() + update.time.size();
+  if (size > record.capacity) {
+    // A first text is stored exactly (most clients never grow); a longer one
+    // gets 16 bytes of room. The old slice stays in the arena, unused.
+    const std::size_t capacity = record.text ? (size + 15) / 16 * 16 : size;
+    record.text = texts_.allocate(capacity);
+    record.capacity = static_cast<std::uint16_t>(capacity);
+  }
+  char* out = record.text;
   out = std::copy(update.client.begin(), update.client.end(), out);
   out = std::copy(update.location.begin(), update.location.end(), out);
   std::copy(update.time.begin(), update.time.end(), out);
-  return text;
+  record.client_size = static_cast<std::uint16_t>(update.client.size());
+  record.location_size = static_cast<std::uint16_t>(update.location.size());
+  record.time_size = static_cast<std::uint16_t>(update.time.size());
 }
 
-}  // namespace
-
 bool Table::apply(const RecordView& update) {
-  // The protocol's line limit keeps every field far below 64 KiB, but a record is
+  // The protocol's line limit keeps a record far below 64 KiB, but a record is
   // only as good as its sizes: refuse rather than truncate.
-  constexpr std::size_t field_limit = UINT16_MAX;
-  if (update.client.size() > field_limit || update.location.size() > field_limit ||
-      update.time.size() > field_limit) {
+  constexpr std::size_t text_limit = UINT16_MAX - 15;
+  if (update.client.size() + update.location.size() + update.time.size() > text_limit) {
     return false;
   }
-  const std::size_t hash = std::hash<std::string_view>{}(update.client);
-  std::size_t slot = slot_of(update.client, hash);
+  const std::uint32_t hash = client_hash(update.client);
+  const std::size_t slot = slot_of(update.client, hash);
   if (index_[slot] != 0) {
-    Record& held = records_[index_[slot] - 1];
+    Record& held = records_[position_of(index_[slot]) - 1];
     if (!order_.greater(update, view(held))) return false;
-    held.text = record_text(update);
-    held.location_size = static_cast<std::uint16_t>(update.location.size());
-    held.time_size = static_cast<std::uint16_t>(update.time.size());
+    store_text(held, update);
     held.receive_time = update.receive_time;
     held.origin = update.origin;
     return true;
   }
-  records_.push_back(Record{record_text(update), update.receive_time,
-                            static_cast<std::uint16_t>(update.client.size()),
-                            static_cast<std::uint16_t>(update.location.size()),
-                            static_cast<std::uint16_t>(update.time.size()), update.origin});
-  index_[slot] = static_cast<std::uint32_t>(records_.size());
+  Record& added = records_.emplace_back(Record{nullptr, update.receive_time, 0, 0, 0, 0, update.origin});
+  store_text(added, update);
+  index_[slot] = Slot{hash} << 32 | static_cast<std::uint32_t>(records_.size());
   if (records_.size() * 4 > index_.size() * 3) grow_index();
   return true;
 }
 
 void Table::grow_index() {
-  std::vector<std::uint32_t> old(index_.size() * 2, 0);
+  std::vector<Slot> old(index_.size() * 2, 0);
   old.swap(index_);
-  for (std::uint32_t entry : old) {
+  const std::size_t mask = index_.size() - 1;
+  for (const Slot entry : old) {
     if (entry == 0) continue;
-    const Record& record = records_[entry - 1];
-    const std::string_view client(record.text.get(), record.client_size);
-    index_[slot_of(client, std::hash<std::string_view>{}(client))] = entry;
+    std::size_t slot = hash_of(entry) & mask;
+    while (index_[slot] != 0) slot = (slot + 1) & mask;
+    index_[slot] = entry;
   }
 }
 

@@ -7,13 +7,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "herd/protocol.hpp"
+#include "herd/text_arena.hpp"
 
 namespace herd {
 
@@ -58,25 +58,36 @@ class Table {
   RecordView at(std::size_t position) const;
 
  private:
-  // "client location time" in one exact-size heap block, the rest in 24 bytes:
-  // memory per record bounds how many clients a member can hold, so there are
-  // no per-field strings here.
+  // "client location time" in one arena slice, the rest in 32 bytes: memory per
+  // record bounds how many clients a member can hold, so there are no per-field
+  // strings here. An update that fits the slice is written over it; a longer
+  // one gets a new slice, rounded up so that a client's texts rarely outgrow it.
   struct Record {
-    std::unique_ptr<char[]> text;
+    char* text;
     nanoseconds_t receive_time;
     std::uint16_t client_size;
     std::uint16_t location_size;
     std::uint16_t time_size;
+    std::uint16_t capacity;
     std::uint8_t origin;
   };
 
+  // An index slot: the record's position + 1 (0 = empty) in the low half and the
+  // low 32 bits of its client's hash in the high half, so a probe compares
+  // hashes before it touches a record (a cache miss), and growing the index
+  // needs no record at all.
+  using Slot = std::uint64_t;
+
   RecordView view(const Record& record) const;
-  std::size_t slot_of(std::string_view client, std::size_t hash) const;
+  std::size_t slot_of(std::string_view client, std::uint32_t hash) const;
   void grow_index();
 
+  void store_text(Record& record, const RecordView& update);
+
   RecordOrder order_;
-  std::deque<Record> records_;           // chunked: no reallocation slack, stable positions
-  std::vector<std::uint32_t> index_;     // open addressing: position + 1, 0 = empty
+  TextArena texts_;
+  std::deque<Record> records_;  // chunked: no reallocation slack, stable positions
+  std::vector<Slot> index_;     // open addressing, linear probing, at most 3/4 full
 };
 
 }  // namespace herd

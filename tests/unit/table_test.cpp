@@ -93,6 +93,37 @@ TEST(Table, PositionsAreStableAsTheTableGrows) {
   }
 }
 
+TEST(Table, UpdatesLongerOrShorterThanTheHeldTextAreStoredExactly) {
+  Table table(members);
+  ASSERT_TRUE(table.apply(record("neighbour", 1, 1, 0, "+1+1", "1")));
+  ASSERT_TRUE(table.apply(record("phone", 1, 1, 0, "+1+1", "1")));
+  const std::vector<std::pair<std::string, std::string>> updates = {
+      {"+34.068930-118.445127", "2.918963997"},  // longer: a new slice
+      {"+1+1", "3"},                               // shorter: written over it
+      {"+34.068930-118.445127", "4.5"},            // back within its room
+      {std::string(300, '+'), "5"},                // far longer
+  };
+  for (const auto& [location, time] : updates) {
+    const nanoseconds_t client_time = parse_posix_time(time).value();
+    ASSERT_TRUE(table.apply(record("phone", client_time, 1, 0, location, time)));
+    const auto held = table.find("phone");
+    ASSERT_TRUE(held);
+    EXPECT_EQ(held->client, "phone");
+    EXPECT_EQ(held->location, location);
+    EXPECT_EQ(held->time, time);
+    EXPECT_EQ(table.find("neighbour")->location, "+1+1");  // untouched
+  }
+  EXPECT_EQ(table.size(), 2u);
+}
+
+TEST(Table, RefusesARecordTooLongToHold) {
+  Table table(members);
+  const std::string huge(70000, '1');
+  EXPECT_FALSE(table.apply(record("phone", 1, 1, 0, "+1+1", huge)));
+  EXPECT_FALSE(table.find("phone"));
+  EXPECT_EQ(table.size(), 0u);
+}
+
 TEST(Table, SameUpdatesInAnyOrderGiveTheSameTable) {
   std::vector<std::string> times;
   std::vector<RecordView> updates;

@@ -1,0 +1,28 @@
+// Bump allocation of small, never-freed byte strings from large blocks.
+// The record table keeps millions of short texts that live as long as the
+// member: one malloc each would cost a call and a 16-byte header apiece.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+namespace herd {
+
+class TextArena {
+ public:
+  static constexpr std::size_t block_bytes = 64 * 1024;
+
+  // `size` bytes, uninitialised, valid until the arena is destroyed.
+  char* allocate(std::size_t size);
+
+  std::size_t reserved_bytes() const { return reserved_; }
+
+ private:
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  char* next_ = nullptr;
+  std::size_t left_ = 0;  // bytes from next_ to the end of the current block
+  std::size_t reserved_ = 0;
+};
+
+}  // namespace herd

@@ -1,0 +1,22 @@
+#include "herd/text_arena.hpp"
+
+#include <algorithm>
+
+namespace herd {
+
+char* TextArena::allocate(std::size_t size) {
+  if (size > left_) {
+    // The rest of the current block is given up: at most one text's worth.
+    const std::size_t bytes = std::max(size, block_bytes);
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(bytes));
+    next_ = blocks_.back().get();
+    left_ = bytes;
+    reserved_ += bytes;
+  }
+  char* text = next_;
+  next_ += size;
+  left_ -= size;
+  return text;
+}
+
+}  // namespace herd
