@@ -3,9 +3,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+
+#include <utility>
 
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
@@ -14,7 +15,6 @@
 namespace herd {
 
 namespace asio = boost::asio;
-using namespace asio::experimental::awaitable_operators;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
@@ -34,6 +34,9 @@ nanoseconds_t now_since_epoch() {
       .count();
 }
 
+// A connection with no command for this long gives up its read buffer.
+constexpr auto park_after = std::chrono::seconds(1);
+
 // The reply text without its final newline, as logged.
 std::string_view without_last_newline(std::string_view text) {
   if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
@@ -46,18 +49,22 @@ ClientSession::ClientSession(MemberState& state, asio::ip::tcp::socket socket)
     : state_(state),
       socket_(std::move(socket)),
       peer_(endpoint_text(socket_)),
-      lines_(state_.config().max_line_bytes),
-      wake_(socket_.get_executor()) {}
+      lines_(state_.config().max_line_bytes) {}
 
 asio::awaitable<void> ClientSession::run() {
   auto self = shared_from_this();
   idle_deadline_ = std::chrono::steady_clock::now() + state_.config().client_idle_timeout;
-  co_await ((read_loop() && write_loop()) || watch_idle());
+  boost::system::error_code ignored;
+  // Replies are written straight from the handlers; a full socket must say so
+  // rather than block the loop.
+  socket_.non_blocking(true, ignored);
+  co_await read_loop();
   if (!hello_from_.empty()) {
+    socket_.non_blocking(false, ignored);  // as the peer link expects a socket
     state_.peers().adopt(std::move(socket_), hello_from_, std::move(lines_));
     co_return;
   }
-  boost::system::error_code ignored;
+  co_await finish_owed_replies();
   socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   socket_.close(ignored);
   state_.log().info("client {}: closed", peer_);
@@ -65,23 +72,58 @@ asio::awaitable<void> ClientSession::run() {
 
 void ClientSession::stop_reading() {
   if (input_done_) return;
-  end_input();
-  // Wakes the pending read with end-of-stream; replies already owed still go out.
+  input_done_ = true;
+  // Wakes the pending wait with end-of-stream; replies already owed still go out.
   boost::system::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
 }
 
-void ClientSession::end_input() {
-  input_done_ = true;
-  wake_writer();
+void ClientSession::check_idle(std::chrono::steady_clock::time_point now) {
+  if (input_done_) return;
+  if (now >= idle_deadline_) {
+    state_.log().info("client {}: idle for {} ms; closing", peer_,
+                      state_.config().client_idle_timeout.count());
+    input_done_ = true;
+    failed_ = true;
+    boost::system::error_code ignored;
+    socket_.close(ignored);  // the pending read or wait ends with operation_aborted
+    return;
+  }
+  const auto last_command = idle_deadline_ - state_.config().client_idle_timeout;
+  if (!parked_ && !park_requested_ && !writing_ && lines_.empty() &&
+      now - last_command >= park_after) {
+    // Cancelling the pending read (no write is pending to be cancelled with
+    // it) lets read_loop give up the buffer and wait without one.
+    park_requested_ = true;
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+  }
 }
 
 asio::awaitable<void> ClientSession::read_loop() {
   while (!input_done_) {
-    auto [error, bytes] =
-        co_await socket_.async_read_some(read_buffer(lines_), use_tuple);
-    if (error) {
+    boost::system::error_code error;
+    std::size_t bytes = 0;
+    if (parked_) {
+      // Wait for bytes before taking memory to read them into; then read
+      // what came at once. (Each such wait costs an epoll_ctl, hence the
+      // pending read below for connections in use.)
+      auto [wait_error] = co_await socket_.async_wait(asio::socket_base::wait_read, use_tuple);
       if (input_done_) co_return;  // shutdown or idle timeout got here first
+      error = wait_error;
+      if (!error) bytes = socket_.read_some(read_buffer(lines_), error);
+      if (error == asio::error::would_block) continue;  // a spurious wake-up
+      parked_ = false;
+    } else {
+      std::tie(error, bytes) = co_await socket_.async_read_some(read_buffer(lines_), use_tuple);
+      if (input_done_) co_return;
+      if (std::exchange(park_requested_, false) && error == asio::error::operation_aborted) {
+        parked_ = true;
+        lines_.release_if_empty();
+        continue;
+      }
+    }
+    if (error) {
       if (error == asio::error::eof) {
         // SPEC §2: end of stream also ends the last command.
         if (auto rest = lines_.take_rest()) handle_line(*rest);
@@ -89,7 +131,8 @@ asio::awaitable<void> ClientSession::read_loop() {
         state_.log().info("client {}: read failed ({})", peer_, error.message());
         failed_ = true;
       }
-      end_input();
+      input_done_ = true;
+      flush();
       co_return;
     }
     lines_.commit(bytes);
@@ -103,56 +146,66 @@ asio::awaitable<void> ClientSession::read_loop() {
       state_.log().warn("client {}: line longer than {} bytes; closing", peer_,
                         state_.config().max_line_bytes);
       reject(prefix, "line too long");
-      end_input();
-      co_return;
+      input_done_ = true;
     }
-    lines_.release_if_empty();
+    flush();  // everything this read produced, in one write
   }
 }
 
-asio::awaitable<void> ClientSession::write_loop() {
-  std::string sending;
-  while (!failed_) {
-    if (ready_.empty()) {
-      if (input_done_ && pending_.empty()) co_return;
-      wake_.expires_at(asio::steady_timer::time_point::max());
-      writer_waiting_ = true;
-      co_await wake_.async_wait(use_tuple);
-      writer_waiting_ = false;
-      continue;
-    }
-    sending.clear();
-    sending.swap(ready_);
-    auto [error, bytes] = co_await asio::async_write(socket_, asio::buffer(sending), use_tuple);
-    if (error) {
-      state_.log().info("client {}: write failed ({})", peer_, error.message());
-      failed_ = true;
-      boost::system::error_code ignored;
-      socket_.close(ignored);  // wakes the reader too
-      end_input();
-      co_return;
-    }
+asio::awaitable<void> ClientSession::finish_owed_replies() {
+  asio::steady_timer wake(socket_.get_executor(), asio::steady_timer::time_point::max());
+  finisher_wake_ = &wake;
+  // Each WHATSAT is bounded by its own deadline and each write by the socket,
+  // so this ends; a write error (failed_) drops what is still owed.
+  while (!failed_ && (writing_ || !pending_.empty() || !ready_.empty())) {
+    co_await wake.async_wait(use_tuple);
   }
+  finisher_wake_ = nullptr;
 }
 
-asio::awaitable<void> ClientSession::watch_idle() {
-  asio::steady_timer timer(socket_.get_executor());
-  while (!input_done_) {
-    timer.expires_at(idle_deadline_);
-    co_await timer.async_wait(use_tuple);
-    if (!input_done_ && std::chrono::steady_clock::now() >= idle_deadline_) {
-      state_.log().info("client {}: idle for {} ms; closing", peer_,
-                        state_.config().client_idle_timeout.count());
-      failed_ = true;
-      boost::system::error_code ignored;
-      socket_.close(ignored);
-      co_return;
-    }
+void ClientSession::wake_finisher() {
+  if (finisher_wake_) finisher_wake_->cancel();
+}
+
+void ClientSession::flush() {
+  if (writing_ || failed_ || ready_.empty()) return;
+  boost::system::error_code error;
+  const std::size_t sent = socket_.write_some(asio::buffer(ready_), error);
+  if (error && error != asio::error::would_block) {
+    write_failed(error);
+    return;
   }
-  // Input is over: owed replies may take as long as they need (each is bounded
-  // by its own deadline); the operator|| cancels this wait when they are done.
-  timer.expires_at(asio::steady_timer::time_point::max());
-  co_await timer.async_wait(use_tuple);
+  if (sent == ready_.size()) {
+    ready_.clear();
+    wake_finisher();
+    return;
+  }
+  // The socket's send buffer is full: the rest waits for it to drain, while
+  // later replies gather in ready_ for the next write.
+  sending_.assign(ready_, sent);
+  ready_.clear();
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(sending_),
+                    [self = shared_from_this()](const boost::system::error_code& error,
+                                               std::size_t) {
+                      self->writing_ = false;
+                      self->sending_.clear();
+                      if (error) {
+                        self->write_failed(error);
+                      } else {
+                        self->flush();
+                      }
+                      self->wake_finisher();
+                    });
+}
+
+void ClientSession::write_failed(const boost::system::error_code& error) {
+  state_.log().info("client {}: write failed ({})", peer_, error.message());
+  failed_ = true;
+  input_done_ = true;
+  boost::system::error_code ignored;
+  socket_.close(ignored);  // wakes the reader too
+  wake_finisher();
 }
 
 void ClientSession::handle_line(std::string_view line) {
@@ -164,7 +217,6 @@ void ClientSession::handle_line(std::string_view line) {
     // A neighbour dialing us: the connection becomes a peer link.
     hello_from_ = std::string(hello->member);
     input_done_ = true;
-    wake_writer();
     return;
   }
   idle_deadline_ = std::chrono::steady_clock::now() + state_.config().client_idle_timeout;
@@ -256,21 +308,19 @@ void ClientSession::reject(std::string_view line, std::string_view reason) {
 void ClientSession::reply_now(std::string_view text) {
   state_.log().info("client {} > {}", peer_, Escaped{without_last_newline(text)});
   if (pending_.empty()) {
-    ready_.append(text);
-    wake_writer();
+    ready_.append(text);  // sent by the flush() that follows the commands of this read
   } else {
     pending_.push_back(PendingReply{std::string(text), true});
   }
 }
 
 void ClientSession::promote_ready_replies() {
-  bool moved = false;
   while (!pending_.empty() && pending_.front().ready) {
     ready_.append(pending_.front().text);
     pending_.pop_front();
-    moved = true;
   }
-  if (moved) wake_writer();
+  flush();
+  wake_finisher();
 }
 
 }  // namespace herd

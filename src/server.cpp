@@ -6,6 +6,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
+
 #include "herd/client_session.hpp"
 #include "herd/member_state.hpp"
 
@@ -48,9 +50,29 @@ std::optional<tcp::acceptor> open_listener(asio::any_io_executor executor,
 }
 
 Server::Server(MemberState& state, tcp::acceptor acceptor)
-    : state_(state), acceptor_(std::move(acceptor)) {}
+    : state_(state), acceptor_(std::move(acceptor)), sweep_timer_(acceptor_.get_executor()) {}
 
-void Server::start() { asio::co_spawn(acceptor_.get_executor(), run_acceptor(), asio::detached); }
+void Server::start() {
+  asio::co_spawn(acceptor_.get_executor(), run_acceptor(), asio::detached);
+  asio::co_spawn(acceptor_.get_executor(), sweep_idle_sessions(), asio::detached);
+}
+
+asio::awaitable<void> Server::sweep_idle_sessions() {
+  // A session is closed between one and 1.25 idle timeouts after its last
+  // command; the sweep runs at most every second and at least every 10 ms.
+  const auto interval = std::clamp<std::chrono::steady_clock::duration>(
+      state_.config().client_idle_timeout / 4, std::chrono::milliseconds(10),
+      std::chrono::seconds(1));
+  while (acceptor_.is_open()) {
+    sweep_timer_.expires_after(interval);
+    auto [error] = co_await sweep_timer_.async_wait(use_tuple);
+    if (error) co_return;  // shutdown
+    const auto now = std::chrono::steady_clock::now();
+    // check_idle does not erase from sessions_: a closed session leaves when
+    // its coroutine ends, after this loop.
+    for (ClientSession* session : sessions_) session->check_idle(now);
+  }
+}
 
 asio::awaitable<void> Server::run_acceptor() {
   for (;;) {
@@ -83,6 +105,7 @@ asio::awaitable<void> Server::run_session(std::shared_ptr<ClientSession> session
 void Server::shutdown() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
+  sweep_timer_.cancel();
   for (ClientSession* session : sessions_) session->stop_reading();
 }
 

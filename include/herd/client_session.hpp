@@ -1,13 +1,18 @@
 // One client connection (SPEC §2–4, §6): read line → parse → handle → queue reply.
 // Replies leave in command order even when a later command finishes first; each
 // reply goes out whole, and replies that are ready together share one write.
+// An idle connection costs little: no writer coroutine or timer (replies are
+// sent straight away; only a write the socket cannot take at once waits), one
+// sweep for all sessions enforces the idle timeout, and a quiet connection is
+// "parked": it waits for readability without a read buffer. A busy one keeps
+// its buffer and a read pending, which costs no system call per wait.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
-#include <deque>
+#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +34,10 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   // Shutdown: read no more commands, finish the replies already owed, close.
   void stop_reading();
 
+  // Called by the server's sweep: closes the connection if no command arrived
+  // within the idle timeout, or parks it if none arrived for a while.
+  void check_idle(std::chrono::steady_clock::time_point now);
+
  private:
   // A reply that must wait for an earlier one still being worked on (WHATSAT).
   struct PendingReply {
@@ -37,8 +46,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   };
 
   boost::asio::awaitable<void> read_loop();
-  boost::asio::awaitable<void> write_loop();
-  boost::asio::awaitable<void> watch_idle();
+  boost::asio::awaitable<void> finish_owed_replies();
   boost::asio::awaitable<void> answer_whatsat(std::shared_ptr<ClientSession> self,
                                               PendingReply& slot, PlacesQuery query,
                                               std::string at_line);
@@ -49,24 +57,27 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void reject(std::string_view line, std::string_view reason);
   void reply_now(std::string_view text);
   void promote_ready_replies();
-  void end_input();
-  void wake_writer() {
-    if (writer_waiting_) wake_.cancel();
-  }
+  // Sends what is ready: at once if the socket takes it all, else by an async write.
+  void flush();
+  void write_failed(const boost::system::error_code& error);
+  void wake_finisher();
 
   MemberState& state_;
   boost::asio::ip::tcp::socket socket_;
   std::string peer_;  // "address:port", for the log
   LineBuffer lines_;
-  boost::asio::steady_timer wake_;
   std::chrono::steady_clock::time_point idle_deadline_;
-  std::string ready_;                   // replies in order, ready to write
-  std::deque<PendingReply> pending_;    // replies held behind an unfinished one
-  bool input_done_ = false;             // EOF, over-long line, shutdown or hand-off
-  bool failed_ = false;                 // the socket is gone; drop what is owed
+  std::string ready_;                 // replies in order, not yet given to the socket
+  std::string sending_;               // the async write in flight
+  std::list<PendingReply> pending_;   // replies held behind an unfinished one
+  boost::asio::steady_timer* finisher_wake_ = nullptr;  // while run() waits for owed replies
+  bool input_done_ = false;           // EOF, over-long line, shutdown, idle or hand-off
+  bool failed_ = false;               // the socket is gone; drop what is owed
+  bool writing_ = false;
+  bool parked_ = true;                // new connections start parked: many send once, or never
+  bool park_requested_ = false;       // the pending read was cancelled to park
   bool first_line_ = true;
-  bool writer_waiting_ = false;
-  std::string hello_from_;              // set when the connection is a peer link
+  std::string hello_from_;            // set when the connection is a peer link
 };
 
 }  // namespace herd

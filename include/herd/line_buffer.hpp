@@ -33,6 +33,9 @@ class LineBuffer {
   // At end of stream: what is left, as a last line without terminator (SPEC §2).
   std::optional<std::string_view> take_rest();
 
+  // Nothing is buffered (not even part of a line).
+  bool empty() const { return begin_ == end_; }
+
   // Frees the storage when nothing is buffered (idle connections cost little).
   void release_if_empty();
 

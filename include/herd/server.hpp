@@ -4,6 +4,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,9 +34,13 @@ class Server {
  private:
   boost::asio::awaitable<void> run_acceptor();
   boost::asio::awaitable<void> run_session(std::shared_ptr<ClientSession> session);
+  // Closes sessions idle past the client idle timeout and parks quiet ones:
+  // one timer for them all.
+  boost::asio::awaitable<void> sweep_idle_sessions();
 
   MemberState& state_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer sweep_timer_;
   std::unordered_set<ClientSession*> sessions_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <regex>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -217,6 +218,36 @@ TEST(ClientLimits, IdleConnectionIsClosed) {
   herd.start("Goloman");
   TcpClient client = herd.connect("Goloman");
   EXPECT_TRUE(client.closed_by_peer(5000ms));
+}
+
+TEST(ClientLimits, ConnectionInUseIsNotClosedAsIdle) {
+  TestHerd herd(single_member({{"client_idle_timeout_ms", 400}}));
+  herd.start("Goloman");
+  TcpClient client = herd.connect("Goloman");
+  // Two idle timeouts in all, but never one without a command.
+  for (int i = 0; i < 8; ++i) {
+    client.send(kiwi_iamat);
+    ASSERT_THAT(client.read_line().value_or(""), StartsWith("AT Goloman ")) << "command " << i;
+    std::this_thread::sleep_for(100ms);  // the client's own pace, not a wait for the member
+  }
+}
+
+TEST(ClientLimits, QuietConnectionStillAnswersAndKeepsItsPartialLine) {
+  TestHerd herd(single_member());
+  herd.start("Goloman");
+  TcpClient quiet = herd.connect("Goloman");
+  TcpClient partial = herd.connect("Goloman");
+  quiet.send(kiwi_iamat);
+  ASSERT_THAT(quiet.read_line().value_or(""), StartsWith("AT Goloman "));
+  partial.send("IAMAT kiwi.cs.ucla.edu +34.068930");
+  // Quiet for longer than a member waits before it parks a connection (it
+  // drops the read buffer of one holding no partial line).
+  std::this_thread::sleep_for(2500ms);
+  quiet.send(kiwi_iamat);
+  EXPECT_THAT(quiet.read_line().value_or(""), StartsWith("AT Goloman "));
+  partial.send("-118.445127 1520023934.918963997\n");
+  EXPECT_THAT(partial.read_line().value_or(""),
+              ::testing::EndsWith(" kiwi.cs.ucla.edu +34.068930-118.445127 1520023934.918963997\n"));
 }
 
 TEST(ClientShutdown, SigtermExitsZeroAndLogsShutdown) {
