@@ -10,6 +10,7 @@
 
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
+#include "herd/peers.hpp"
 #include "herd/places.hpp"
 
 namespace herd {
@@ -102,6 +103,9 @@ void ClientSession::check_idle(std::chrono::steady_clock::time_point now) {
 
 asio::awaitable<void> ClientSession::read_loop() {
   while (!input_done_) {
+    // Flow control: while the herd cannot take more updates, take no commands.
+    while (state_.peers().backlogged() && !input_done_) co_await state_.peers().wait_for_room();
+    if (input_done_) co_return;
     boost::system::error_code error;
     std::size_t bytes = 0;
     if (parked_) {

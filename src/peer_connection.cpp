@@ -21,6 +21,11 @@ namespace {
 // lines queued meanwhile are not held behind the whole table.
 constexpr std::size_t dump_batch_bytes = 64 * 1024;
 
+// Kernel buffers of a link. Loopback auto-tuning grows them to megabytes, and
+// every byte queued there is latency that flow control (Peers::backlogged)
+// cannot see; this still holds a whole dump batch.
+constexpr int link_socket_buffer_bytes = 128 * 1024;
+
 }  // namespace
 
 PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role role,
@@ -30,6 +35,9 @@ PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role r
       socket_(std::move(socket)),
       lines_(std::move(buffered)),
       wake_(socket_.get_executor()) {
+  boost::system::error_code ignored;
+  socket_.set_option(asio::socket_base::send_buffer_size(link_socket_buffer_bytes), ignored);
+  socket_.set_option(asio::socket_base::receive_buffer_size(link_socket_buffer_bytes), ignored);
   // Both roles introduce themselves first; the dialer then waits for the reply.
   queued_ = "HELLO " + state_.name() + "\n";
   if (role == Role::accepted) become_up();
@@ -84,6 +92,7 @@ void PeerConnection::close(std::string reason) {
   boost::system::error_code ignored;
   socket_.close(ignored);
   wake_writer();
+  state_.peers().backlog_changed();  // a closed link holds nobody back
 }
 
 asio::awaitable<void> PeerConnection::watch_hello() {
@@ -138,7 +147,11 @@ asio::awaitable<void> PeerConnection::write_loop() {
       writer_waiting_ = false;
       continue;
     }
+    in_flight_bytes_ = sending.size();
     auto [error, bytes] = co_await asio::async_write(socket_, asio::buffer(sending), use_tuple);
+    in_flight_bytes_ = 0;
+    last_progress_ = std::chrono::steady_clock::now();
+    state_.peers().backlog_changed();
     if (error) {
       close(error.message());
       co_return;

@@ -24,6 +24,15 @@ namespace {
 // instead of a line per attempt.
 constexpr auto unreachable_reminder = std::chrono::seconds(60);
 
+// Flow control (see Peers::backlogged): a link holding more than this unsent
+// pauses the member's clients. Small, because everything queued along the herd
+// is latency for the next update; still hundreds of lines per write.
+constexpr std::size_t backlog_high_bytes = 64 * 1024;
+// A link that has not finished a write for this long is not waited for.
+constexpr auto backlog_stall_limit = std::chrono::seconds(1);
+// Paused clients look again at least this often.
+constexpr auto room_recheck = std::chrono::milliseconds(100);
+
 }  // namespace
 
 bool dials(std::string_view self, std::string_view neighbour) { return self < neighbour; }
@@ -37,7 +46,8 @@ std::vector<std::size_t> flood_targets(const std::vector<std::size_t>& neighbour
   return targets;
 }
 
-Peers::Peers(MemberState& state) : state_(state), jitter_(std::random_device{}()) {
+Peers::Peers(MemberState& state)
+    : state_(state), jitter_(std::random_device{}()), room_(state.executor()) {
   const Config& config = state_.config();
   neighbour_members_ = config.neighbours(state_.self());
   for (std::size_t member : neighbour_members_) {
@@ -89,6 +99,30 @@ void Peers::flood(const RecordView& record, std::optional<std::size_t> from) {
     state_.log().info("link {} > {}", state_.member_name(neighbour.member), Escaped{line});
     neighbour.live->send(line);
   }
+}
+
+bool Peers::backlogged() const {
+  const auto now = std::chrono::steady_clock::now();
+  for (const Neighbour& neighbour : neighbours_) {
+    const PeerConnection* link = neighbour.live.get();
+    if (link != nullptr && link->is_up() && link->backlog_bytes() > backlog_high_bytes &&
+        now - link->last_progress() < backlog_stall_limit) {
+      return true;
+    }
+  }
+  return false;
+}
+
+asio::awaitable<void> Peers::wait_for_room() {
+  // The periodic expiry covers what no event announces: a link passing the
+  // stall limit. Re-arming wakes the current waiters early, which only makes
+  // them check again.
+  if (room_.expiry() <= std::chrono::steady_clock::now()) room_.expires_after(room_recheck);
+  co_await room_.async_wait(use_tuple);
+}
+
+void Peers::backlog_changed() {
+  if (!backlogged()) room_.cancel();
 }
 
 void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffered) {

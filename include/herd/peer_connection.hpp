@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -39,6 +40,11 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   void finish();
   bool is_up() const { return up_; }
 
+  // Flood lines queued or being written, and when a write last completed: a
+  // link with a backlog that still moves slows this member's clients down.
+  std::size_t backlog_bytes() const { return queued_.size() + in_flight_bytes_; }
+  std::chrono::steady_clock::time_point last_progress() const { return last_progress_; }
+
  private:
   boost::asio::awaitable<void> read_loop();
   boost::asio::awaitable<void> write_loop();
@@ -58,6 +64,8 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   LineBuffer lines_;
   boost::asio::steady_timer wake_;
   std::string queued_;  // lines waiting for the writer
+  std::size_t in_flight_bytes_ = 0;
+  std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
   bool up_ = false;
   bool writer_waiting_ = false;
   bool closed_ = false;

@@ -57,6 +57,19 @@ class Peers {
   // Links open or still draining (shutdown waits for none).
   std::size_t connection_count() const;
 
+  // Flow control. Flooding cannot go faster than the neighbours take lines, so
+  // when a link's backlog passes a high-water mark the member stops reading
+  // client commands until it drains: the clients wait instead of every queue
+  // along the herd filling up (latency) or overflowing (a dropped link and a
+  // full catch-up). A link whose writes have stalled for a while (a hung
+  // neighbour) is not waited for; its queue limit drops it instead.
+  bool backlogged() const;
+  // Returns when the backlog may have cleared (or after a short while): callers
+  // check backlogged() again.
+  boost::asio::awaitable<void> wait_for_room();
+  // A link wrote or closed: wakes the waiters if nothing is backlogged now.
+  void backlog_changed();
+
  private:
   struct Neighbour {
     std::size_t member;
@@ -75,6 +88,7 @@ class Peers {
   std::vector<Neighbour> neighbours_;
   std::vector<std::size_t> neighbour_members_;  // the same, as member indices
   std::minstd_rand jitter_;
+  boost::asio::steady_timer room_;  // waited on by paused clients, cancelled to wake them all
   bool stopping_ = false;
 };
 

@@ -197,5 +197,41 @@ TEST(HerdLinks, LinksComeUpOncePerPairAndAreLoggedWithNames) {
   }, scaled(3000ms)));
 }
 
+TEST(HerdLinks, AHungNeighbourSlowsClientsForAMomentThenItsLinkIsDropped) {
+  HerdOptions options;
+  options.config = {{"peer_queue_limit_bytes", 1 << 20}};
+  TestHerd herd(options);
+  herd.start("Welsh");
+  // "Holiday" (which dials Welsh) says HELLO and then never reads again.
+  TcpClient hung = herd.connect("Welsh");
+  hung.limit_receive_buffer(4096);
+  hung.send("HELLO Holiday\n");
+  ASSERT_TRUE(eventually([&] { return herd.log_text("Welsh").find("link Holiday: up") !=
+                                      std::string::npos; }, scaled(3000ms)));
+
+  // Every update is flooded to the hung link: flow control holds the client
+  // back while the backlog is fresh, stops waiting once the link has stalled,
+  // and the queue limit then drops the link. Every command is answered.
+  TcpClient client = herd.connect("Welsh");
+  constexpr int batches = 40;
+  constexpr int per_batch = 1000;
+  for (int batch = 0; batch < batches; ++batch) {
+    std::string commands;
+    for (int i = 0; i < per_batch; ++i) {
+      commands += "IAMAT hung-test-client-" + std::to_string(batch * per_batch + i) +
+                  " +34.068930-118.445127 1600000000." + std::to_string(100 + batch) + "\n";
+    }
+    client.send(commands);
+    for (int i = 0; i < per_batch; ++i) {
+      const auto reply = client.read_line(scaled(5000ms));
+      ASSERT_TRUE(reply && reply->starts_with("AT Welsh ")) << "batch " << batch << " reply " << i;
+    }
+  }
+  EXPECT_TRUE(eventually([&] {
+    return herd.log_text("Welsh").find("link Holiday: dropped (send queue over") !=
+           std::string::npos;
+  }, scaled(5000ms)));
+}
+
 }  // namespace
 }  // namespace herd::test

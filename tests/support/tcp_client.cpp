@@ -81,6 +81,12 @@ void TcpClient::send(std::string_view bytes) {
   }
 }
 
+void TcpClient::limit_receive_buffer(int bytes) {
+  if (::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) != 0) {
+    throw std::runtime_error(std::string("setsockopt SO_RCVBUF: ") + std::strerror(errno));
+  }
+}
+
 void TcpClient::shutdown_write() { ::shutdown(fd_, SHUT_WR); }
 
 bool TcpClient::fill(Clock::time_point deadline) {

@@ -27,6 +27,9 @@ class TcpClient {
 
   void send(std::string_view bytes);
   void shutdown_write();  // half-close: the server sees end of stream
+  // Caps the kernel's receive buffer (SO_RCVBUF), so a peer that is not read
+  // from soon finds its sends blocked.
+  void limit_receive_buffer(int bytes);
 
   // Reads until `bytes_read` ends with `terminator` (or holds it somewhere after
   // what was already consumed); returns everything up to and including it, or
