@@ -31,3 +31,14 @@ herd_live_pid() {
 herd_port_open() {
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
+
+# The pid of the fake_places_server that start_herd_with_fake_places.sh started, if
+# that process still runs.
+herd_fake_places_live_pid() {
+  local pid_file="$HERD_RUN_DIR/fake_places.pid" pid
+  [[ -f $pid_file ]] || return 1
+  pid=$(<"$pid_file")
+  [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "fake_places_server" || return 1
+  echo "$pid"
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Stops the members that start_herd.sh started (and only those): SIGTERM, then
-# waits for each to finish its replies and exit.
+# waits for each to finish its replies and exit. Also stops the fake_places_server
+# that start_herd_with_fake_places.sh started, if it runs.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -23,4 +24,19 @@ for entry in "${members[@]}"; do
   fi
   rm -f "$HERD_RUN_DIR/$name.pid"
 done
+# The fake Places backend of start_herd_with_fake_places.sh, after the members that used it.
+if pid=$(herd_fake_places_live_pid); then
+  kill -TERM "$pid"
+  for _ in $(seq 50); do
+    [[ -d /proc/$pid ]] || break
+    sleep 0.1
+  done
+  if [[ -d /proc/$pid ]]; then
+    echo "stop_herd: fake_places_server (pid $pid) did not exit in 5 s; killing it" >&2
+    kill -KILL "$pid" || true
+  fi
+  echo "fake_places_server stopped (pid $pid)"
+  stopped=$((stopped + 1))
+fi
+rm -f "$HERD_RUN_DIR/fake_places.pid"
 ((stopped > 0)) || echo "stop_herd: no member started by start_herd.sh is running"

@@ -219,6 +219,19 @@ struct FakePlacesServer::Impl {
     }
   }
 
+  // Counts one request from when it is read until its answer is written (or the
+  // connection drops), keeping the peak. Only the fake's thread writes the counters.
+  struct InFlight {
+    explicit InFlight(Impl& impl) : count(impl.in_flight) {
+      if (const std::size_t now = ++count; now > impl.peak_in_flight) impl.peak_in_flight = now;
+    }
+    ~InFlight() { --count; }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+
+    std::atomic<std::size_t>& count;
+  };
+
   // Keeps `request` as the last one and returns how to answer it.
   Settings record(const FakeRequest& request) {
     const std::lock_guard lock(mutex);
@@ -272,6 +285,7 @@ struct FakePlacesServer::Impl {
         request.headers[lower(field.name_string())] = std::string(field.value());
       }
       const Settings settings = record(request);
+      const InFlight answering(*this);
       if (settings.delay.count() > 0) {
         asio::steady_timer timer(io, settings.delay);
         co_await timer.async_wait(use_tuple);
@@ -307,6 +321,10 @@ struct FakePlacesServer::Impl {
   TestCertificateAuthority authority;
   ssl::context right_tls{ssl::context::tls_server};
   ssl::context wrong_tls{ssl::context::tls_server};
+  // Before `io`: destroying it destroys suspended sessions, whose InFlight guards
+  // still count down.
+  std::atomic<std::size_t> in_flight{0};
+  std::atomic<std::size_t> peak_in_flight{0};
   asio::io_context io;
   tcp::acceptor acceptor{io};
   std::atomic<bool> wrong_host{false};
@@ -363,6 +381,8 @@ std::size_t FakePlacesServer::requests() const {
   const std::lock_guard lock(impl_->mutex);
   return impl_->request_count;
 }
+
+std::size_t FakePlacesServer::peak_in_flight() const { return impl_->peak_in_flight; }
 
 std::optional<FakeRequest> FakePlacesServer::last_request() const {
   const std::lock_guard lock(impl_->mutex);

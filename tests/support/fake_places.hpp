@@ -71,6 +71,9 @@ class FakePlacesServer {
   // Completed TLS handshakes and requests read, since the start.
   std::size_t handshakes() const;
   std::size_t requests() const;
+  // The most requests that were being answered at one moment (read, answer not
+  // yet written), since the start: how many a client had in flight concurrently.
+  std::size_t peak_in_flight() const;
   std::optional<FakeRequest> last_request() const;
 
  private:
