@@ -1,13 +1,13 @@
 // null_server [--host 127.0.0.1] [--port N]: the ceiling for herd's client
 // scenarios on this machine. The same I/O shape as herd_server's sessions
-// (one thread, coroutines, a reader and a writer per connection, replies
-// batched into one write, half-close honoured) with none of the work: no
+// (one thread, a reading coroutine per connection that starts without a
+// buffer, replies of one read batched into one non-blocking send, half-close
+// honoured) with none of the work: no
 // parsing, no table, no log, no flooding. Every input line gets one fixed
 // AT line as long as a real reply. Prints "port N" once it listens.
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -25,7 +25,6 @@ namespace {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-using namespace asio::experimental::awaitable_operators;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 constexpr std::string_view fixed_reply =
@@ -37,28 +36,39 @@ constexpr std::size_t read_buffer_bytes = 2048;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  explicit Session(tcp::socket socket) : socket_(std::move(socket)), wake_(socket_.get_executor()) {}
+  explicit Session(tcp::socket socket) : socket_(std::move(socket)) {}
 
   asio::awaitable<void> run() {
     auto self = shared_from_this();
-    co_await (read_loop() && write_loop());
     boost::system::error_code ignored;
+    socket_.non_blocking(true, ignored);
+    co_await read_loop();
+    if (writing_) {
+      asio::steady_timer wake(socket_.get_executor(), asio::steady_timer::time_point::max());
+      finisher_wake_ = &wake;
+      while (writing_) co_await wake.async_wait(use_tuple);
+      finisher_wake_ = nullptr;
+    }
     socket_.shutdown(tcp::socket::shutdown_send, ignored);
     socket_.close(ignored);
   }
 
  private:
   asio::awaitable<void> read_loop() {
+    // Like herd: wait for the first bytes without a buffer, then keep one and a
+    // read pending while the connection is in use.
+    auto [wait_error] = co_await socket_.async_wait(asio::socket_base::wait_read, use_tuple);
+    if (wait_error) co_return;
     std::unique_ptr<char[]> buffer(new char[read_buffer_bytes]);
     std::size_t held = 0;
+    boost::system::error_code error;
+    std::size_t bytes = socket_.read_some(asio::buffer(buffer.get(), read_buffer_bytes), error);
+    if (error == asio::error::would_block) error = {};
     for (;;) {
-      auto [error, bytes] = co_await socket_.async_read_some(
-          asio::buffer(buffer.get() + held, read_buffer_bytes - held), use_tuple);
       if (error) {
         // End of stream also ends the last command (SPEC §2).
         if (error == asio::error::eof && held > 0) ready_.append(fixed_reply);
-        input_done_ = true;
-        wake_writer();
+        flush();
         co_return;
       }
       held += bytes;
@@ -74,41 +84,44 @@ class Session : public std::enable_shared_from_this<Session> {
         held = 0;
       }
       std::memmove(buffer.get(), begin, held);
-      wake_writer();
+      flush();
+      std::tie(error, bytes) = co_await socket_.async_read_some(
+          asio::buffer(buffer.get() + held, read_buffer_bytes - held), use_tuple);
     }
   }
 
-  asio::awaitable<void> write_loop() {
-    std::string sending;
-    for (;;) {
-      if (ready_.empty()) {
-        if (input_done_) co_return;
-        wake_.expires_at(asio::steady_timer::time_point::max());
-        writer_waiting_ = true;
-        co_await wake_.async_wait(use_tuple);
-        writer_waiting_ = false;
-        continue;
-      }
-      sending.clear();
-      sending.swap(ready_);
-      auto [error, bytes] = co_await asio::async_write(socket_, asio::buffer(sending), use_tuple);
-      if (error) {
-        boost::system::error_code ignored;
-        socket_.close(ignored);  // wakes the reader too
-        co_return;
-      }
+  // herd's ClientSession::flush: a non-blocking send, an async write for the rest.
+  void flush() {
+    if (writing_ || ready_.empty()) return;
+    boost::system::error_code error;
+    const std::size_t sent = socket_.write_some(asio::buffer(ready_), error);
+    if (error && error != asio::error::would_block) {
+      socket_.close(error);  // wakes the reader too
+      return;
     }
-  }
-
-  void wake_writer() {
-    if (writer_waiting_) wake_.cancel();
+    sending_.assign(ready_, sent);
+    ready_.clear();
+    if (sending_.empty()) return;
+    writing_ = true;
+    asio::async_write(socket_, asio::buffer(sending_),
+                      [self = shared_from_this()](const boost::system::error_code& error,
+                                                 std::size_t) {
+                        self->writing_ = false;
+                        if (error) {
+                          boost::system::error_code ignored;
+                          self->socket_.close(ignored);
+                        } else {
+                          self->flush();
+                        }
+                        if (self->finisher_wake_) self->finisher_wake_->cancel();
+                      });
   }
 
   tcp::socket socket_;
-  asio::steady_timer wake_;  // a condition variable: cancelled when replies are ready
   std::string ready_;
-  bool input_done_ = false;
-  bool writer_waiting_ = false;
+  std::string sending_;
+  bool writing_ = false;
+  asio::steady_timer* finisher_wake_ = nullptr;
 };
 
 asio::awaitable<void> run_acceptor(tcp::acceptor& acceptor) {
