@@ -17,15 +17,19 @@ for m in json.load(open(sys.argv[1]))["members"]:
 PY
 }
 
-# The pid this script started for a member, if that process still runs herd_server.
-herd_live_pid() {
-  local pid_file="$HERD_RUN_DIR/$1.pid" pid
-  [[ -f $pid_file ]] || return 1
-  pid=$(<"$pid_file")
+# The pid in pid file $1, if that process still runs and its command line
+# matches $2 (a pid may have been reused by something else since).
+herd_pid_from_file() {
+  local pid
+  [[ -f $1 ]] || return 1
+  pid=$(<"$1")
   [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "herd_server $1 " || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "$2" || return 1
   echo "$pid"
 }
+
+# The pid this script started for a member, if that process still runs herd_server.
+herd_live_pid() { herd_pid_from_file "$HERD_RUN_DIR/$1.pid" "herd_server $1 "; }
 
 # True when something accepts TCP connections on host:port.
 herd_port_open() {
@@ -34,11 +38,4 @@ herd_port_open() {
 
 # The pid of the fake_places_server that start_herd_with_fake_places.sh started, if
 # that process still runs.
-herd_fake_places_live_pid() {
-  local pid_file="$HERD_RUN_DIR/fake_places.pid" pid
-  [[ -f $pid_file ]] || return 1
-  pid=$(<"$pid_file")
-  [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "fake_places_server" || return 1
-  echo "$pid"
-}
+herd_fake_places_live_pid() { herd_pid_from_file "$HERD_RUN_DIR/fake_places.pid" fake_places_server; }
