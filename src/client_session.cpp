@@ -35,6 +35,10 @@ nanoseconds_t now_since_epoch() {
       .count();
 }
 
+// Replies waiting for a client that does not read them: past this much, its
+// commands wait too.
+constexpr std::size_t unread_replies_limit = 1 << 20;
+
 // A connection with no command for this long gives up its read buffer.
 constexpr auto park_after = std::chrono::seconds(1);
 
@@ -74,9 +78,11 @@ asio::awaitable<void> ClientSession::run() {
 void ClientSession::stop_reading() {
   if (input_done_) return;
   input_done_ = true;
-  // Wakes the pending wait with end-of-stream; replies already owed still go out.
+  // Wakes the pending wait with end-of-stream (or a read loop waiting for its
+  // client to read); replies already owed still go out.
   boost::system::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
+  wake_progress_waiter();
 }
 
 void ClientSession::check_idle(std::chrono::steady_clock::time_point now) {
@@ -103,8 +109,13 @@ void ClientSession::check_idle(std::chrono::steady_clock::time_point now) {
 
 asio::awaitable<void> ClientSession::read_loop() {
   while (!input_done_) {
-    // Flow control: while the herd cannot take more updates, take no commands.
+    // Flow control: while the herd cannot take more updates, take no commands;
+    // nor while this client leaves a pile of replies unread (the member's
+    // memory is not its queue).
     while (state_.peers().backlogged() && !input_done_) co_await state_.peers().wait_for_room();
+    while (writing_ && ready_.size() >= unread_replies_limit && !input_done_) {
+      co_await wait_for_progress();
+    }
     if (input_done_) co_return;
     boost::system::error_code error;
     std::size_t bytes = 0;
@@ -157,18 +168,23 @@ asio::awaitable<void> ClientSession::read_loop() {
 }
 
 asio::awaitable<void> ClientSession::finish_owed_replies() {
-  asio::steady_timer wake(socket_.get_executor(), asio::steady_timer::time_point::max());
-  finisher_wake_ = &wake;
   // Each WHATSAT is bounded by its own deadline and each write by the socket,
   // so this ends; a write error (failed_) drops what is still owed.
   while (!failed_ && (writing_ || !pending_.empty() || !ready_.empty())) {
-    co_await wake.async_wait(use_tuple);
+    co_await wait_for_progress();
   }
-  finisher_wake_ = nullptr;
 }
 
-void ClientSession::wake_finisher() {
-  if (finisher_wake_) finisher_wake_->cancel();
+asio::awaitable<void> ClientSession::wait_for_progress() {
+  // The timer exists only while someone waits, so an idle session has none.
+  asio::steady_timer wake(socket_.get_executor(), asio::steady_timer::time_point::max());
+  progress_wake_ = &wake;
+  co_await wake.async_wait(use_tuple);
+  progress_wake_ = nullptr;
+}
+
+void ClientSession::wake_progress_waiter() {
+  if (progress_wake_) progress_wake_->cancel();
 }
 
 void ClientSession::flush() {
@@ -181,7 +197,7 @@ void ClientSession::flush() {
   }
   if (sent == ready_.size()) {
     ready_.clear();
-    wake_finisher();
+    wake_progress_waiter();
     return;
   }
   // The socket's send buffer is full: the rest waits for it to drain, while
@@ -199,7 +215,7 @@ void ClientSession::flush() {
                       } else {
                         self->flush();
                       }
-                      self->wake_finisher();
+                      self->wake_progress_waiter();
                     });
 }
 
@@ -209,7 +225,7 @@ void ClientSession::write_failed(const boost::system::error_code& error) {
   input_done_ = true;
   boost::system::error_code ignored;
   socket_.close(ignored);  // wakes the reader too
-  wake_finisher();
+  wake_progress_waiter();
 }
 
 void ClientSession::handle_line(std::string_view line) {
@@ -324,7 +340,7 @@ void ClientSession::promote_ready_replies() {
     pending_.pop_front();
   }
   flush();
-  wake_finisher();
+  wake_progress_waiter();
 }
 
 }  // namespace herd

@@ -47,6 +47,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
 
   boost::asio::awaitable<void> read_loop();
   boost::asio::awaitable<void> finish_owed_replies();
+  // Returns when a write completed, a WHATSAT reply became ready or the socket failed.
+  boost::asio::awaitable<void> wait_for_progress();
   boost::asio::awaitable<void> answer_whatsat(std::shared_ptr<ClientSession> self,
                                               PendingReply& slot, PlacesQuery query,
                                               std::string at_line);
@@ -60,7 +62,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   // Sends what is ready: at once if the socket takes it all, else by an async write.
   void flush();
   void write_failed(const boost::system::error_code& error);
-  void wake_finisher();
+  void wake_progress_waiter();
 
   MemberState& state_;
   boost::asio::ip::tcp::socket socket_;
@@ -70,7 +72,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::string ready_;                 // replies in order, not yet given to the socket
   std::string sending_;               // the async write in flight
   std::list<PendingReply> pending_;   // replies held behind an unfinished one
-  boost::asio::steady_timer* finisher_wake_ = nullptr;  // while run() waits for owed replies
+  boost::asio::steady_timer* progress_wake_ = nullptr;  // set during wait_for_progress()
   bool input_done_ = false;           // EOF, over-long line, shutdown, idle or hand-off
   bool failed_ = false;               // the socket is gone; drop what is owed
   bool writing_ = false;

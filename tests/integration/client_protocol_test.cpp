@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <regex>
 #include <thread>
@@ -248,6 +249,35 @@ TEST(ClientLimits, QuietConnectionStillAnswersAndKeepsItsPartialLine) {
   partial.send("-118.445127 1520023934.918963997\n");
   EXPECT_THAT(partial.read_line().value_or(""),
               ::testing::EndsWith(" kiwi.cs.ucla.edu +34.068930-118.445127 1520023934.918963997\n"));
+}
+
+TEST(ClientLimits, AClientThatReadsNoRepliesIsNotReadEither) {
+  TestHerd herd(single_member());
+  herd.start("Goloman");
+  TcpClient client = herd.connect("Goloman");
+  client.limit_receive_buffer(64 * 1024);
+  constexpr std::size_t commands = 500000;
+  std::string input;
+  for (std::size_t i = 0; i < commands; ++i) {
+    input += "IAMAT slow-reader +34.068930-118.445127 1600000000." + std::to_string(1000000 + i) +
+             "\n";
+  }
+  // Replies pile up to the member's limit and the kernel's buffers; then the
+  // member reads no more commands, so the client's sends stall well before
+  // all of them are taken.
+  const std::size_t taken = client.send_until_stalled(input, scaled(1000ms));
+  EXPECT_LT(taken, input.size() / 2);
+
+  // Reading the replies lets everything through: every command is answered.
+  std::thread sender([&] { client.send(std::string_view(input).substr(taken)); });
+  std::size_t replies = 0;
+  while (replies < commands) {
+    const auto chunk = client.read_once(scaled(5000ms));
+    if (!chunk) break;
+    replies += static_cast<std::size_t>(std::count(chunk->begin(), chunk->end(), '\n'));
+  }
+  sender.join();
+  EXPECT_EQ(replies, commands);
 }
 
 TEST(ClientShutdown, SigtermExitsZeroAndLogsShutdown) {

@@ -81,6 +81,30 @@ void TcpClient::send(std::string_view bytes) {
   }
 }
 
+std::size_t TcpClient::send_until_stalled(std::string_view bytes,
+                                          std::chrono::milliseconds stall) {
+  std::size_t total = 0;
+  while (total < bytes.size()) {
+    const ssize_t sent =
+        ::send(fd_, bytes.data() + total, bytes.size() - total, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent >= 0) {
+      total += static_cast<std::size_t>(sent);
+      continue;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      throw std::runtime_error(std::string("send: ") + std::strerror(errno));
+    }
+    pollfd writable{fd_, POLLOUT, 0};
+    const int ready = ::poll(&writable, 1, static_cast<int>(stall.count()));
+    if (ready == 0) break;  // stalled
+    if (ready < 0 && errno != EINTR) {
+      throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+    }
+  }
+  return total;
+}
+
 void TcpClient::limit_receive_buffer(int bytes) {
   if (::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) != 0) {
     throw std::runtime_error(std::string("setsockopt SO_RCVBUF: ") + std::strerror(errno));

@@ -27,6 +27,9 @@ class TcpClient {
 
   void send(std::string_view bytes);
   void shutdown_write();  // half-close: the server sees end of stream
+  // Sends as much of `bytes` as the peer takes until it takes nothing for
+  // `stall`; returns how many bytes went.
+  std::size_t send_until_stalled(std::string_view bytes, std::chrono::milliseconds stall);
   // Caps the kernel's receive buffer (SO_RCVBUF), so a peer that is not read
   // from soon finds its sends blocked.
   void limit_receive_buffer(int bytes);
