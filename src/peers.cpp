@@ -89,6 +89,7 @@ Peers::Neighbour* Peers::find(std::size_t member) {
 
 void Peers::flood(const RecordView& record, std::optional<std::size_t> from) {
   std::string line;
+  std::string sent_to;  // "Hands, Wilkes": one log line for the one line sent to several
   for (std::size_t member : flood_targets(neighbour_members_, from)) {
     Neighbour& neighbour = *find(member);
     if (!neighbour.live || !neighbour.live->is_up()) continue;
@@ -96,9 +97,11 @@ void Peers::flood(const RecordView& record, std::optional<std::size_t> from) {
       append_echo_line(line, record.client, record.location, record.time, record.receive_time,
                        state_.member_name(record.origin));
     }
-    state_.log().info("link {} > {}", state_.member_name(neighbour.member), Escaped{line});
     neighbour.live->send(line);
+    if (!sent_to.empty()) sent_to += ", ";
+    sent_to += state_.member_name(neighbour.member);
   }
+  if (!sent_to.empty()) state_.log().info("link {} > {}", sent_to, Escaped{line});
 }
 
 bool Peers::backlogged() const {

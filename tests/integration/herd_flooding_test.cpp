@@ -34,6 +34,23 @@ TEST(HerdFlooding, UpdateReachesAMemberThreeHopsAwayByteForByte) {
   EXPECT_THAT(at_line, StartsWith("AT Hands "));
 }
 
+TEST(HerdFlooding, OneFloodIsOneLogLineNamingEveryNeighbourItWentTo) {
+  TestHerd herd;
+  herd.start_all();
+  // Once the first update has reached everyone, Hands' links are up.
+  ASSERT_TRUE(herd.converges_to({{"first", iamat(herd, "Hands", "first", "+1+1", "1600000000")}},
+                                scaled(3000ms)));
+  ASSERT_TRUE(eventually([&] {
+    return herd.log_text("Hands").find("link Goloman: up") != std::string::npos &&
+           herd.log_text("Hands").find("link Wilkes: up") != std::string::npos;
+  }, scaled(3000ms)));
+  iamat(herd, "Hands", "second", "+1+1", "1600000001");
+  EXPECT_TRUE(eventually([&] {
+    return herd.log_text("Hands").find("link Goloman, Wilkes > ECHO second +1+1 1600000001 ") !=
+           std::string::npos;
+  }, scaled(3000ms))) << herd.log_text("Hands");
+}
+
 TEST(HerdFlooding, GreaterRecordWinsWhateverTheOrder) {
   TestHerd herd;
   herd.start_all();
