@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HOST = "127.0.0.1"
@@ -22,13 +23,21 @@ DEADLINE_S = 60  # bounded: a member that never catches up fails the run
 
 
 def exchange(port, request):
-    """Sends request, half-closes, returns everything up to EOF."""
+    """Sends request, half-closes, returns everything up to EOF.
+
+    Sends from a thread while reading: a member stops reading a client that
+    leaves its replies unread, so sending everything first could stall."""
     with socket.create_connection((HOST, port), timeout=DEADLINE_S) as conn:
-        conn.sendall(request)
-        conn.shutdown(socket.SHUT_WR)
+        def send():
+            conn.sendall(request)
+            conn.shutdown(socket.SHUT_WR)
+
+        sender = threading.Thread(target=send)
+        sender.start()
         chunks = []
         while chunk := conn.recv(1 << 20):
             chunks.append(chunk)
+        sender.join()
         return b"".join(chunks)
 
 
