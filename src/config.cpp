@@ -1,4 +1,5 @@
-// The herd's configuration: compiled-in defaults, the JSON file over them, argv over that.
+// The herd's configuration: compiled-in defaults and the JSON file over them (the
+// command line, command_line.hpp, overrides both).
 //
 // Config file format (config/herd.json is default_config() written out). Every key is
 // optional and a missing one keeps its default; an unknown key is an error, so a typo
@@ -53,53 +54,18 @@ constexpr std::string_view protocol_whitespace = " \t\r\n\f\v";
 // Long enough for any sane timer, short enough that now() + duration cannot overflow.
 constexpr std::int64_t max_duration_ms = std::numeric_limits<std::int32_t>::max();
 
-constexpr std::pair<std::string_view, PlacesBackendKind> backend_names[] = {
-    {"auto", PlacesBackendKind::automatic},
-    {"none", PlacesBackendKind::no_key},
-    {"google", PlacesBackendKind::google},
-    {"google-legacy", PlacesBackendKind::google_legacy},
-};
-
-// A string in double quotes with JSON escapes, so control bytes and stray UTF-8 in a
-// user's input cannot garble an error message.
-std::string in_quotes(std::string_view text) {
-  return json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 std::string joined(const std::vector<std::string>& items) {
   std::string text;
   for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
   return text;
 }
 
-std::string member_list(const Config& config) {
-  std::vector<std::string> names;
-  for (const auto& member : config.members) names.push_back(member.name);
-  return joined(names);
-}
-
-std::optional<PlacesBackendKind> backend_from_name(std::string_view name) {
-  for (const auto& [known, kind] : backend_names) {
-    if (name == known) return kind;
-  }
-  return std::nullopt;
-}
-
-std::string unknown_backend_problem(std::string_view name) {
-  std::vector<std::string> names;
-  for (const auto& entry : backend_names) names.emplace_back(entry.first);
-  return "unknown backend " + in_quotes(name) + " (one of " + joined(names) + ")";
-}
-
-bool is_https_url(std::string_view url) {
-  constexpr std::string_view scheme = "https://";
-  return url.starts_with(scheme) && url.size() > scheme.size() &&
-         url.find_first_of(protocol_whitespace) == std::string_view::npos;
-}
-
-std::string not_https_problem(std::string_view url) {
-  return "must be an https:// URL (got " + in_quotes(url) + ")";
-}
+constexpr std::pair<std::string_view, PlacesBackendKind> backend_names[] = {
+    {"auto", PlacesBackendKind::automatic},
+    {"none", PlacesBackendKind::no_key},
+    {"google", PlacesBackendKind::google},
+    {"google-legacy", PlacesBackendKind::google_legacy},
+};
 
 // ---------------------------------------------------------------------------------------
 // Reading JSON values. Each reader returns false after putting "field: what is wrong" in
@@ -168,7 +134,8 @@ bool read_word(const json& value, std::string_view field, std::string& out,
 bool read_https_url(const json& value, std::string_view field, std::string& out,
                     std::string& problem) {
   if (!read_string(value, field, out, problem)) return false;
-  return is_https_url(out) || fail(problem, field, not_https_problem(out));
+  std::string why;
+  return check_https_url(out, why) || fail(problem, field, why);
 }
 
 bool read_member(const json& value, const std::string& field, MemberAddress& member,
@@ -291,8 +258,9 @@ bool read_backend(const json& value, std::string_view field, PlacesBackendKind& 
                   std::string& problem) {
   std::string name;
   if (!read_string(value, field, name, problem)) return false;
-  const auto kind = backend_from_name(name);
-  if (!kind) return fail(problem, field, unknown_backend_problem(name));
+  std::string why;
+  const auto kind = places_backend_named(name, why);
+  if (!kind) return fail(problem, field, why);
   out = *kind;
   return true;
 }
@@ -382,148 +350,38 @@ bool read_config(const json& document, Config& config, std::string& problem) {
   return read_topology(document, config, problem) && check_consistency(config, problem);
 }
 
-// ---------------------------------------------------------------------------------------
-// The command line.
+}  // namespace
 
-// What argv said, before any of it is checked against the config.
-struct Arguments {
-  std::vector<std::string> positionals;
-  std::optional<std::string> config_file;
-  std::optional<std::string> log_dir;
-  std::optional<std::string> port;
-  std::optional<std::string> places_backend;
-  std::optional<std::string> places_url;
-  std::optional<std::string> ca_file;
-  bool help = false;
-  bool version = false;
-};
-
-struct ValueOption {
-  std::string_view flag;
-  std::optional<std::string> Arguments::*slot;
-};
-
-constexpr ValueOption value_options[] = {
-    {"--config", &Arguments::config_file},
-    {"--log-dir", &Arguments::log_dir},
-    {"--port", &Arguments::port},
-    {"--places-backend", &Arguments::places_backend},
-    {"--places-url", &Arguments::places_url},
-    {"--ca-file", &Arguments::ca_file},
-};
-
-bool* switch_slot(std::string_view flag, Arguments& arguments) {
-  if (flag == "--help" || flag == "-h") return &arguments.help;
-  if (flag == "--version") return &arguments.version;
-  return nullptr;
+std::string in_quotes(std::string_view text) {
+  return json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// Reads one option at argv[i] (both "--flag value" and "--flag=value"), advancing i past
-// a separate value.
-bool read_option(int argc, const char* const* argv, int& i, Arguments& arguments,
-                 std::string& error) {
-  const std::string_view argument = argv[i];
-  const auto equals = argument.find('=');
-  const std::string_view flag = argument.substr(0, equals);
-  if (bool* on = switch_slot(flag, arguments)) {
-    if (equals != std::string_view::npos) {
-      error = std::string(flag) + " takes no value";
-      return false;
-    }
-    *on = true;
-    return true;
-  }
-  const auto option = std::find_if(std::begin(value_options), std::end(value_options),
-                                    [&](const ValueOption& known) { return known.flag == flag; });
-  if (option == std::end(value_options)) {
-    error = "unknown option " + std::string(flag);
-    return false;
-  }
-  std::string value;
-  if (equals != std::string_view::npos) {
-    value = argument.substr(equals + 1);
-  } else if (i + 1 < argc && !std::string_view(argv[i + 1]).starts_with("--")) {
-    value = argv[++i];
-  }
-  if (value.empty()) {
-    error = std::string(flag) + " needs a value";
-    return false;
-  }
-  arguments.*(option->slot) = std::move(value);
-  return true;
+std::string member_list(const Config& config) {
+  std::vector<std::string> names;
+  for (const auto& member : config.members) names.push_back(member.name);
+  return joined(names);
 }
 
-bool split_arguments(int argc, const char* const* argv, Arguments& arguments,
-                     std::string& error) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view argument = argv[i];
-    if (argument.starts_with("-") && argument != "-") {
-      if (!read_option(argc, argv, i, arguments, error)) return false;
-    } else {
-      arguments.positionals.emplace_back(argument);
-    }
+std::optional<PlacesBackendKind> places_backend_named(std::string_view name,
+                                                      std::string& problem) {
+  for (const auto& [known, kind] : backend_names) {
+    if (name == known) return kind;
   }
-  return true;
-}
-
-// The flags that change the config, applied over the file whatever their position.
-bool apply_overrides(const Arguments& arguments, Config& config, std::string& error) {
-  if (arguments.log_dir) config.log_dir = *arguments.log_dir;
-  if (arguments.ca_file) config.places.ca_file = *arguments.ca_file;
-  if (arguments.places_backend) {
-    const auto kind = backend_from_name(*arguments.places_backend);
-    if (!kind) {
-      error = "--places-backend: " + unknown_backend_problem(*arguments.places_backend);
-      return false;
-    }
-    config.places.backend = *kind;
-  }
-  if (arguments.places_url) {
-    if (!is_https_url(*arguments.places_url)) {
-      error = "--places-url: " + not_https_problem(*arguments.places_url);
-      return false;
-    }
-    // Whichever backend ends up answering (auto decides at start-up) uses this URL.
-    config.places.google_base_url = *arguments.places_url;
-    config.places.legacy_base_url = *arguments.places_url;
-  }
-  return true;
-}
-
-// The index of the member named on the command line. "Golomon", the prototype's
-// misspelling (SPEC §1), still finds Goloman unless a config really has a Golomon.
-std::optional<std::size_t> choose_member(const std::vector<std::string>& positionals,
-                                         const Config& config, std::string& error) {
-  if (positionals.empty()) {
-    error = "missing member name; the members are " + member_list(config);
-    return std::nullopt;
-  }
-  if (positionals.size() > 1) {
-    error = "unexpected argument " + in_quotes(positionals[1]) +
-            " (only one member name is allowed)";
-    return std::nullopt;
-  }
-  const std::string& name = positionals.front();
-  if (const auto index = config.member_index(name)) return index;
-  if (name == "Golomon") {
-    if (const auto index = config.member_index("Goloman")) return index;
-  }
-  error = "unknown member " + in_quotes(name) + "; the members are " + member_list(config);
+  std::vector<std::string> names;
+  for (const auto& entry : backend_names) names.emplace_back(entry.first);
+  problem = "unknown backend " + in_quotes(name) + " (one of " + joined(names) + ")";
   return std::nullopt;
 }
 
-bool apply_port(const std::string& text, MemberAddress& member, std::string& error) {
-  unsigned port = 0;
-  const auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), port);
-  if (status != std::errc() || end != text.data() + text.size() || port < 1 || port > 65535) {
-    error = "--port: " + in_quotes(text) + " is not a port number (1-65535)";
-    return false;
+bool check_https_url(std::string_view url, std::string& problem) {
+  constexpr std::string_view scheme = "https://";
+  if (url.starts_with(scheme) && url.size() > scheme.size() &&
+      url.find_first_of(protocol_whitespace) == std::string_view::npos) {
+    return true;
   }
-  member.port = static_cast<std::uint16_t>(port);
-  return true;
+  problem = "must be an https:// URL (got " + in_quotes(url) + ")";
+  return false;
 }
-
-}  // namespace
 
 std::optional<std::size_t> Config::member_index(std::string_view name) const {
   for (std::size_t i = 0; i < members.size(); ++i) {
@@ -602,62 +460,6 @@ std::optional<Config> load_config_file(const std::filesystem::path& path, std::s
     return std::nullopt;
   }
   return parse_config_json(text, path.string(), error);
-}
-
-std::optional<CommandLine> parse_command_line(int argc, const char* const* argv,
-                                              std::string& error) {
-  Arguments arguments;
-  if (!split_arguments(argc, argv, arguments, error)) return std::nullopt;
-
-  CommandLine command_line;
-  command_line.show_help = arguments.help;
-  command_line.show_version = arguments.version;
-  // Asking for help must work even when the rest of the command line would not.
-  if (command_line.show_help || command_line.show_version) {
-    command_line.config = default_config();
-    return command_line;
-  }
-
-  auto config = arguments.config_file ? load_config_file(*arguments.config_file, error)
-                                      : std::optional<Config>(default_config());
-  if (!config || !apply_overrides(arguments, *config, error)) return std::nullopt;
-  const auto member = choose_member(arguments.positionals, *config, error);
-  if (!member) return std::nullopt;
-  if (arguments.port && !apply_port(*arguments.port, config->members[*member], error)) {
-    return std::nullopt;
-  }
-  command_line.member = config->members[*member].name;
-  command_line.config = std::move(*config);
-  return command_line;
-}
-
-std::string usage_text() {
-  return R"(Usage: herd_server <member> [options]
-
-Runs one member of the herd: a TCP server that answers IAMAT and WHATSAT and
-floods client locations to its neighbouring members.
-
-  <member>                 the member to run, by exact name: Goloman, Hands, Holiday,
-                           Welsh or Wilkes, or a member of the --config file
-                           (Golomon is accepted for Goloman)
-
-Options (each as --flag VALUE or --flag=VALUE):
-  --config FILE            JSON config replacing the compiled-in herd and defaults
-                           (see config/herd.json); read first, the flags below
-                           override it wherever they appear
-  --log-dir DIR            append to DIR/<member>.log (default: logs)
-  --port N                 listen on port N (1-65535) instead of the configured one
-  --places-backend NAME    auto (default: google when a key is available), none,
-                           google (Places API New) or google-legacy (Nearby Search)
-  --places-url URL         https:// base URL of the Places backend, e.g. a local fake
-  --ca-file FILE           extra trusted CA certificates (PEM) for the Places backend
-  -h, --help               print this help and exit
-  --version                print the version and exit
-
-Environment:
-  GOOGLE_PLACES_API_KEY    the Places API key (otherwise read from places.key_file);
-                           it is never logged
-)";
 }
 
 }  // namespace herd

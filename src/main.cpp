@@ -12,6 +12,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "herd/command_line.hpp"
 #include "herd/config.hpp"
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"

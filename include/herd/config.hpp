@@ -1,5 +1,5 @@
 // The herd's topology and every tunable, with their defaults (SPEC §1, §9).
-// Filled in one place from the compiled-in defaults, a JSON file and argv.
+// Filled from the compiled-in defaults and a JSON file; command_line.hpp applies argv.
 #pragma once
 
 #include <chrono>
@@ -76,19 +76,18 @@ std::optional<Config> load_config_file(const std::filesystem::path& path,
 std::optional<Config> parse_config_json(std::string_view text, std::string_view origin,
                                         std::string& error);
 
-// The command line of SPEC §9.
-struct CommandLine {
-  std::string member;  // canonical name ("Golomon" becomes "Goloman")
-  Config config;
-  bool show_help = false;
-  bool show_version = false;
-};
+// Shared by the config file and the command line.
 
-// Parses argv, loading --config if given and applying the other flags over it.
-// On failure returns nullopt and sets `error` to a message naming the problem.
-std::optional<CommandLine> parse_command_line(int argc, const char* const* argv,
-                                              std::string& error);
-
-std::string usage_text();
+// A string in double quotes with JSON escapes, so control bytes and stray UTF-8 in a
+// user's input cannot garble an error message.
+std::string in_quotes(std::string_view text);
+// "Goloman, Hands, ...": the configured member names, for messages.
+std::string member_list(const Config& config);
+// The backend called `name` ("auto", "none", "google", "google-legacy"); otherwise
+// nullopt and `problem` says which names there are.
+std::optional<PlacesBackendKind> places_backend_named(std::string_view name,
+                                                      std::string& problem);
+// Base URLs must be https:// because the Places client always verifies TLS (SPEC §7).
+bool check_https_url(std::string_view url, std::string& problem);
 
 }  // namespace herd

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "herd/command_line.hpp"
 #include "herd/config.hpp"
 
 namespace herd {
