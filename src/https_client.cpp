@@ -283,8 +283,7 @@ asio::awaitable<std::unique_ptr<HttpsClient::Connection>> HttpsClient::acquire(
   ++connections_;
   auto connection = co_await open(deadline, response.failure);
   if (!connection) {
-    --connections_;
-    wake_one_waiter();
+    place_freed();
     co_return nullptr;
   }
   response.new_connection = true;
@@ -312,8 +311,7 @@ asio::awaitable<HttpsResponse> HttpsClient::request(HttpsRequest request) {
     // repeat is harmless.
     connection = co_await open(deadline, response.failure);
     if (!connection) {
-      --connections_;
-      wake_one_waiter();
+      place_freed();
       co_return response;
     }
     response.new_connection = true;
@@ -343,6 +341,10 @@ void HttpsClient::release(std::unique_ptr<Connection> connection) {
 
 void HttpsClient::discard(std::unique_ptr<Connection> connection) {
   connection.reset();  // closes it
+  place_freed();
+}
+
+void HttpsClient::place_freed() {
   --connections_;
   wake_one_waiter();
 }

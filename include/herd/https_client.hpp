@@ -91,6 +91,8 @@ class HttpsClient {
   // Back to the pool after a kept-alive exchange, or gone (closed, failed).
   void release(std::unique_ptr<Connection> connection);
   void discard(std::unique_ptr<Connection> connection);
+  // A connection closed or could not be opened: its place in the pool is free.
+  void place_freed();
   void wake_one_waiter();
   // "<step> host:port failed: <why>", or "timed out after N ms (<step> host:port)".
   std::string describe(std::string_view step, const boost::system::error_code& error) const;
