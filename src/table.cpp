@@ -107,7 +107,8 @@ bool Table::apply(const RecordView& update) {
     held.origin = update.origin;
     return true;
   }
-  Record& added = records_.emplace_back(Record{nullptr, update.receive_time, 0, 0, 0, 0, update.origin});
+  Record& added =
+      records_.emplace_back(Record{nullptr, update.receive_time, 0, 0, 0, 0, update.origin});
   store_text(added, update);
   index_[slot] = Slot{hash} << 32 | static_cast<std::uint32_t>(records_.size());
   if (records_.size() * 4 > index_.size() * 3) grow_index();

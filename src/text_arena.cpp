@@ -11,7 +11,6 @@ char* TextArena::allocate(std::size_t size) {
     blocks_.push_back(std::make_unique_for_overwrite<char[]>(bytes));
     next_ = blocks_.back().get();
     left_ = bytes;
-    reserved_ += bytes;
   }
   char* text = next_;
   next_ += size;

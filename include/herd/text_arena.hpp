@@ -16,13 +16,10 @@ class TextArena {
   // `size` bytes, uninitialised, valid until the arena is destroyed.
   char* allocate(std::size_t size);
 
-  std::size_t reserved_bytes() const { return reserved_; }
-
  private:
   std::vector<std::unique_ptr<char[]>> blocks_;
   char* next_ = nullptr;
   std::size_t left_ = 0;  // bytes from next_ to the end of the current block
-  std::size_t reserved_ = 0;
 };
 
 }  // namespace herd
