@@ -112,16 +112,9 @@ PY
 
 # Waits (bounded) until host:port accepts, failing early if `pid` died.
 wait_for_port() {
-  local port=$1 pid=$2 name=$3 deadline=$((SECONDS + 15))
-  until herd_port_open "$host" "$port"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "bench: $name exited:" >&2
-      tail -n 5 "$work/$name.out" >&2
-      exit 1
-    fi
-    ((SECONDS < deadline)) || { echo "bench: $name not listening on $port" >&2; exit 1; }
-    sleep 0.05
-  done
+  local port=$1 pid=$2 name=$3
+  herd_wait_until $((SECONDS + 15)) "$pid" "$work/$name.out" "bench: $name" \
+    "not listening on $port" herd_port_open "$host" "$port" || exit 1
 }
 
 # Waits (bounded) until `file` has a line starting with `key `; prints the rest.

@@ -36,6 +36,26 @@ herd_port_open() {
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
 
+# herd_wait_until DEADLINE PID OUTPUT WHO TIMEOUT_MESSAGE COMMAND...: polls COMMAND
+# every 50 ms until it succeeds. Fails, saying so on stderr, when process PID exits
+# first (showing the end of its OUTPUT file) or when $SECONDS reaches DEADLINE.
+herd_wait_until() {
+  local deadline=$1 pid=$2 output=$3 who=$4 timeout_message=$5
+  shift 5
+  until "$@"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "$who exited; see $output:" >&2
+      tail -n 5 "$output" >&2
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      echo "$who $timeout_message" >&2
+      return 1
+    fi
+    sleep 0.05
+  done
+}
+
 # The pid of the fake_places_server that start_herd_with_fake_places.sh started, if
 # that process still runs.
 herd_fake_places_live_pid() { herd_pid_from_file "$HERD_RUN_DIR/fake_places.pid" fake_places_server; }

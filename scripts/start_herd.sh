@@ -32,18 +32,9 @@ done
 deadline=$((SECONDS + 10))
 for entry in "${members[@]}"; do
   read -r name host port <<<"$entry"
-  until herd_port_open "$host" "$port"; do
-    if ! herd_live_pid "$name" >/dev/null; then
-      echo "start_herd: $name exited; see $HERD_RUN_DIR/$name.out:" >&2
-      tail -n 5 "$HERD_RUN_DIR/$name.out" >&2
-      exit 1
-    fi
-    if ((SECONDS >= deadline)); then
-      echo "start_herd: $name is not listening on $host:$port after 10 s" >&2
-      exit 1
-    fi
-    sleep 0.05
-  done
+  herd_wait_until "$deadline" "$(<"$HERD_RUN_DIR/$name.pid")" "$HERD_RUN_DIR/$name.out" \
+    "start_herd: $name" "is not listening on $host:$port after 10 s" \
+    herd_port_open "$host" "$port" || exit 1
   echo "$name  listening on $host:$port  pid $(herd_live_pid "$name")  log $HERD_LOG_DIR/$name.log"
 done
 read -r first_name first_host first_port <<<"${members[0]}"

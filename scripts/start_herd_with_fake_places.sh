@@ -50,19 +50,10 @@ trap stop_fake EXIT
 
 # The fake announces "port N" and "ca PATH" once it listens; wait (bounded) for both.
 announced() { awk -v key="$1" '$1 == key { print $2; exit }' "$fake_out"; }
-deadline=$((SECONDS + 10))
-until [[ -n $(announced port) && -n $(announced ca) ]]; do
-  if ! kill -0 "$fake_pid" 2>/dev/null; then
-    echo "start_herd_with_fake_places: fake_places_server exited:" >&2
-    tail -n 5 "$fake_out" >&2
-    exit 1
-  fi
-  if ((SECONDS >= deadline)); then
-    echo "start_herd_with_fake_places: fake_places_server announced no port after 10 s" >&2
-    exit 1
-  fi
-  sleep 0.05
-done
+announced_both() { [[ -n $(announced port) && -n $(announced ca) ]]; }
+herd_wait_until $((SECONDS + 10)) "$fake_pid" "$fake_out" \
+  "start_herd_with_fake_places: fake_places_server" "announced no port after 10 s" \
+  announced_both || exit 1
 fake_port=$(announced port)
 fake_ca=$(announced ca)
 echo "fake_places_server  https://localhost:$fake_port  pid $fake_pid  CA $fake_ca"
