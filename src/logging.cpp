@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "herd/batching_file_sink.hpp"
+#include "herd/log_line_formatter.hpp"
 
 namespace herd {
 
@@ -18,7 +19,7 @@ std::shared_ptr<spdlog::logger> make_member_logger(const std::filesystem::path& 
   // allocation); the disk is the sink's writer thread's business.
   auto sink = std::make_shared<BatchingFileSink>(log_dir / (member + ".log"));
   auto logger = std::make_shared<spdlog::logger>(member, std::move(sink));
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  logger->set_formatter(std::make_unique<LogLineFormatter>());
   logger->set_level(spdlog::level::info);
   spdlog::register_logger(logger);
   return logger;

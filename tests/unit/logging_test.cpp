@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <spdlog/logger.h>
+#include <spdlog/pattern_formatter.h>
 
 #include <chrono>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "herd/batching_file_sink.hpp"
+#include "herd/log_line_formatter.hpp"
 #include "herd/logging.hpp"
 #include "test_herd.hpp"
 
@@ -26,6 +28,37 @@ TEST(Escaped, KeepsPrintableTextAndEscapesTheRest) {
   EXPECT_EQ(fmt::format("{}", Escaped{std::string_view("\0\x7f\x1b", 3)}), "\\x00\\x7f\\x1b");
   EXPECT_EQ(fmt::format("<{}>", Escaped{""}), "<>");
   EXPECT_EQ(fmt::format("{}", Escaped{"Café\n"}), "Café\\n");  // UTF-8 bytes pass as they are
+}
+
+std::string formatted(spdlog::formatter& formatter, std::chrono::system_clock::time_point time,
+                      spdlog::level::level_enum level, std::string_view text) {
+  spdlog::details::log_msg message(time, spdlog::source_loc{}, "member", level, text);
+  spdlog::memory_buf_t out;
+  formatter.format(message, out);
+  return fmt::to_string(out);
+}
+
+TEST(LogLineFormatter, WritesUtcMicrosecondsLevelAndMessage) {
+  LogLineFormatter formatter;
+  const std::chrono::system_clock::time_point time{std::chrono::microseconds(1795666657103333)};
+  EXPECT_EQ(formatted(formatter, time, spdlog::level::info, "client a < IAMAT"),
+            "2026-11-26T04:17:37.103333Z info client a < IAMAT\n");
+  // The same second again, then the next one: the cached date must not stick.
+  EXPECT_EQ(formatted(formatter, time + 5us, spdlog::level::warn, "w"),
+            "2026-11-26T04:17:37.103338Z warning w\n");
+  EXPECT_EQ(formatted(formatter, time + 897ms, spdlog::level::err, ""),
+            "2026-11-26T04:17:38.000333Z error \n");
+}
+
+TEST(LogLineFormatter, MatchesSpdlogsPatternAcrossDaysAndYears) {
+  LogLineFormatter formatter;
+  spdlog::pattern_formatter pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v", spdlog::pattern_time_type::utc);
+  std::chrono::system_clock::time_point time{std::chrono::microseconds(946684799999999)};
+  for (int step = 0; step < 2000; ++step) {
+    const auto level = static_cast<spdlog::level::level_enum>(step % 6);
+    ASSERT_EQ(formatted(formatter, time, level, "x"), formatted(pattern, time, level, "x"));
+    time += std::chrono::microseconds(7'777'777'777 + step);  // about 90 days, odd microseconds
+  }
 }
 
 class BatchingFileSinkTest : public ::testing::Test {
