@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <new>
 #include <numeric>
 
 namespace herd {
@@ -25,7 +26,7 @@ bool RecordOrder::greater(const RecordView& a, const RecordView& b) const {
 }
 
 Table::Table(const std::vector<std::string>& member_names)
-    : order_(member_names), index_(1024, 0) {}
+    : order_(member_names), index_(1024 * sizeof(Slot)), index_slots_(1024) {}
 
 Table::~Table() = default;
 
@@ -43,7 +44,7 @@ RecordView Table::view(const Record& record) const {
   return v;
 }
 
-RecordView Table::at(std::size_t position) const { return view(records_[position]); }
+RecordView Table::at(std::size_t position) const { return view(record(position)); }
 
 namespace {
 
@@ -56,20 +57,21 @@ std::uint32_t hash_of(std::uint64_t slot) { return static_cast<std::uint32_t>(sl
 }  // namespace
 
 std::size_t Table::slot_of(std::string_view client, std::uint32_t hash) const {
-  const std::size_t mask = index_.size() - 1;
+  const Slot* slots = index();
+  const std::size_t mask = index_slots_ - 1;
   for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-    const Slot entry = index_[slot];
+    const Slot entry = slots[slot];
     if (entry == 0) return slot;
     if (hash_of(entry) != hash) continue;
-    const Record& record = records_[position_of(entry) - 1];
-    if (std::string_view(record.text, record.client_size) == client) return slot;
+    const Record& held = record(position_of(entry) - 1);
+    if (std::string_view(held.text, held.client_size) == client) return slot;
   }
 }
 
 std::optional<RecordView> Table::find(std::string_view client) const {
-  const Slot entry = index_[slot_of(client, client_hash(client))];
+  const Slot entry = index()[slot_of(client, client_hash(client))];
   if (entry == 0) return std::nullopt;
-  return view(records_[position_of(entry) - 1]);
+  return view(record(position_of(entry) - 1));
 }
 
 void Table::store_text(Record& record, const RecordView& update) {
@@ -99,32 +101,44 @@ bool Table::apply(const RecordView& update) {
   }
   const std::uint32_t hash = client_hash(update.client);
   const std::size_t slot = slot_of(update.client, hash);
-  if (index_[slot] != 0) {
-    Record& held = records_[position_of(index_[slot]) - 1];
+  Slot& entry = index()[slot];
+  if (entry != 0) {
+    Record& held = record(position_of(entry) - 1);
     if (!order_.greater(update, view(held))) return false;
     store_text(held, update);
     held.receive_time = update.receive_time;
     held.origin = update.origin;
     return true;
   }
-  Record& added =
-      records_.emplace_back(Record{nullptr, update.receive_time, 0, 0, 0, 0, update.origin});
-  store_text(added, update);
-  index_[slot] = Slot{hash} << 32 | static_cast<std::uint32_t>(records_.size());
-  if (records_.size() * 4 > index_.size() * 3) grow_index();
+  store_text(add_record(update), update);
+  entry = Slot{hash} << 32 | static_cast<std::uint32_t>(record_count_);
+  if (record_count_ * 4 > index_slots_ * 3) grow_index();
   return true;
 }
 
+Table::Record& Table::add_record(const RecordView& update) {
+  if (record_count_ == record_chunks_.size() * records_per_chunk) {
+    record_chunks_.emplace_back(records_per_chunk * sizeof(Record));
+  }
+  Record* added = &record(record_count_++);
+  return *new (added) Record{nullptr, update.receive_time, 0, 0, 0, 0, update.origin};
+}
+
 void Table::grow_index() {
-  std::vector<Slot> old(index_.size() * 2, 0);
-  old.swap(index_);
-  const std::size_t mask = index_.size() - 1;
-  for (const Slot entry : old) {
+  MappedBlock grown(index_slots_ * 2 * sizeof(Slot));  // zero-filled: every slot empty
+  const Slot* old = index();
+  const std::size_t old_slots = index_slots_;
+  Slot* slots = static_cast<Slot*>(grown.data());
+  const std::size_t mask = old_slots * 2 - 1;
+  for (std::size_t i = 0; i < old_slots; ++i) {
+    const Slot entry = old[i];
     if (entry == 0) continue;
     std::size_t slot = hash_of(entry) & mask;
-    while (index_[slot] != 0) slot = (slot + 1) & mask;
-    index_[slot] = entry;
+    while (slots[slot] != 0) slot = (slot + 1) & mask;
+    slots[slot] = entry;
   }
+  index_ = std::move(grown);
+  index_slots_ = old_slots * 2;
 }
 
 }  // namespace herd

@@ -8,8 +8,7 @@ char* TextArena::allocate(std::size_t size) {
   if (size > left_) {
     // The rest of the current block is given up: at most one text's worth.
     const std::size_t bytes = std::max(size, block_bytes);
-    blocks_.push_back(std::make_unique_for_overwrite<char[]>(bytes));
-    next_ = blocks_.back().get();
+    next_ = static_cast<char*>(blocks_.emplace_back(bytes).data());
     left_ = bytes;
   }
   char* text = next_;

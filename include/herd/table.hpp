@@ -6,12 +6,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "herd/mapped_block.hpp"
 #include "herd/protocol.hpp"
 #include "herd/text_arena.hpp"
 
@@ -54,7 +54,7 @@ class Table {
 
   // Records keep the position they were first inserted at, so a dump can walk
   // positions 0..size() while new records arrive behind it.
-  std::size_t size() const { return records_.size(); }
+  std::size_t size() const { return record_count_; }
   RecordView at(std::size_t position) const;
 
  private:
@@ -71,12 +71,24 @@ class Table {
     std::uint16_t capacity;
     std::uint8_t origin;
   };
+  static_assert(sizeof(Record) == 32, "memory per record counts: keep the fixed part small");
 
   // An index slot: the record's position + 1 (0 = empty) in the low half and the
   // low 32 bits of its client's hash in the high half, so a probe compares
   // hashes before it touches a record (a cache miss), and growing the index
   // needs no record at all.
   using Slot = std::uint64_t;
+
+  // Records live in chunks of one huge page each: positions stay valid as the
+  // table grows, and nothing is ever copied to make room.
+  static constexpr std::size_t records_per_chunk = MappedBlock::huge_page_bytes / sizeof(Record);
+
+  Record& record(std::size_t position) const {
+    return static_cast<Record*>(
+        record_chunks_[position / records_per_chunk].data())[position % records_per_chunk];
+  }
+  Record& add_record(const RecordView& update);
+  Slot* index() const { return static_cast<Slot*>(index_.data()); }
 
   RecordView view(const Record& record) const;
   std::size_t slot_of(std::string_view client, std::uint32_t hash) const;
@@ -86,8 +98,10 @@ class Table {
 
   RecordOrder order_;
   TextArena texts_;
-  std::deque<Record> records_;  // chunked: no reallocation slack, stable positions
-  std::vector<Slot> index_;     // open addressing, linear probing, at most 3/4 full
+  std::vector<MappedBlock> record_chunks_;
+  std::size_t record_count_ = 0;
+  MappedBlock index_;             // Slots: open addressing, linear probing, at most 3/4 full
+  std::size_t index_slots_ = 0;  // a power of two
 };
 
 }  // namespace herd

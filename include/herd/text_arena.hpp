@@ -4,20 +4,21 @@
 #pragma once
 
 #include <cstddef>
-#include <memory>
 #include <vector>
+
+#include "herd/mapped_block.hpp"
 
 namespace herd {
 
 class TextArena {
  public:
-  static constexpr std::size_t block_bytes = 64 * 1024;
+  static constexpr std::size_t block_bytes = MappedBlock::huge_page_bytes;
 
   // `size` bytes, uninitialised, valid until the arena is destroyed.
   char* allocate(std::size_t size);
 
  private:
-  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::vector<MappedBlock> blocks_;
   char* next_ = nullptr;
   std::size_t left_ = 0;  // bytes from next_ to the end of the current block
 };

@@ -84,7 +84,8 @@ TEST(Table, ClientTimeComesFromTheStoredText) {
 TEST(Table, PositionsAreStableAsTheTableGrows) {
   Table table(members);
   std::vector<std::string> clients;
-  for (int i = 0; i < 20000; ++i) clients.push_back("client:" + std::to_string(i));
+  // Enough for several index growths, two record chunks and arena blocks.
+  for (int i = 0; i < 150000; ++i) clients.push_back("client:" + std::to_string(i));
   for (const auto& client : clients) ASSERT_TRUE(table.apply(record(client, 1, 1, 0)));
   ASSERT_EQ(table.size(), clients.size());
   for (std::size_t i = 0; i < clients.size(); ++i) {
