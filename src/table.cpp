@@ -125,7 +125,8 @@ Table::Record& Table::add_record(const RecordView& update) {
 }
 
 void Table::grow_index() {
-  MappedBlock grown(index_slots_ * 2 * sizeof(Slot));  // zero-filled: every slot empty
+  // Zero-filled: every slot empty.
+  MappedBlock grown(index_slots_ * 2 * sizeof(Slot), MappedBlock::Access::random);
   const Slot* old = index();
   const std::size_t old_slots = index_slots_;
   Slot* slots = static_cast<Slot*>(grown.data());

@@ -79,7 +79,7 @@ class Table {
   // needs no record at all.
   using Slot = std::uint64_t;
 
-  // Records live in chunks of one huge page each: positions stay valid as the
+  // Records live in chunks of 2 MiB: positions stay valid as the
   // table grows, and nothing is ever copied to make room.
   static constexpr std::size_t records_per_chunk = MappedBlock::huge_page_bytes / sizeof(Record);
 

@@ -16,19 +16,21 @@ bool all_zero(const MappedBlock& block) {
   return std::all_of(bytes, bytes + block.size(), [](unsigned char b) { return b == 0; });
 }
 
-TEST(MappedBlock, SmallAndHugeBlocksArriveZeroedAndWritable) {
-  for (const std::size_t bytes : {std::size_t{8192}, MappedBlock::huge_page_bytes * 3 + 4096}) {
-    MappedBlock block(bytes);
-    ASSERT_NE(block.data(), nullptr);
-    EXPECT_EQ(block.size(), bytes);
-    EXPECT_TRUE(all_zero(block));
-    std::memset(block.data(), 0xab, bytes);  // every byte of it is ours
-    EXPECT_EQ(static_cast<unsigned char*>(block.data())[bytes - 1], 0xab);
+TEST(MappedBlock, SmallAndLargeBlocksArriveZeroedAndWritable) {
+  for (const auto access : {MappedBlock::Access::sequential, MappedBlock::Access::random}) {
+    for (const std::size_t bytes : {std::size_t{8192}, MappedBlock::huge_page_bytes * 3 + 4096}) {
+      MappedBlock block(bytes, access);
+      ASSERT_NE(block.data(), nullptr);
+      EXPECT_EQ(block.size(), bytes);
+      EXPECT_TRUE(all_zero(block));
+      std::memset(block.data(), 0xab, bytes);  // every byte of it is ours
+      EXPECT_EQ(static_cast<unsigned char*>(block.data())[bytes - 1], 0xab);
+    }
   }
 }
 
-TEST(MappedBlock, HugeBlocksStartOnAHugePageBoundary) {
-  MappedBlock block(MappedBlock::huge_page_bytes);
+TEST(MappedBlock, LargeRandomAccessBlocksStartOnAHugePageBoundary) {
+  MappedBlock block(MappedBlock::huge_page_bytes, MappedBlock::Access::random);
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(block.data()) % MappedBlock::huge_page_bytes, 0u);
 }
 
