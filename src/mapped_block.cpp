@@ -33,10 +33,10 @@ void* map_huge_page_aligned(std::size_t bytes) {
 
 }  // namespace
 
-MappedBlock::MappedBlock(std::size_t bytes, Access access) : bytes_(bytes) {
+MappedBlock::MappedBlock(std::size_t bytes, Pages pages) : bytes_(bytes) {
   if (bytes == 0) return;
-  data_ = access == Access::random && bytes >= huge_page_bytes ? map_huge_page_aligned(bytes)
-                                                               : map_zeroed(bytes);
+  data_ = pages == Pages::huge && bytes >= huge_page_bytes ? map_huge_page_aligned(bytes)
+                                                           : map_zeroed(bytes);
 }
 
 MappedBlock::~MappedBlock() {

@@ -118,7 +118,7 @@ bool Table::apply(const RecordView& update) {
 
 Table::Record& Table::add_record(const RecordView& update) {
   if (record_count_ == record_chunks_.size() * records_per_chunk) {
-    record_chunks_.emplace_back(records_per_chunk * sizeof(Record));
+    record_chunks_.push_back(reserve_.take());
   }
   Record* added = &record(record_count_++);
   return *new (added) Record{nullptr, update.receive_time, 0, 0, 0, 0, update.origin};
@@ -126,7 +126,7 @@ Table::Record& Table::add_record(const RecordView& update) {
 
 void Table::grow_index() {
   // Zero-filled: every slot empty.
-  MappedBlock grown(index_slots_ * 2 * sizeof(Slot), MappedBlock::Access::random);
+  MappedBlock grown(index_slots_ * 2 * sizeof(Slot), MappedBlock::Pages::huge);
   const Slot* old = index();
   const std::size_t old_slots = index_slots_;
   Slot* slots = static_cast<Slot*>(grown.data());

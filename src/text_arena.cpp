@@ -1,15 +1,14 @@
 #include "herd/text_arena.hpp"
 
-#include <algorithm>
-
 namespace herd {
 
 char* TextArena::allocate(std::size_t size) {
   if (size > left_) {
     // The rest of the current block is given up: at most one text's worth.
-    const std::size_t bytes = std::max(size, block_bytes);
-    next_ = static_cast<char*>(blocks_.emplace_back(bytes).data());
-    left_ = bytes;
+    MappedBlock& block =
+        blocks_.emplace_back(size <= block_bytes ? reserve_.take() : MappedBlock(size));
+    next_ = static_cast<char*>(block.data());
+    left_ = block.size();
   }
   char* text = next_;
   next_ += size;

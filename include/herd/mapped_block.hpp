@@ -1,11 +1,11 @@
 // Zero-filled memory straight from the kernel, for the record table's large
 // arrays. Unlike malloc it costs no memset (mmap pages arrive zeroed) and it goes
-// back to the system when freed. A block for random access (the table's index)
-// can ask for transparent huge pages: with 4 KiB pages nearly every lookup in a
-// table of millions also misses the TLB. Blocks filled front to back (records,
-// texts) are better off without: a huge page's first touch clears 2 MiB at once,
-// a stall of milliseconds on a virtual machine, where small pages spread the
-// same work over thousands of inserts.
+// back to the system when freed. A block can ask for transparent huge pages:
+// with 4 KiB pages a table of millions misses the TLB on nearly every lookup and
+// faults on every few dozen inserts. But a huge page's first touch clears 2 MiB
+// at once, a stall of milliseconds on a virtual machine, so blocks that are
+// filled as the loop goes either take that stall elsewhere (BlockReserve) or
+// keep small pages, which spread the same work over thousands of inserts.
 #pragma once
 
 #include <cstddef>
@@ -16,12 +16,12 @@ class MappedBlock {
  public:
   static constexpr std::size_t huge_page_bytes = 2 * 1024 * 1024;
 
-  enum class Access { sequential, random };
+  enum class Pages { small, huge };
 
   MappedBlock() = default;
   // `bytes` zero bytes; throws std::bad_alloc when the system has none.
-  // Random-access blocks of 2 MiB or more are aligned and advised for huge pages.
-  explicit MappedBlock(std::size_t bytes, Access access = Access::sequential);
+  // Pages::huge blocks of 2 MiB or more are aligned and advised for huge pages.
+  explicit MappedBlock(std::size_t bytes, Pages pages = Pages::small);
   ~MappedBlock();
   MappedBlock(MappedBlock&& other) noexcept;
   MappedBlock& operator=(MappedBlock&& other) noexcept;

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "herd/block_reserve.hpp"
 #include "herd/mapped_block.hpp"
 #include "herd/protocol.hpp"
 #include "herd/text_arena.hpp"
@@ -81,7 +82,7 @@ class Table {
 
   // Records live in chunks of 2 MiB: positions stay valid as the
   // table grows, and nothing is ever copied to make room.
-  static constexpr std::size_t records_per_chunk = MappedBlock::huge_page_bytes / sizeof(Record);
+  static constexpr std::size_t records_per_chunk = BlockReserve::block_bytes / sizeof(Record);
 
   Record& record(std::size_t position) const {
     return static_cast<Record*>(
@@ -97,7 +98,8 @@ class Table {
   void store_text(Record& record, const RecordView& update);
 
   RecordOrder order_;
-  TextArena texts_;
+  BlockReserve reserve_;  // record chunks and text blocks, faulted in ahead
+  TextArena texts_{reserve_};
   std::vector<MappedBlock> record_chunks_;
   std::size_t record_count_ = 0;
   MappedBlock index_;             // Slots: open addressing, linear probing, at most 3/4 full

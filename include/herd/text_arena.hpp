@@ -6,18 +6,22 @@
 #include <cstddef>
 #include <vector>
 
+#include "herd/block_reserve.hpp"
 #include "herd/mapped_block.hpp"
 
 namespace herd {
 
 class TextArena {
  public:
-  static constexpr std::size_t block_bytes = MappedBlock::huge_page_bytes;
+  static constexpr std::size_t block_bytes = BlockReserve::block_bytes;
+
+  explicit TextArena(BlockReserve& blocks) : reserve_(blocks) {}
 
   // `size` bytes, uninitialised, valid until the arena is destroyed.
   char* allocate(std::size_t size);
 
  private:
+  BlockReserve& reserve_;
   std::vector<MappedBlock> blocks_;
   char* next_ = nullptr;
   std::size_t left_ = 0;  // bytes from next_ to the end of the current block

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <cstring>
 #include <utility>
+#include <vector>
 
+#include "herd/block_reserve.hpp"
 #include "herd/mapped_block.hpp"
 
 namespace herd {
@@ -17,7 +19,7 @@ bool all_zero(const MappedBlock& block) {
 }
 
 TEST(MappedBlock, SmallAndLargeBlocksArriveZeroedAndWritable) {
-  for (const auto access : {MappedBlock::Access::sequential, MappedBlock::Access::random}) {
+  for (const auto access : {MappedBlock::Pages::small, MappedBlock::Pages::huge}) {
     for (const std::size_t bytes : {std::size_t{8192}, MappedBlock::huge_page_bytes * 3 + 4096}) {
       MappedBlock block(bytes, access);
       ASSERT_NE(block.data(), nullptr);
@@ -29,8 +31,8 @@ TEST(MappedBlock, SmallAndLargeBlocksArriveZeroedAndWritable) {
   }
 }
 
-TEST(MappedBlock, LargeRandomAccessBlocksStartOnAHugePageBoundary) {
-  MappedBlock block(MappedBlock::huge_page_bytes, MappedBlock::Access::random);
+TEST(MappedBlock, LargeHugePageBlocksStartOnAHugePageBoundary) {
+  MappedBlock block(MappedBlock::huge_page_bytes, MappedBlock::Pages::huge);
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(block.data()) % MappedBlock::huge_page_bytes, 0u);
 }
 
@@ -53,6 +55,29 @@ TEST(MappedBlock, AnEmptyBlockHoldsNothing) {
   EXPECT_EQ(block.data(), nullptr);
   EXPECT_EQ(block.size(), 0u);
 }
+
+TEST(BlockReserve, HandsOutDistinctZeroedBlocksWhetherPreparedOrNot) {
+  BlockReserve reserve;
+  std::vector<MappedBlock> taken;
+  // Faster than the helper can prepare them: some are mapped on the spot.
+  for (int i = 0; i < 6; ++i) taken.push_back(reserve.take());
+  for (const auto& block : taken) {
+    EXPECT_EQ(block.size(), BlockReserve::block_bytes);
+    EXPECT_TRUE(all_zero(block));
+    for (const auto& other : taken) {
+      if (&other != &block) {
+        EXPECT_NE(other.data(), block.data());
+      }
+    }
+  }
+}
+
+TEST(BlockReserve, StopsItsHelperWhetherItWasUsedOrNot) {
+  { BlockReserve unused; }
+  BlockReserve used;
+  const MappedBlock block = used.take();
+  EXPECT_NE(block.data(), nullptr);
+}  // both destructors return: the helper was told to stop and joined
 
 }  // namespace
 }  // namespace herd
