@@ -157,22 +157,24 @@ start_member Goloman "$work/single.json"
 wait_for_port "$member_port" "$member_pid" Goloman
 
 "$null_bin" --host "$host" --port 0 >"$work/null.out" 2>&1 </dev/null &
-started_pids+=($!)
+null_pid=$!
+started_pids+=("$null_pid")
 null_port=$(read_announced "$work/null.out" port)
 
+# --pid: each server's CPU time per request, steadier than req/s on a shared machine.
 for pipeline in "${pipelines[@]}"; do
   for target in herd null; do
-    port=$member_port
-    [[ $target == null ]] && port=$null_port
-    bench iamat-persistent --label "$target" --port "$port" --connections "$connections" \
-      --pipeline "$pipeline" --duration "$duration"
+    port=$member_port pid=$member_pid
+    [[ $target == null ]] && port=$null_port pid=$null_pid
+    bench iamat-persistent --label "$target" --port "$port" --pid "$pid" \
+      --connections "$connections" --pipeline "$pipeline" --duration "$duration"
   done
 done
 for target in herd null; do
-  port=$member_port
-  [[ $target == null ]] && port=$null_port
-  bench iamat-oneshot --label "$target" --port "$port" --connections "$connections" \
-    --duration "$duration"
+  port=$member_port pid=$member_pid
+  [[ $target == null ]] && port=$null_port pid=$null_pid
+  bench iamat-oneshot --label "$target" --port "$port" --pid "$pid" \
+    --connections "$connections" --duration "$duration"
 done
 stop_started
 

@@ -58,6 +58,15 @@ def latencies(row, p50="p50_us", p99="p99_us"):
     return f"{number(row[p50])} / {number(row[p99])}"
 
 
+def cpu_row(herd, null):
+    """The servers' CPU time per request: steadier than req/s on a shared machine.
+    Its herd/null is a cost ratio (lower is better), so it has no target."""
+    h, n = (value(row, "server_cpu_us_per_request") for row in (herd, null))
+    if h is not None or n is not None:
+        yield ("  server CPU per request, us (herd/null: cost)", h, n, None, ratio(h, n), None,
+               "", "")
+
+
 def table_rows(rows):
     yield ("figure", "herd", "null", "redis", "herd/null", "herd/redis", "target", "")
     for pipeline in (1, 16):
@@ -69,12 +78,14 @@ def table_rows(rows):
                verdict(at_least(h, n, PERSISTENT_OF_NULL), at_least(h, r, PERSISTENT_OF_REDIS)))
         yield ("  latency p50 / p99, us", latencies(herd), latencies(null), latencies(redis),
                "", "", "", "")
+        yield from cpu_row(herd, null)
 
     herd, null = (find(rows, "iamat-oneshot", target) for target in ("herd", "null"))
     h, n = value(herd, "requests_per_s"), value(null, "requests_per_s")
     yield ("2 IAMAT one-shot C=50, req/s", h, n, None, ratio(h, n), None,
            f">= {ONESHOT_OF_NULL} null", verdict(at_least(h, n, ONESHOT_OF_NULL)))
     yield ("  latency p50 / p99, us", latencies(herd), latencies(null), None, "", "", "", "")
+    yield from cpu_row(herd, null)
 
     for loaded in (False, True):
         row = find(rows, "propagation", "herd", background_load=loaded)

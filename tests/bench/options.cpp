@@ -123,6 +123,7 @@ Scenarios:
 
 Common:       --host 127.0.0.1  --port 12000  --connections 50  --pipeline 1
               --duration 5  --warmup 1  --label herd  --id-base N (default random)
+iamat-*:      --pid PID (the server's: adds its CPU microseconds per request)
 propagation:  --target-port N  --samples 500  --poll-interval-us 50  --sample-gap-ms 2
               --sample-timeout-ms 2000  --load-port N  --load-connections 50
               --load-pipeline 16

@@ -1,9 +1,12 @@
 #include "proc_stats.hpp"
 
+#include <unistd.h>
+
 #include <filesystem>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <stdexcept>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -23,6 +26,33 @@ std::uint64_t rss_kib(pid_t pid) {
     status.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
   }
   throw std::runtime_error("no VmRSS for pid " + std::to_string(pid) + " (is it running?)");
+}
+
+std::chrono::microseconds cpu_time(pid_t pid) {
+  std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!std::getline(file, stat)) {
+    throw std::runtime_error("no /proc/" + std::to_string(pid) + "/stat (is it running?)");
+  }
+  // After "pid (comm) ": state is field 3, utime and stime are fields 14 and 15.
+  // The command name may hold spaces and parentheses, so count from its last ')'.
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  for (int skipped = 3; skipped <= 13; ++skipped) fields >> field;
+  std::uint64_t user_ticks = 0, system_ticks = 0;
+  fields >> user_ticks >> system_ticks;
+  const auto ticks_per_second = static_cast<std::uint64_t>(::sysconf(_SC_CLK_TCK));
+  return std::chrono::microseconds((user_ticks + system_ticks) * 1'000'000 / ticks_per_second);
+}
+
+ServerCpu::ServerCpu(pid_t pid)
+    : pid_(pid), start_(pid > 0 ? cpu_time(pid) : std::chrono::microseconds{}) {}
+
+void ServerCpu::add_to(Report& report, std::uint64_t replies) const {
+  if (pid_ <= 0 || replies == 0) return;
+  const auto used = cpu_time(pid_) - start_;
+  report["server_cpu_us_per_request"] =
+      rounded(static_cast<double>(used.count()) / static_cast<double>(replies), 3);
 }
 
 std::size_t open_fd_count(pid_t pid) {

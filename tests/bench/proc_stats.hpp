@@ -1,4 +1,4 @@
-// What the memory scenario reads about the server process from /proc.
+// What the scenarios read about the server process from /proc.
 #pragma once
 
 #include <sys/types.h>
@@ -6,10 +6,29 @@
 #include <chrono>
 #include <cstdint>
 
+#include "report.hpp"
+
 namespace herd::bench {
 
 // VmRSS of `pid` in KiB; throws if the process is gone.
 std::uint64_t rss_kib(pid_t pid);
+
+// CPU time (user + system, all threads) `pid` has used so far; throws if it is gone.
+std::chrono::microseconds cpu_time(pid_t pid);
+
+// Microseconds of the server's CPU time per reply, which on a shared, noisy
+// machine compares two servers more steadily than their throughput does.
+class ServerCpu {
+ public:
+  // Starts counting now; pid 0 (no --pid given) counts nothing.
+  explicit ServerCpu(pid_t pid);
+  // Adds server_cpu_us_per_request for the CPU used since the start.
+  void add_to(Report& report, std::uint64_t replies) const;
+
+ private:
+  pid_t pid_;
+  std::chrono::microseconds start_;
+};
 
 // Number of open file descriptors of `pid` (entries of /proc/<pid>/fd).
 std::size_t open_fd_count(pid_t pid);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "latency_histogram.hpp"
+#include "proc_stats.hpp"
 #include "scenarios.hpp"
 #include "sockets.hpp"
 #include "workloads.hpp"
@@ -160,6 +161,7 @@ Report run_iamat_oneshot(const Options& options) {
   tally->latency.reset();
   tally->completed = tally->failed = 0;
   const auto window_start = Clock::now();
+  const ServerCpu server_cpu(options.pid);
   loop.run_until(seconds_from_now(options.duration_s));
   const double seconds = std::chrono::duration<double>(Clock::now() - window_start).count();
 
@@ -167,6 +169,7 @@ Report run_iamat_oneshot(const Options& options) {
   report["connections"] = options.connections;
   report["requests_per_s"] = rounded(static_cast<double>(tally->completed) / seconds);
   add_latency(report, tally->latency);
+  server_cpu.add_to(report, tally->completed);
   report["replies"] = tally->completed;
   report["failed"] = tally->failed;
   if (!tally->first_failure.empty()) report["first_failure"] = tally->first_failure;

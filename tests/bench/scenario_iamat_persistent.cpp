@@ -1,5 +1,6 @@
 // Scenario 1: throughput and latency of IAMAT over persistent pipelined connections.
 #include "pipelined_load.hpp"
+#include "proc_stats.hpp"
 #include "scenarios.hpp"
 
 namespace herd::bench {
@@ -11,6 +12,7 @@ Report run_iamat_persistent(const Options& options) {
                      {options.host, options.port, options.connections, options.pipeline, 0});
   loop.run_until(seconds_from_now(options.warmup_s));
   load.begin_window();
+  const ServerCpu server_cpu(options.pid);
   loop.run_until(seconds_from_now(options.duration_s));
   const double seconds = load.window_seconds();
 
@@ -19,6 +21,7 @@ Report run_iamat_persistent(const Options& options) {
   report["pipeline"] = options.pipeline;
   report["requests_per_s"] = rounded(static_cast<double>(load.replies()) / seconds);
   add_latency(report, load.latency());
+  server_cpu.add_to(report, load.replies());
   report["replies"] = load.replies();
   report["failed"] = load.failed_replies();
   report["lost_connections"] = load.lost_connections();
