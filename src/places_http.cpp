@@ -14,7 +14,31 @@ namespace {
 // would recurse as deep as it goes.
 constexpr int max_json_depth = 64;
 
-struct TooDeep {};
+// Whether `text` opens more than `limit` arrays and objects inside each other,
+// counting brackets outside strings. This scan costs a small part of what the
+// parser's per-value callback did; where the JSON is invalid, the parser stops
+// at the first error, before any nesting this scan has not counted.
+bool nested_deeper_than(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // an escaped quote does not end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
 
 // Google's error body: {"error":{"code":403,"message":"...","status":"...",
 // "details":[{"@type":"...ErrorInfo","reason":"API_KEY_INVALID",...}]}}.
@@ -74,14 +98,12 @@ nlohmann::json places_http_failure(const HttpsResponse& response) {
 }
 
 std::optional<nlohmann::json> parse_places_body(std::string_view body, nlohmann::json& failure) {
-  const auto limit_depth = [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-    if (depth > max_json_depth) throw TooDeep{};
-    return true;
-  };
-  try {
-    return nlohmann::json::parse(body, limit_depth);
-  } catch (const TooDeep&) {
+  if (nested_deeper_than(body, max_json_depth)) {
     failure = places_unparsable(fmt::format("nested deeper than {} levels", max_json_depth));
+    return std::nullopt;
+  }
+  try {
+    return nlohmann::json::parse(body);
   } catch (const nlohmann::json::parse_error& error) {
     const bool utf8 = std::string_view(error.what()).find("UTF-8") != std::string_view::npos;
     failure = places_unparsable(

@@ -224,6 +224,31 @@ TEST_F(PlacesGoogle, OddJsonIsRejectedOrSkippedNeverThrown) {
   EXPECT_NE(log_.text().find("skipped 1 of 3 places"), std::string::npos) << log_.text();
 }
 
+TEST_F(PlacesGoogle, NestingIsLimitedToSixtyFourLevelsCountedOutsideStrings) {
+  const auto nested = [](int levels) { return std::string(levels, '[') + std::string(levels, ']'); };
+  auto place = test::canned_new_places()[0];
+  // Brackets and escaped quotes inside strings are text, not nesting.
+  const std::string name = std::string(100, '[') + "\"{{{" + std::string(100, '{');
+  place["displayName"]["text"] = name;
+  std::string open_place = place.dump();
+  open_place.pop_back();  // the closing brace: "extra" goes in before it
+  const auto body = [&](int extra_levels) {
+    return R"({"places":[)" + open_place + R"(,"extra":)" + nested(extra_levels) + "}]}";
+  };
+  // The body object, "places", the place and 61 levels: 64 in all, the most allowed.
+  fake_.respond_with(200, body(61));
+  auto answer = ask();
+  EXPECT_EQ(answer["status"], "OK") << answer.dump();
+  EXPECT_EQ(answer["results"][0]["name"], name);
+
+  fake_.respond_with(200, body(62));
+  answer = ask();
+  EXPECT_EQ(answer["status"], "UNKNOWN_ERROR");
+  EXPECT_NE(answer["error_message"].get<std::string>().find("nested deeper than 64 levels"),
+            std::string::npos)
+      << answer.dump();
+}
+
 TEST_F(PlacesGoogle, TimeoutIsUnknownError) {
   use_client(300ms);
   fake_.set_delay(2000ms);
