@@ -25,8 +25,7 @@ bool RecordOrder::greater(const RecordView& a, const RecordView& b) const {
   return rank_by_origin_.at(a.origin) > rank_by_origin_.at(b.origin);
 }
 
-Table::Table(const std::vector<std::string>& member_names)
-    : order_(member_names), index_(1024 * sizeof(Slot)), index_slots_(1024) {}
+Table::Table(const std::vector<std::string>& member_names) : order_(member_names) {}
 
 Table::~Table() = default;
 
@@ -51,27 +50,21 @@ namespace {
 std::uint32_t client_hash(std::string_view client) {
   return static_cast<std::uint32_t>(std::hash<std::string_view>{}(client));
 }
-std::uint32_t position_of(std::uint64_t slot) { return static_cast<std::uint32_t>(slot); }
-std::uint32_t hash_of(std::uint64_t slot) { return static_cast<std::uint32_t>(slot >> 32); }
 
 }  // namespace
 
-std::size_t Table::slot_of(std::string_view client, std::uint32_t hash) const {
-  const Slot* slots = index();
-  const std::size_t mask = index_slots_ - 1;
-  for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-    const Slot entry = slots[slot];
-    if (entry == 0) return slot;
-    if (hash_of(entry) != hash) continue;
-    const Record& held = record(position_of(entry) - 1);
-    if (std::string_view(held.text, held.client_size) == client) return slot;
-  }
+std::optional<std::uint32_t> Table::position_of(std::string_view client,
+                                                std::uint32_t hash) const {
+  return index_.find(hash, [&](std::uint32_t position) {
+    const Record& held = record(position);
+    return std::string_view(held.text, held.client_size) == client;
+  });
 }
 
 std::optional<RecordView> Table::find(std::string_view client) const {
-  const Slot entry = index()[slot_of(client, client_hash(client))];
-  if (entry == 0) return std::nullopt;
-  return view(record(position_of(entry) - 1));
+  const auto position = position_of(client, client_hash(client));
+  if (!position) return std::nullopt;
+  return view(record(*position));
 }
 
 void Table::store_text(Record& record, const RecordView& update) {
@@ -100,10 +93,8 @@ bool Table::apply(const RecordView& update) {
     return false;
   }
   const std::uint32_t hash = client_hash(update.client);
-  const std::size_t slot = slot_of(update.client, hash);
-  Slot& entry = index()[slot];
-  if (entry != 0) {
-    Record& held = record(position_of(entry) - 1);
+  if (const auto position = position_of(update.client, hash)) {
+    Record& held = record(*position);
     if (!order_.greater(update, view(held))) return false;
     store_text(held, update);
     held.receive_time = update.receive_time;
@@ -111,35 +102,17 @@ bool Table::apply(const RecordView& update) {
     return true;
   }
   store_text(add_record(update), update);
-  entry = Slot{hash} << 32 | static_cast<std::uint32_t>(record_count_);
-  if (record_count_ * 4 > index_slots_ * 3) grow_index();
+  index_.insert(hash, static_cast<std::uint32_t>(record_count_ - 1));
   return true;
 }
 
 Table::Record& Table::add_record(const RecordView& update) {
   if (record_count_ == record_chunks_.size() * records_per_chunk) {
-    record_chunks_.push_back(reserve_.take());
+    record_chunks_.push_back(reserve_.take(chunk_bytes));
+    reserve_.prepare(chunk_bytes);
   }
   Record* added = &record(record_count_++);
   return *new (added) Record{nullptr, update.receive_time, 0, 0, 0, 0, update.origin};
-}
-
-void Table::grow_index() {
-  // Zero-filled: every slot empty.
-  MappedBlock grown(index_slots_ * 2 * sizeof(Slot), MappedBlock::Pages::huge);
-  const Slot* old = index();
-  const std::size_t old_slots = index_slots_;
-  Slot* slots = static_cast<Slot*>(grown.data());
-  const std::size_t mask = old_slots * 2 - 1;
-  for (std::size_t i = 0; i < old_slots; ++i) {
-    const Slot entry = old[i];
-    if (entry == 0) continue;
-    std::size_t slot = hash_of(entry) & mask;
-    while (slots[slot] != 0) slot = (slot + 1) & mask;
-    slots[slot] = entry;
-  }
-  index_ = std::move(grown);
-  index_slots_ = old_slots * 2;
 }
 
 }  // namespace herd

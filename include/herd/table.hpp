@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "herd/block_reserve.hpp"
+#include "herd/client_index.hpp"
 #include "herd/mapped_block.hpp"
 #include "herd/protocol.hpp"
 #include "herd/text_arena.hpp"
@@ -74,26 +75,19 @@ class Table {
   };
   static_assert(sizeof(Record) == 32, "memory per record counts: keep the fixed part small");
 
-  // An index slot: the record's position + 1 (0 = empty) in the low half and the
-  // low 32 bits of its client's hash in the high half, so a probe compares
-  // hashes before it touches a record (a cache miss), and growing the index
-  // needs no record at all.
-  using Slot = std::uint64_t;
-
   // Records live in chunks of 2 MiB: positions stay valid as the
   // table grows, and nothing is ever copied to make room.
-  static constexpr std::size_t records_per_chunk = BlockReserve::block_bytes / sizeof(Record);
+  static constexpr std::size_t chunk_bytes = MappedBlock::huge_page_bytes;
+  static constexpr std::size_t records_per_chunk = chunk_bytes / sizeof(Record);
 
   Record& record(std::size_t position) const {
     return static_cast<Record*>(
         record_chunks_[position / records_per_chunk].data())[position % records_per_chunk];
   }
   Record& add_record(const RecordView& update);
-  Slot* index() const { return static_cast<Slot*>(index_.data()); }
 
   RecordView view(const Record& record) const;
-  std::size_t slot_of(std::string_view client, std::uint32_t hash) const;
-  void grow_index();
+  std::optional<std::uint32_t> position_of(std::string_view client, std::uint32_t hash) const;
 
   void store_text(Record& record, const RecordView& update);
 
@@ -102,8 +96,7 @@ class Table {
   TextArena texts_{reserve_};
   std::vector<MappedBlock> record_chunks_;
   std::size_t record_count_ = 0;
-  MappedBlock index_;             // Slots: open addressing, linear probing, at most 3/4 full
-  std::size_t index_slots_ = 0;  // a power of two
+  ClientIndex index_;
 };
 
 }  // namespace herd

@@ -13,7 +13,7 @@ namespace herd {
 
 class TextArena {
  public:
-  static constexpr std::size_t block_bytes = BlockReserve::block_bytes;
+  static constexpr std::size_t block_bytes = MappedBlock::huge_page_bytes;
 
   explicit TextArena(BlockReserve& blocks) : reserve_(blocks) {}
 

@@ -5,9 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <utility>
-#include <vector>
 
-#include "herd/block_reserve.hpp"
 #include "herd/mapped_block.hpp"
 
 namespace herd {
@@ -55,29 +53,6 @@ TEST(MappedBlock, AnEmptyBlockHoldsNothing) {
   EXPECT_EQ(block.data(), nullptr);
   EXPECT_EQ(block.size(), 0u);
 }
-
-TEST(BlockReserve, HandsOutDistinctZeroedBlocksWhetherPreparedOrNot) {
-  BlockReserve reserve;
-  std::vector<MappedBlock> taken;
-  // Faster than the helper can prepare them: some are mapped on the spot.
-  for (int i = 0; i < 6; ++i) taken.push_back(reserve.take());
-  for (const auto& block : taken) {
-    EXPECT_EQ(block.size(), BlockReserve::block_bytes);
-    EXPECT_TRUE(all_zero(block));
-    for (const auto& other : taken) {
-      if (&other != &block) {
-        EXPECT_NE(other.data(), block.data());
-      }
-    }
-  }
-}
-
-TEST(BlockReserve, StopsItsHelperWhetherItWasUsedOrNot) {
-  { BlockReserve unused; }
-  BlockReserve used;
-  const MappedBlock block = used.take();
-  EXPECT_NE(block.data(), nullptr);
-}  // both destructors return: the helper was told to stop and joined
 
 }  // namespace
 }  // namespace herd
