@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <new>
+#include <system_error>
 #include <utility>
 
 namespace herd {
@@ -37,7 +38,14 @@ void BlockReserve::prepare(std::size_t bytes) {
     std::lock_guard lock(mutex_);
     wanted_bytes_ = bytes;
     if (ready_ && ready_->size() != bytes) ready_.reset();
-    if (!helper_.joinable()) helper_ = std::thread([this] { prepare_blocks(); });
+    if (!helper_.joinable()) {
+      try {
+        helper_ = std::thread([this] { prepare_blocks(); });
+      } catch (const std::system_error&) {
+        wanted_bytes_ = 0;  // no thread to spare: take() maps every block itself
+        return;
+      }
+    }
   }
   changed_.notify_all();
 }
