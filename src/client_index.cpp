@@ -8,9 +8,9 @@ namespace {
 
 constexpr std::size_t initial_slots = 1024;
 // Old slots moved per insert while growing. The move must end before the
-// larger array is 3/4 full, that is within (3/4 - 3/8) of its slots, so any
-// step above 2 would do; this one ends it within a few thousand inserts at
-// a few microseconds each.
+// larger array is 3/4 full: it starts 3/8 full, so within 3/8 of its slots'
+// inserts, and any step of 2 or more does. This one ends it within a few
+// thousand inserts at a few microseconds each.
 constexpr std::size_t slots_moved_per_insert = 256;
 
 }  // namespace
