@@ -36,6 +36,21 @@ herd_port_open() {
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
 
+# herd_pid_listens PID PORT: whether process PID itself holds a listening TCP
+# socket on PORT (from /proc/net/tcp*, where ports are hex and LISTEN is 0A).
+# Unlike herd_port_open it is not fooled by another program on the same port.
+herd_pid_listens() {
+  local pid=$1 inode
+  local suffix
+  printf -v suffix ':%04X' "$2"
+  for inode in $(awk -v suffix="$suffix" \
+      '$4 == "0A" && substr($2, length($2) - 4) == suffix { print $10 }' \
+      /proc/net/tcp /proc/net/tcp6 2>/dev/null); do
+    [[ -n $(find "/proc/$pid/fd" -lname "socket:\[$inode\]" 2>/dev/null) ]] && return 0
+  done
+  return 1
+}
+
 # herd_wait_until DEADLINE PID OUTPUT WHO TIMEOUT_MESSAGE COMMAND...: polls COMMAND
 # every 50 ms until it succeeds. Fails, saying so on stderr, when process PID exits
 # first (showing the end of its OUTPUT file) or when $SECONDS reaches DEADLINE.

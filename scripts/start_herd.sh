@@ -28,13 +28,16 @@ for entry in "${members[@]}"; do
   echo $! >"$HERD_RUN_DIR/$name.pid"
 done
 
-# Wait (bounded) until every member accepts connections.
+# Wait (bounded) until every member listens on its port itself: a port that
+# only accepts connections may belong to another program, and then the member
+# exits with the bind error, which herd_wait_until shows.
 deadline=$((SECONDS + 10))
 for entry in "${members[@]}"; do
   read -r name host port <<<"$entry"
-  herd_wait_until "$deadline" "$(<"$HERD_RUN_DIR/$name.pid")" "$HERD_RUN_DIR/$name.out" \
+  pid=$(<"$HERD_RUN_DIR/$name.pid")
+  herd_wait_until "$deadline" "$pid" "$HERD_RUN_DIR/$name.out" \
     "start_herd: $name" "is not listening on $host:$port after 10 s" \
-    herd_port_open "$host" "$port" || exit 1
+    herd_pid_listens "$pid" "$port" || exit 1
   echo "$name  listening on $host:$port  pid $(herd_live_pid "$name")  log $HERD_LOG_DIR/$name.log"
 done
 read -r first_name first_host first_port <<<"${members[0]}"

@@ -8,10 +8,10 @@ mapfile -t members < <(herd_members)
 for entry in "${members[@]}"; do
   read -r name host port <<<"$entry"
   if pid=$(herd_live_pid "$name"); then
-    if herd_port_open "$host" "$port"; then
+    if herd_pid_listens "$pid" "$port"; then
       printf '%-8s up    pid %-7s %s:%s\n' "$name" "$pid" "$host" "$port"
     else
-      printf '%-8s busy  pid %-7s %s:%s not accepting\n' "$name" "$pid" "$host" "$port"
+      printf '%-8s busy  pid %-7s %s:%s not listening\n' "$name" "$pid" "$host" "$port"
       all_up=0
     fi
   else
