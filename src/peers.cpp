@@ -105,11 +105,11 @@ void Peers::flood(const RecordView& record, std::optional<std::size_t> from) {
 }
 
 bool Peers::backlogged() const {
-  const auto now = std::chrono::steady_clock::now();
+  // Every client read asks, so the clock is read only for a link past the mark.
   for (const Neighbour& neighbour : neighbours_) {
     const PeerConnection* link = neighbour.live.get();
     if (link != nullptr && link->is_up() && link->backlog_bytes() > backlog_high_bytes &&
-        now - link->last_progress() < backlog_stall_limit) {
+        std::chrono::steady_clock::now() - link->last_progress() < backlog_stall_limit) {
       return true;
     }
   }
