@@ -296,21 +296,19 @@ asio::awaitable<void> ClientSession::answer_whatsat(std::shared_ptr<ClientSessio
                                                     std::string at_line) {
   PlacesBackend& places = state_.places();
   const auto started = std::chrono::steady_clock::now();
-  nlohmann::json body;
+  PlacesAnswer answer;
   try {
-    body = co_await places.nearby(query);
+    answer = co_await places.nearby(query);
   } catch (const std::exception& error) {
-    body = places_error("UNKNOWN_ERROR", std::string("internal error: ") + error.what());
+    answer = places_answer(
+        places_error("UNKNOWN_ERROR", std::string("internal error: ") + error.what()));
   }
   const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
-  const auto results = body.contains("results") && body["results"].is_array()
-                           ? body["results"].size()
-                           : std::size_t{0};
   state_.log().info("places {}: client {}: {} results, status {} in {:.1f} ms", places.name(),
-                    self->peer_, results, body.value("status", std::string("?")), took.count());
+                    self->peer_, answer.results, answer.status, took.count());
   slot.text = std::move(at_line);
   slot.text += '\n';
-  slot.text += format_places_json(body);
+  slot.text += answer.body;
   slot.text += "\n\n";
   slot.ready = true;
   state_.log().info("client {} > {}", peer_, Escaped{without_last_newline(slot.text)});

@@ -13,10 +13,10 @@ class NoKeyPlaces final : public PlacesBackend {
  public:
   explicit NoKeyPlaces(std::string name) : name_(std::move(name)) {}
 
-  boost::asio::awaitable<nlohmann::json> nearby(PlacesQuery) override {
-    co_return places_error(
+  boost::asio::awaitable<PlacesAnswer> nearby(PlacesQuery) override {
+    co_return places_answer(places_error(
         "REQUEST_DENIED",
-        "no Places API key configured (set GOOGLE_PLACES_API_KEY or places.key_file)");
+        "no Places API key configured (set GOOGLE_PLACES_API_KEY or places.key_file)"));
   }
 
   std::string_view name() const override { return name_; }
@@ -44,6 +44,14 @@ std::string format_places_json(const nlohmann::json& body) {
   // No ASCII escaping, so names such as "Café" stay readable; a backend's
   // invalid UTF-8 becomes U+FFFD instead of an exception in the session.
   return body.dump(3, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+PlacesAnswer places_answer(const nlohmann::json& body) {
+  const auto results = body.find("results");
+  const auto status = body.find("status");
+  return {format_places_json(body),
+          results != body.end() && results->is_array() ? results->size() : 0,
+          status != body.end() && status->is_string() ? status->get<std::string>() : "?"};
 }
 
 std::unique_ptr<PlacesBackend> make_no_key_places(std::string name) {

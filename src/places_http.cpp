@@ -97,17 +97,26 @@ nlohmann::json places_http_failure(const HttpsResponse& response) {
   return places_error(legacy_status, message);
 }
 
+std::optional<nlohmann::json> places_too_deep(std::string_view body) {
+  if (!nested_deeper_than(body, max_json_depth)) return std::nullopt;
+  return places_unparsable(fmt::format("nested deeper than {} levels", max_json_depth));
+}
+
+nlohmann::json places_not_json(const nlohmann::json::exception& error, std::size_t byte) {
+  const bool utf8 = std::string_view(error.what()).find("UTF-8") != std::string_view::npos;
+  return places_unparsable(
+      fmt::format("{} at byte {}", utf8 ? "invalid UTF-8" : "not JSON", byte));
+}
+
 std::optional<nlohmann::json> parse_places_body(std::string_view body, nlohmann::json& failure) {
-  if (nested_deeper_than(body, max_json_depth)) {
-    failure = places_unparsable(fmt::format("nested deeper than {} levels", max_json_depth));
+  if (auto too_deep = places_too_deep(body)) {
+    failure = std::move(*too_deep);
     return std::nullopt;
   }
   try {
     return nlohmann::json::parse(body);
   } catch (const nlohmann::json::parse_error& error) {
-    const bool utf8 = std::string_view(error.what()).find("UTF-8") != std::string_view::npos;
-    failure = places_unparsable(
-        fmt::format("{} at byte {}", utf8 ? "invalid UTF-8" : "not JSON", error.byte));
+    failure = places_not_json(error, error.byte);
   }
   return std::nullopt;
 }

@@ -43,9 +43,9 @@ class LegacyPlaces final : public PlacesBackend {
   LegacyPlaces(std::unique_ptr<HttpsClient> client, std::string key, spdlog::logger& log)
       : client_(std::move(client)), key_(std::move(key)), log_(log) {}
 
-  boost::asio::awaitable<json> nearby(PlacesQuery query) override {
+  boost::asio::awaitable<PlacesAnswer> nearby(PlacesQuery query) override {
     // Google rejects a radius of 0, yet the answer for an empty circle is known.
-    if (query.radius_km <= 0) co_return places_zero_results();
+    if (query.radius_km <= 0) co_return places_answer(places_zero_results());
     // The key travels in the query string, so only the part before it is logged.
     const std::string search =
         fmt::format("{}?location={},{}&radius={}", search_path, decimal(query.latitude),
@@ -71,7 +71,7 @@ class LegacyPlaces final : public PlacesBackend {
         answer.erase(message);
       }
     }
-    co_return answer;
+    co_return places_answer(answer);
   }
 
   std::string_view name() const override { return "google-legacy"; }

@@ -13,6 +13,7 @@
 #include "fake_places.hpp"
 #include "herd/config.hpp"
 #include "herd/places.hpp"
+#include "places_answer_json.hpp"
 #include "run_awaitable.hpp"
 #include "test_herd.hpp"
 
@@ -75,7 +76,8 @@ class PlacesBackendChoice : public ::testing::Test {
   }
 
   nlohmann::json ask(PlacesBackend& backend) {
-    return test::run_awaitable(io_, backend.nearby({34.06893, -118.445127, 10, 3}));
+    return test::places_answer_json(
+        test::run_awaitable(io_, backend.nearby({34.06893, -118.445127, 10, 3})));
   }
 
   FakePlacesServer fake_;

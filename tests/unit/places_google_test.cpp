@@ -13,6 +13,7 @@
 #include "fake_places_data.hpp"
 #include "herd/places.hpp"
 #include "herd/places_backends.hpp"
+#include "places_answer_json.hpp"
 #include "run_awaitable.hpp"
 #include "test_certificates.hpp"
 
@@ -34,7 +35,7 @@ class PlacesGoogle : public ::testing::Test {
   }
 
   json ask(PlacesQuery query = ucla) {
-    return test::run_awaitable(io_, backend_->nearby(query));
+    return test::places_answer_json(test::run_awaitable(io_, backend_->nearby(query)));
   }
 
   test::FakePlacesServer fake_;

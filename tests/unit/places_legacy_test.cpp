@@ -12,6 +12,7 @@
 #include "fake_places_data.hpp"
 #include "herd/places.hpp"
 #include "herd/places_backends.hpp"
+#include "places_answer_json.hpp"
 #include "run_awaitable.hpp"
 
 namespace herd {
@@ -28,7 +29,7 @@ class PlacesLegacy : public ::testing::Test {
   PlacesLegacy() { fake_.set_required_key(std::string(key)); }
 
   json ask(PlacesQuery query = {34.068930, -118.445127, 10, 5}) {
-    return test::run_awaitable(io_, backend_->nearby(query));
+    return test::places_answer_json(test::run_awaitable(io_, backend_->nearby(query)));
   }
 
   test::FakePlacesServer fake_;

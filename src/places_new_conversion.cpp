@@ -1,0 +1,397 @@
+#include "herd/places_new_conversion.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "herd/places_backends.hpp"
+
+namespace herd {
+
+namespace {
+
+using nlohmann::json;
+
+// What a value is to the conversion, known from where it sits. Values with
+// no role (and everything inside them) are read past.
+enum class Role : std::uint8_t {
+  none,
+  body,
+  places,
+  place,
+  id,
+  display_name,
+  name,
+  location,
+  latitude,
+  longitude,
+  types,
+  type,
+  short_address,
+  full_address,
+  rating,
+  rating_count,
+  business_status,
+};
+
+Role place_field(std::string_view key) {
+  if (key == "id") return Role::id;
+  if (key == "displayName") return Role::display_name;
+  if (key == "location") return Role::location;
+  if (key == "types") return Role::types;
+  if (key == "shortFormattedAddress") return Role::short_address;
+  if (key == "formattedAddress") return Role::full_address;
+  if (key == "rating") return Role::rating;
+  if (key == "userRatingCount") return Role::rating_count;
+  if (key == "businessStatus") return Role::business_status;
+  return Role::none;
+}
+
+// A string field of a place; its buffer is kept from place to place.
+struct TextField {
+  std::string text;
+  bool present = false;
+
+  void set(const std::string& value) {
+    text.assign(value);
+    present = true;
+  }
+};
+
+// One place's fields as the body last gave them. A number is held as a JSON
+// value (null when absent) so that it prints as a parsed document prints it.
+struct PlaceFields {
+  TextField id, name, short_address, full_address, business_status;
+  json latitude, longitude, rating, rating_count;
+  std::vector<std::string> types;
+  std::size_t type_count = 0;  // `types` keeps its strings' buffers past this
+
+  void clear() {
+    for (TextField* text : {&id, &name, &short_address, &full_address, &business_status}) {
+      text->present = false;
+    }
+    latitude = rating = rating_count = longitude = nullptr;
+    type_count = 0;
+  }
+
+  bool usable() const {
+    return id.present && name.present && latitude.is_number() && longitude.is_number();
+  }
+};
+
+// A JSON string as nlohmann's serializer prints it without ASCII escaping.
+// The parser has checked the UTF-8 already, so no byte needs replacing.
+void append_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  std::size_t run = 0;  // start of the bytes that print as they are
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
+    out.append(text.substr(run, i - run));
+    run = i + 1;
+    switch (byte) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default: fmt::format_to(std::back_inserter(out), "\\u{:04x}", byte);
+    }
+  }
+  out.append(text.substr(run));
+  out.push_back('"');
+}
+
+void indent(std::string& out, int depth) { out.append(static_cast<std::size_t>(depth) * 3, ' '); }
+
+// Writes the members of one object at a fixed depth, commas between them.
+class ObjectWriter {
+ public:
+  ObjectWriter(std::string& out, int depth) : out_(out), depth_(depth) {}
+
+  void key(std::string_view name) {
+    if (!first_) out_ += ",\n";
+    first_ = false;
+    indent(out_, depth_);
+    append_string(out_, name);
+    out_ += ": ";
+  }
+
+  void string(std::string_view name, std::string_view value) {
+    key(name);
+    append_string(out_, value);
+  }
+
+  void number(std::string_view name, const json& value) {
+    key(name);
+    out_ += value.dump();
+  }
+
+ private:
+  std::string& out_;
+  int depth_;
+  bool first_ = true;
+};
+
+// The SAX handler (nlohmann::json_sax's interface): keeps what the legacy
+// answer needs and writes each usable place as it ends.
+class Converter {
+ public:
+  explicit Converter(int bound) : bound_(static_cast<std::size_t>(bound)) {}
+
+  NewPlacesConversion finish(std::string_view body) && {
+    if (auto too_deep = places_too_deep(body)) return failed(*too_deep);
+    if (!json::sax_parse(body.begin(), body.end(), this)) return failed(failure_.value());
+    if (!body_is_object_) return failed(places_unparsable("the body is not a JSON object"));
+    // Google leaves "places" out when nothing is near.
+    if (places_ == Places::absent) return failed(places_zero_results());
+    if (places_ == Places::not_array) return failed(places_unparsable("\"places\" is not an array"));
+    if (results_ == 0) {
+      if (place_count_ == 0) return failed(places_zero_results());
+      return failed(places_unparsable(
+          fmt::format("none of the {} places has an id, name and location", place_count_)));
+    }
+    NewPlacesConversion done;
+    std::string& text = done.answer.body;
+    text.reserve(results_text_.size() + 80);
+    text += "{\n   \"html_attributions\": [],\n   \"results\": [\n";
+    text += results_text_;
+    text += "\n   ],\n   \"status\": \"OK\"\n}";
+    done.answer.results = results_;
+    done.answer.status = "OK";
+    done.places = place_count_;
+    done.skipped = skipped_;
+    return done;
+  }
+
+  // --- json_sax ---
+  bool null() { return scalar(); }
+  bool boolean(bool) { return scalar(); }
+  bool number_integer(json::number_integer_t value) { return number(value, true); }
+  bool number_unsigned(json::number_unsigned_t value) { return number(value, true); }
+  bool number_float(json::number_float_t value, const std::string&) { return number(value, false); }
+  bool binary(json::binary_t&) { return scalar(); }
+
+  bool string(std::string& value) {
+    switch (begin_value()) {
+      case Role::id: place_.id.set(value); break;
+      case Role::name: place_.name.set(value); break;
+      case Role::short_address: place_.short_address.set(value); break;
+      case Role::full_address: place_.full_address.set(value); break;
+      case Role::business_status: place_.business_status.set(value); break;
+      case Role::type:
+        if (place_.type_count == place_.types.size()) place_.types.emplace_back();
+        place_.types[place_.type_count++].assign(value);
+        break;
+      case Role::place: place_ended(false); break;
+      default: break;
+    }
+    return true;
+  }
+
+  bool start_object(std::size_t) {
+    const Role role = begin_value();
+    if (role == Role::body) body_is_object_ = true;
+    if (role == Role::places) places_ = Places::not_array;
+    if (role == Role::place) place_.clear();
+    containers_.push_back({role, true});
+    return true;
+  }
+
+  bool end_object() {
+    const Role role = containers_.back().role;
+    containers_.pop_back();
+    if (role == Role::place) place_ended(place_.usable());
+    return true;
+  }
+
+  bool start_array(std::size_t) {
+    const Role role = begin_value();
+    if (role == Role::places) places_ = Places::array;
+    if (role == Role::place) place_ended(false);
+    containers_.push_back({role, false});
+    return true;
+  }
+
+  bool end_array() {
+    containers_.pop_back();
+    return true;
+  }
+
+  bool key(std::string& name) {
+    switch (containers_.back().role) {
+      case Role::body: key_role_ = name == "places" ? Role::places : Role::none; break;
+      case Role::place: key_role_ = place_field(name); break;
+      case Role::display_name: key_role_ = name == "text" ? Role::name : Role::none; break;
+      case Role::location:
+        key_role_ = name == "latitude"    ? Role::latitude
+                    : name == "longitude" ? Role::longitude
+                                          : Role::none;
+        break;
+      default: key_role_ = Role::none;
+    }
+    return true;
+  }
+
+  bool parse_error(std::size_t byte, const std::string&, const json::exception& error) {
+    failure_ = places_not_json(error, byte);
+    return false;
+  }
+
+ private:
+  enum class Places : std::uint8_t { absent, array, not_array };
+
+  struct Container {
+    Role role;
+    bool object;
+  };
+
+  static NewPlacesConversion failed(const json& answer) {
+    NewPlacesConversion done;
+    done.answer = places_answer(answer);
+    return done;
+  }
+
+  // The role of the value that starts now; what an earlier value under the
+  // same key said no longer counts.
+  Role begin_value() {
+    Role role = Role::body;
+    if (!containers_.empty()) {
+      const Container& in = containers_.back();
+      role = in.object                  ? key_role_
+             : in.role == Role::places ? Role::place
+             : in.role == Role::types  ? Role::type
+                                       : Role::none;
+    }
+    switch (role) {
+      case Role::places:
+        places_ = Places::not_array;
+        place_count_ = skipped_ = results_ = 0;
+        results_text_.clear();
+        break;
+      case Role::id: place_.id.present = false; break;
+      case Role::display_name:
+      case Role::name: place_.name.present = false; break;
+      case Role::location: place_.latitude = place_.longitude = nullptr; break;
+      case Role::latitude: place_.latitude = nullptr; break;
+      case Role::longitude: place_.longitude = nullptr; break;
+      case Role::types: place_.type_count = 0; break;
+      case Role::short_address: place_.short_address.present = false; break;
+      case Role::full_address: place_.full_address.present = false; break;
+      case Role::rating: place_.rating = nullptr; break;
+      case Role::rating_count: place_.rating_count = nullptr; break;
+      case Role::business_status: place_.business_status.present = false; break;
+      default: break;
+    }
+    return role;
+  }
+
+  bool scalar() {
+    if (begin_value() == Role::place) place_ended(false);
+    return true;
+  }
+
+  template <typename Number>
+  bool number(Number value, bool integer) {
+    switch (begin_value()) {
+      case Role::latitude: place_.latitude = value; break;
+      case Role::longitude: place_.longitude = value; break;
+      case Role::rating: place_.rating = value; break;
+      case Role::rating_count:
+        if (integer) place_.rating_count = value;
+        break;
+      case Role::place: place_ended(false); break;
+      default: break;
+    }
+    return true;
+  }
+
+  // Places past the bound are counted, not looked at.
+  void place_ended(bool usable) {
+    ++place_count_;
+    if (results_ == bound_) return;
+    if (!usable) {
+      ++skipped_;
+      return;
+    }
+    if (results_ != 0) results_text_ += ",\n";
+    ++results_;
+    write_result();
+  }
+
+  // The legacy result, its keys in the order a parsed document prints them.
+  void write_result() {
+    std::string& out = results_text_;
+    out += "      {\n";
+    ObjectWriter result(out, 3);
+    if (place_.business_status.present) {
+      result.string("business_status", place_.business_status.text);
+    }
+    result.key("geometry");
+    out += "{\n";
+    ObjectWriter geometry(out, 4);
+    geometry.key("location");
+    out += "{\n";
+    ObjectWriter location(out, 5);
+    location.number("lat", place_.latitude);
+    location.number("lng", place_.longitude);
+    out += '\n';
+    indent(out, 4);
+    out += "}\n";
+    indent(out, 3);
+    out += '}';
+    result.string("name", place_.name.text);
+    result.string("place_id", place_.id.text);
+    if (place_.rating.is_number()) result.number("rating", place_.rating);
+    result.key("types");
+    if (place_.type_count == 0) {
+      out += "[]";
+    } else {
+      out += "[\n";
+      for (std::size_t i = 0; i < place_.type_count; ++i) {
+        if (i != 0) out += ",\n";
+        indent(out, 4);
+        append_string(out, place_.types[i]);
+      }
+      out += '\n';
+      indent(out, 3);
+      out += ']';
+    }
+    if (place_.rating_count.is_number()) {
+      result.number("user_ratings_total", place_.rating_count);
+    }
+    // Legacy "vicinity" was the short address; the full one is the next best.
+    if (place_.short_address.present) {
+      result.string("vicinity", place_.short_address.text);
+    } else if (place_.full_address.present) {
+      result.string("vicinity", place_.full_address.text);
+    }
+    out += "\n      }";
+  }
+
+  const std::size_t bound_;
+  std::vector<Container> containers_;
+  Role key_role_ = Role::none;
+  bool body_is_object_ = false;
+  Places places_ = Places::absent;
+  std::size_t place_count_ = 0;
+  std::size_t skipped_ = 0;
+  std::size_t results_ = 0;
+  PlaceFields place_;
+  std::string results_text_;
+  std::optional<json> failure_;
+};
+
+}  // namespace
+
+NewPlacesConversion convert_new_places(std::string_view body, int bound) {
+  return Converter(bound).finish(body);
+}
+
+}  // namespace herd
