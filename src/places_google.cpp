@@ -10,8 +10,6 @@ namespace herd {
 
 namespace {
 
-using nlohmann::json;
-
 constexpr std::string_view search_path = "/v1/places:searchNearby";
 
 // Only what the conversion reads: the mask sets what Google charges for.
@@ -51,18 +49,18 @@ class GooglePlaces final : public PlacesBackend {
 
  private:
   HttpsRequest search_request(const PlacesQuery& query) const {
-    const json body = {
-        {"locationRestriction",
-         {{"circle",
-           {{"center", {{"latitude", query.latitude}, {"longitude", query.longitude}}},
-            {"radius", query.radius_km * 1000}}}}},
-        {"maxResultCount", query.bound}};
+    // Written directly rather than built as a document: this runs for every WHATSAT.
+    // fmt prints each double in its shortest form that reads back the same.
+    std::string body = fmt::format(
+        R"({{"locationRestriction":{{"circle":{{"center":{{"latitude":{},"longitude":{}}},)"
+        R"("radius":{}}}}},"maxResultCount":{}}})",
+        query.latitude, query.longitude, query.radius_km * 1000, query.bound);
     return {boost::beast::http::verb::post,
             std::string(search_path),
             {{"Content-Type", "application/json"},
              {"X-Goog-Api-Key", key_},
              {"X-Goog-FieldMask", std::string(field_mask)}},
-            body.dump()};
+            std::move(body)};
   }
 
   std::unique_ptr<HttpsClient> client_;
