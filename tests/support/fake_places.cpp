@@ -98,9 +98,15 @@ std::map<std::string, std::string> query_parameters(std::string_view target) {
   return parameters;
 }
 
-bool number_at(const json& object, const json::json_pointer& pointer) {
-  return object.contains(pointer) && object.at(pointer).is_number();
+// object[key], or nullptr when `object` is none or lacks the key. (A JSON
+// pointer would allocate each step's string on every request.)
+const json* member(const json* object, const char* key) {
+  if (object == nullptr || !object->is_object()) return nullptr;
+  const auto found = object->find(key);
+  return found == object->end() ? nullptr : &*found;
 }
+
+bool is_number(const json* value) { return value != nullptr && value->is_number(); }
 
 // {"places": [the first `count` canned places]}, serialised once per count: the
 // benchmarks share the machine with this fake, which should cost them as
@@ -130,12 +136,14 @@ Reply search_nearby(const FakeRequest& request, const std::string& required_key)
                         "FieldMask is a required parameter. See how to provide it.");
   }
   const json body = json::parse(request.body, nullptr, false);
-  const json::json_pointer circle("/locationRestriction/circle");
-  if (!body.is_object() || !number_at(body, circle / "center" / "latitude") ||
-      !number_at(body, circle / "center" / "longitude") || !number_at(body, circle / "radius")) {
+  const json* circle = member(member(&body, "locationRestriction"), "circle");
+  const json* center = member(circle, "center");
+  const json* radius_value = member(circle, "radius");
+  if (!is_number(member(center, "latitude")) || !is_number(member(center, "longitude")) ||
+      !is_number(radius_value)) {
     return google_error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
   }
-  const double radius = body.at(circle / "radius").get<double>();
+  const double radius = radius_value->get<double>();
   if (radius <= 0 || radius > 50000) {
     return google_error(400, "INVALID_ARGUMENT",
                         "locationRestriction.circle.radius must be in (0.0, 50000.0].");
