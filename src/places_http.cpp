@@ -10,10 +10,6 @@ namespace herd {
 
 namespace {
 
-// Nesting past this is no Places answer, and printing such a value again
-// would recurse as deep as it goes.
-constexpr int max_json_depth = 64;
-
 // Whether `text` opens more than `limit` arrays and objects inside each other,
 // counting brackets outside strings. This scan costs a small part of what the
 // parser's per-value callback did; where the JSON is invalid, the parser stops
@@ -97,26 +93,24 @@ nlohmann::json places_http_failure(const HttpsResponse& response) {
   return places_error(legacy_status, message);
 }
 
-std::optional<nlohmann::json> places_too_deep(std::string_view body) {
-  if (!nested_deeper_than(body, max_json_depth)) return std::nullopt;
-  return places_unparsable(fmt::format("nested deeper than {} levels", max_json_depth));
+nlohmann::json places_unreadable_at(std::string_view what, std::size_t byte) {
+  return places_unparsable(fmt::format("{} at byte {}", what, byte));
 }
 
-nlohmann::json places_not_json(const nlohmann::json::exception& error, std::size_t byte) {
-  const bool utf8 = std::string_view(error.what()).find("UTF-8") != std::string_view::npos;
-  return places_unparsable(
-      fmt::format("{} at byte {}", utf8 ? "invalid UTF-8" : "not JSON", byte));
+nlohmann::json places_nested_too_deep() {
+  return places_unparsable(fmt::format("nested deeper than {} levels", places_max_depth));
 }
 
 std::optional<nlohmann::json> parse_places_body(std::string_view body, nlohmann::json& failure) {
-  if (auto too_deep = places_too_deep(body)) {
-    failure = std::move(*too_deep);
+  if (nested_deeper_than(body, places_max_depth)) {
+    failure = places_nested_too_deep();
     return std::nullopt;
   }
   try {
     return nlohmann::json::parse(body);
   } catch (const nlohmann::json::parse_error& error) {
-    failure = places_not_json(error, error.byte);
+    const bool utf8 = std::string_view(error.what()).find("UTF-8") != std::string_view::npos;
+    failure = places_unreadable_at(utf8 ? "invalid UTF-8" : "not JSON", error.byte);
   }
   return std::nullopt;
 }

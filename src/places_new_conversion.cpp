@@ -4,10 +4,10 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "herd/json_scan.hpp"
 #include "herd/places_backends.hpp"
 
 namespace herd {
@@ -56,7 +56,7 @@ struct TextField {
   std::string text;
   bool present = false;
 
-  void set(const std::string& value) {
+  void set(std::string_view value) {
     text.assign(value);
     present = true;
   }
@@ -139,15 +139,15 @@ class ObjectWriter {
   bool first_ = true;
 };
 
-// The SAX handler (nlohmann::json_sax's interface): keeps what the legacy
-// answer needs and writes each usable place as it ends.
-class Converter {
+// Keeps what the legacy answer needs as the body is read, and writes each
+// usable place as it ends.
+class Converter final : public JsonEvents {
  public:
   explicit Converter(int bound) : bound_(static_cast<std::size_t>(bound)) {}
 
   NewPlacesConversion finish(std::string_view body) && {
-    if (auto too_deep = places_too_deep(body)) return failed(*too_deep);
-    if (!json::sax_parse(body.begin(), body.end(), this)) return failed(failure_.value());
+    results_text_.reserve(body.size() * 2);  // pretty-printed, a result outgrows its place
+    if (const auto error = scan_json(body, *this, places_max_depth)) return failed(unreadable(*error));
     if (!body_is_object_) return failed(places_unparsable("the body is not a JSON object"));
     // Google leaves "places" out when nothing is near.
     if (places_ == Places::absent) return failed(places_zero_results());
@@ -170,15 +170,14 @@ class Converter {
     return done;
   }
 
-  // --- json_sax ---
-  bool null() { return scalar(); }
-  bool boolean(bool) { return scalar(); }
-  bool number_integer(json::number_integer_t value) { return number(value, true); }
-  bool number_unsigned(json::number_unsigned_t value) { return number(value, true); }
-  bool number_float(json::number_float_t value, const std::string&) { return number(value, false); }
-  bool binary(json::binary_t&) { return scalar(); }
+  // --- JsonEvents ---
+  void null() override { scalar(); }
+  void boolean(bool) override { scalar(); }
+  void number_integer(std::int64_t value) override { number(value, true); }
+  void number_unsigned(std::uint64_t value) override { number(value, true); }
+  void number_float(double value) override { number(value, false); }
 
-  bool string(std::string& value) {
+  void string(std::string_view value) override {
     switch (begin_value()) {
       case Role::id: place_.id.set(value); break;
       case Role::name: place_.name.set(value); break;
@@ -192,39 +191,32 @@ class Converter {
       case Role::place: place_ended(false); break;
       default: break;
     }
-    return true;
   }
 
-  bool start_object(std::size_t) {
+  void start_object() override {
     const Role role = begin_value();
     if (role == Role::body) body_is_object_ = true;
     if (role == Role::places) places_ = Places::not_array;
     if (role == Role::place) place_.clear();
     containers_.push_back({role, true});
-    return true;
   }
 
-  bool end_object() {
+  void end_object() override {
     const Role role = containers_.back().role;
     containers_.pop_back();
     if (role == Role::place) place_ended(place_.usable());
-    return true;
   }
 
-  bool start_array(std::size_t) {
+  void start_array() override {
     const Role role = begin_value();
     if (role == Role::places) places_ = Places::array;
     if (role == Role::place) place_ended(false);
     containers_.push_back({role, false});
-    return true;
   }
 
-  bool end_array() {
-    containers_.pop_back();
-    return true;
-  }
+  void end_array() override { containers_.pop_back(); }
 
-  bool key(std::string& name) {
+  void key(std::string_view name) override {
     switch (containers_.back().role) {
       case Role::body: key_role_ = name == "places" ? Role::places : Role::none; break;
       case Role::place: key_role_ = place_field(name); break;
@@ -236,12 +228,6 @@ class Converter {
         break;
       default: key_role_ = Role::none;
     }
-    return true;
-  }
-
-  bool parse_error(std::size_t byte, const std::string&, const json::exception& error) {
-    failure_ = places_not_json(error, byte);
-    return false;
   }
 
  private:
@@ -251,6 +237,16 @@ class Converter {
     Role role;
     bool object;
   };
+
+  static json unreadable(const JsonScanError& error) {
+    switch (error.kind) {
+      case JsonScanError::Kind::invalid_utf8: return places_unreadable_at("invalid UTF-8", error.byte);
+      case JsonScanError::Kind::number_out_of_range:
+        return places_unreadable_at("number out of range", error.byte);
+      case JsonScanError::Kind::too_deep: return places_nested_too_deep();
+      default: return places_unreadable_at("not JSON", error.byte);
+    }
+  }
 
   static NewPlacesConversion failed(const json& answer) {
     NewPlacesConversion done;
@@ -292,13 +288,12 @@ class Converter {
     return role;
   }
 
-  bool scalar() {
+  void scalar() {
     if (begin_value() == Role::place) place_ended(false);
-    return true;
   }
 
   template <typename Number>
-  bool number(Number value, bool integer) {
+  void number(Number value, bool integer) {
     switch (begin_value()) {
       case Role::latitude: place_.latitude = value; break;
       case Role::longitude: place_.longitude = value; break;
@@ -309,7 +304,6 @@ class Converter {
       case Role::place: place_ended(false); break;
       default: break;
     }
-    return true;
   }
 
   // Places past the bound are counted, not looked at.
@@ -385,7 +379,6 @@ class Converter {
   std::size_t results_ = 0;
   PlaceFields place_;
   std::string results_text_;
-  std::optional<json> failure_;
 };
 
 }  // namespace

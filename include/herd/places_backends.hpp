@@ -40,13 +40,15 @@ nlohmann::json places_unparsable(std::string_view why);
 // failure, or an HTTP error with Google's {"error":{"message","details"}} body.
 nlohmann::json places_http_failure(const HttpsResponse& response);
 
-// UNKNOWN_ERROR when `body` nests deeper than any Places answer does (printing
-// such a value again would recurse as deep), else nullopt.
-std::optional<nlohmann::json> places_too_deep(std::string_view body);
+// Nesting past this is no Places answer, and printing such a value again
+// would recurse as deep as it goes.
+constexpr int places_max_depth = 64;
 
-// UNKNOWN_ERROR for a body the JSON parser stopped on at `byte`: invalid UTF-8,
-// or not JSON at all.
-nlohmann::json places_not_json(const nlohmann::json::exception& error, std::size_t byte);
+// UNKNOWN_ERROR "unparsable response from the Places backend: <what> at byte <byte>".
+nlohmann::json places_unreadable_at(std::string_view what, std::size_t byte);
+
+// UNKNOWN_ERROR for a body nested deeper than places_max_depth.
+nlohmann::json places_nested_too_deep();
 
 // Parses a backend's body; on failure returns nullopt and sets `failure` to the
 // UNKNOWN_ERROR answer saying why (not JSON, invalid UTF-8, nested absurdly deep).

@@ -283,7 +283,7 @@ TEST(PlacesNewConversion, BadTextSaysWhereAndWhy) {
   } cases[] = {
       {R"({"places": [)", "not JSON at byte 13"},
       {"{\"places\": [{\"id\": \"caf\xE9\"}]}", "invalid UTF-8 at byte"},
-      {R"({"places": [{"rating": 1e400}]})", "not JSON at byte"},
+      {R"({"places": [{"rating": 1e400}]})", "number out of range at byte 24"},
       {R"({"places": []} trailing)", "not JSON at byte"},
       {std::string(65, '[') + std::string(65, ']'), "nested deeper than 64 levels"},
   };
