@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdint>
+#include <cstring>
+
 #include "herd/batching_file_sink.hpp"
 #include "herd/log_line_formatter.hpp"
 
@@ -23,6 +26,30 @@ std::shared_ptr<spdlog::logger> make_member_logger(const std::filesystem::path& 
   logger->set_level(spdlog::level::info);
   spdlog::register_logger(logger);
   return logger;
+}
+
+std::size_t next_to_escape(std::string_view text, std::size_t from) {
+  // Bit tricks on 64-bit words: a word has a zero byte when (w - 0x01..)
+  // borrows into a byte's top bit that w itself lacks, and a byte below 0x20
+  // when (w - 0x20..) does. XOR turns "equals 0x7f" into "is zero".
+  constexpr std::uint64_t ones = 0x0101010101010101;
+  constexpr std::uint64_t tops = 0x8080808080808080;
+  const auto below = [&](std::uint64_t word, std::uint64_t limit) {
+    return ((word - ones * limit) & ~word & tops) != 0;
+  };
+  std::size_t i = from;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    if (below(word, 0x20) || below(word ^ (ones * 0x7f), 1) || below(word ^ (ones * '\\'), 1)) {
+      break;
+    }
+  }
+  for (; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7f || byte == '\\') return i;
+  }
+  return i;
 }
 
 void shutdown_logging() { spdlog::shutdown(); }

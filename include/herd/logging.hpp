@@ -25,6 +25,11 @@ struct Escaped {
   std::string_view text;
 };
 
+// The position of the first byte at or after `from` that Escaped escapes, or
+// text.size(). Logged lines are mostly long runs of printable bytes, looked
+// at here eight at a time.
+std::size_t next_to_escape(std::string_view text, std::size_t from);
+
 // Flushes and joins the logger's background thread; safe to call twice.
 void shutdown_logging();
 
@@ -40,9 +45,9 @@ struct fmt::formatter<herd::Escaped> : fmt::formatter<std::string_view> {
     };
     const std::string_view text = value.text;
     std::size_t run = 0;  // start of the bytes that need no escape: a line is mostly one run
-    for (std::size_t i = 0; i < text.size(); ++i) {
+    for (std::size_t i = herd::next_to_escape(text, 0); i < text.size();
+         i = herd::next_to_escape(text, i + 1)) {
       const auto byte = static_cast<unsigned char>(text[i]);
-      if (byte >= 0x20 && byte != 0x7f && byte != '\\') continue;
       put(text.substr(run, i - run));
       run = i + 1;
       switch (byte) {

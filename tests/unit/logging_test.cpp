@@ -30,6 +30,28 @@ TEST(Escaped, KeepsPrintableTextAndEscapesTheRest) {
   EXPECT_EQ(fmt::format("{}", Escaped{"Café\n"}), "Café\\n");  // UTF-8 bytes pass as they are
 }
 
+TEST(Escaped, FindsEachByteToEscapeWhereverItSitsInAWord) {
+  // Every byte value at every offset of a text longer than two words, found
+  // from every starting point, as a byte-by-byte search finds it.
+  const auto escaped = [](unsigned char byte) { return byte < 0x20 || byte == 0x7f || byte == '\\'; };
+  std::string text(19, 'a');
+  text[3] = '\xC3';  // UTF-8 bytes and 0x80 do not count
+  text[4] = '\x80';
+  for (int value = 0; value < 256; ++value) {
+    for (std::size_t at = 0; at < text.size(); ++at) {
+      std::string probe = text;
+      probe[at] = static_cast<char>(value);
+      for (std::size_t from = 0; from <= probe.size(); ++from) {
+        std::size_t expected = from;
+        while (expected < probe.size() && !escaped(static_cast<unsigned char>(probe[expected]))) {
+          ++expected;
+        }
+        ASSERT_EQ(next_to_escape(probe, from), expected) << value << " at " << at << " from " << from;
+      }
+    }
+  }
+}
+
 std::string formatted(spdlog::formatter& formatter, std::chrono::system_clock::time_point time,
                       spdlog::level::level_enum level, std::string_view text) {
   spdlog::details::log_msg message(time, spdlog::source_loc{}, "member", level, text);
