@@ -9,49 +9,12 @@
 #include <vector>
 
 #include "herd/json_scan.hpp"
+#include "json_document_builder.hpp"
 
 namespace herd {
 namespace {
 
 using nlohmann::json;
-
-// Builds a document from the events, so that what was read can be compared
-// with what nlohmann parses. Repeated keys keep the last value, as there.
-class DocumentBuilder final : public JsonEvents {
- public:
-  json root;
-
-  void null() override { put(nullptr); }
-  void boolean(bool value) override { put(value); }
-  void number_integer(std::int64_t value) override { put(value); }
-  void number_unsigned(std::uint64_t value) override { put(value); }
-  void number_float(double value) override { put(value); }
-  void string(std::string_view text) override { put(std::string(text)); }
-  void key(std::string_view text) override { key_ = text; }
-  void start_object() override { open_.push_back(put(json::object())); }
-  void start_array() override { open_.push_back(put(json::array())); }
-  void end_object() override { open_.pop_back(); }
-  void end_array() override { open_.pop_back(); }
-
- private:
-  json* put(json value) {
-    if (open_.empty()) {
-      root = std::move(value);
-      return &root;
-    }
-    json& parent = *open_.back();
-    if (parent.is_array()) {
-      parent.push_back(std::move(value));
-      return &parent.back();
-    }
-    json& member = parent[key_];
-    member = std::move(value);
-    return &member;
-  }
-
-  std::vector<json*> open_;
-  std::string key_;
-};
 
 struct Read {
   std::optional<JsonScanError> error;
@@ -59,7 +22,7 @@ struct Read {
 };
 
 Read read(std::string_view text, int max_depth = 64) {
-  DocumentBuilder builder;
+  test::JsonDocumentBuilder builder;
   Read result;
   result.error = scan_json(text, builder, max_depth);
   result.value = std::move(builder.root);
@@ -167,6 +130,7 @@ TEST(JsonScan, ErrorsSayWhatAndWhere) {
       {"[\"\xED\xA0\x80\"]", JsonScanError::Kind::invalid_utf8, 3},  // a surrogate in UTF-8
       {"[\"tab\there\"]", JsonScanError::Kind::not_json, 6},
       {"[] []", JsonScanError::Kind::not_json, 4},
+      {std::string("[1]\0", 4), JsonScanError::Kind::not_json, 4},  // nlohmann would stop there
   };
   for (const auto& bad : cases) {
     const auto error = read(bad.text).error;
