@@ -1,13 +1,16 @@
 #include "tcp_client.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 #include <utility>
 
@@ -169,7 +172,10 @@ std::string exchange(const std::string& host, std::uint16_t port, std::string_vi
   return *reply;
 }
 
-std::uint16_t free_port() {
+namespace {
+
+// A port the kernel just called free (bind to port 0 picks one at random).
+std::uint16_t unbound_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -183,6 +189,34 @@ std::uint16_t free_port() {
   }
   ::close(fd);
   return ntohs(address.sin_port);
+}
+
+// Whether this process now holds `port` for its tests. Between a test choosing
+// a port and its member binding it, a test in another process (ctest runs two
+// at once) could be handed the same port; a lock file per port, held until
+// this process exits, rules that out (and a port twice in one process too).
+bool claim(std::uint16_t port) {
+  const auto directory = std::filesystem::temp_directory_path() / "herd-test-ports";
+  std::error_code ignored;
+  std::filesystem::create_directories(directory, ignored);
+  const auto path = directory / (std::to_string(port) + ".lock");
+  const int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0666);
+  if (fd < 0) return true;  // no lock to be had: take the kernel's word alone
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return false;
+  }
+  return true;  // the descriptor stays open, and with it the lock
+}
+
+}  // namespace
+
+std::uint16_t free_port() {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const std::uint16_t port = unbound_port();
+    if (claim(port)) return port;
+  }
+  throw std::runtime_error("cannot find a free port that no other test holds");
 }
 
 }  // namespace herd::test

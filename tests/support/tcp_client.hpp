@@ -62,7 +62,8 @@ class TcpClient {
 std::string exchange(const std::string& host, std::uint16_t port, std::string_view request,
                      std::chrono::milliseconds timeout = 5000ms);
 
-// A loopback TCP port nobody listens on right now.
+// A loopback TCP port nobody listens on right now, and that no other test
+// process has been handed.
 std::uint16_t free_port();
 
 inline constexpr auto poll_interval = 5ms;
