@@ -3,8 +3,10 @@
 // It exists for the one body read on every WHATSAT: nlohmann's reader takes
 // each character through an input adapter and copies every string, and cost
 // a member about 15% of its CPU per WHATSAT. This one reads strings without
-// escapes in place and numbers as nlohmann does (strtod, then the same
-// integer and unsigned cases), so values come out the same.
+// escapes in place, and numbers as nlohmann does (integers that fit stay
+// integers, the rest go through strtod), so values come out the same. One
+// difference: nlohmann takes a NUL byte outside strings for the end of the
+// text; here it is an error.
 #pragma once
 
 #include <cstddef>
