@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -163,6 +164,13 @@ asio::awaitable<void> ClientSession::read_loop() {
       reject(prefix, "line too long");
       input_done_ = true;
     }
+    if (std::exchange(flooded_, false)) {
+      // Updates go to the neighbours before the replies go to this client:
+      // the floods woke the link writers, and they run once this yields. The
+      // reply's write (which wakes the client) would otherwise go first and
+      // hold up every hop of the flood by that much.
+      co_await asio::post(socket_.get_executor(), asio::use_awaitable);
+    }
     flush();  // everything this read produced, in one write
   }
 }
@@ -264,7 +272,7 @@ void ClientSession::handle_iamat(const Iamat& command) {
                  command.location, command.time);
   text.push_back('\n');
   reply_now(text);
-  if (state_.table().apply(update)) state_.peers().flood(update, std::nullopt);
+  if (state_.table().apply(update) && state_.peers().flood(update, std::nullopt)) flooded_ = true;
 }
 
 void ClientSession::handle_whatsat(const Whatsat& command, std::string_view line) {

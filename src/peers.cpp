@@ -87,7 +87,7 @@ Peers::Neighbour* Peers::find(std::size_t member) {
   return nullptr;
 }
 
-void Peers::flood(const RecordView& record, std::optional<std::size_t> from) {
+bool Peers::flood(const RecordView& record, std::optional<std::size_t> from) {
   std::string line;
   std::string sent_to;  // "Hands, Wilkes": one log line for the one line sent to several
   for (std::size_t member : flood_targets(neighbour_members_, from)) {
@@ -101,7 +101,9 @@ void Peers::flood(const RecordView& record, std::optional<std::size_t> from) {
     if (!sent_to.empty()) sent_to += ", ";
     sent_to += state_.member_name(neighbour.member);
   }
-  if (!sent_to.empty()) state_.log().info("link {} > {}", sent_to, Escaped{line});
+  if (sent_to.empty()) return false;
+  state_.log().info("link {} > {}", sent_to, Escaped{line});
+  return true;
 }
 
 bool Peers::backlogged() const {

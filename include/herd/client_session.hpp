@@ -79,6 +79,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   bool parked_ = true;                // new connections start parked: many send once, or never
   bool park_requested_ = false;       // the pending read was cancelled to park
   bool first_line_ = true;
+  bool flooded_ = false;              // this read's commands woke link writers
   std::string hello_from_;            // set when the connection is a peer link
 };
 

@@ -51,8 +51,9 @@ class Peers {
   void adopt(boost::asio::ip::tcp::socket socket, std::string_view member,
              LineBuffer buffered);
 
-  // Sends `record` as ECHO to every live neighbour link except `from`.
-  void flood(const RecordView& record, std::optional<std::size_t> from);
+  // Sends `record` as ECHO to every live neighbour link except `from`; false
+  // when there was none to send it to.
+  bool flood(const RecordView& record, std::optional<std::size_t> from);
 
   // Links open or still draining (shutdown waits for none).
   std::size_t connection_count() const;

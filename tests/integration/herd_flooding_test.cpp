@@ -214,6 +214,25 @@ TEST(HerdLinks, LinksComeUpOncePerPairAndAreLoggedWithNames) {
   }, scaled(3000ms)));
 }
 
+TEST(HerdLinks, AnUpdateGoesToTheNeighboursBeforeTheReplyToItsClient) {
+  TestHerd herd;
+  herd.start("Welsh");
+  // The test plays Holiday, Welsh's one neighbour (Holiday is the one that dials).
+  TcpClient holiday = herd.connect("Welsh");
+  holiday.send("HELLO Holiday\n");
+  ASSERT_EQ(holiday.read_line(), "HELLO Welsh\n");
+  for (int round = 0; round < 20; ++round) {
+    const std::string client = "phone" + std::to_string(round);
+    TcpClient phone = herd.connect("Welsh");
+    phone.send("IAMAT " + client + " +1+1 1600000000\n");
+    ASSERT_TRUE(phone.read_line()) << "round " << round;
+    // Written before the reply, so the ECHO is here already: no waiting.
+    const auto echo = holiday.read_line(0ms);
+    ASSERT_TRUE(echo) << "round " << round;
+    EXPECT_THAT(*echo, StartsWith("ECHO " + client + " "));
+  }
+}
+
 TEST(HerdLinks, AHungNeighbourSlowsClientsForAMomentThenItsLinkIsDropped) {
   HerdOptions options;
   options.config = {{"peer_queue_limit_bytes", 1 << 20}};
