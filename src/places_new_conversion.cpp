@@ -147,14 +147,18 @@ class Converter final : public JsonEvents {
 
   NewPlacesConversion finish(std::string_view body) && {
     results_text_.reserve(body.size() * 2);  // pretty-printed, a result outgrows its place
-    if (const auto error = scan_json(body, *this, places_max_depth)) return failed(unreadable(*error));
-    if (!body_is_object_) return failed(places_unparsable("the body is not a JSON object"));
+    if (const auto error = scan_json(body, *this, places_max_depth)) {
+      return answer_from(unreadable(*error));
+    }
+    if (!body_is_object_) return answer_from(places_unparsable("the body is not a JSON object"));
     // Google leaves "places" out when nothing is near.
-    if (places_ == Places::absent) return failed(places_zero_results());
-    if (places_ == Places::not_array) return failed(places_unparsable("\"places\" is not an array"));
+    if (places_ == Places::absent) return answer_from(places_zero_results());
+    if (places_ == Places::not_array) {
+      return answer_from(places_unparsable("\"places\" is not an array"));
+    }
     if (results_ == 0) {
-      if (place_count_ == 0) return failed(places_zero_results());
-      return failed(places_unparsable(
+      if (place_count_ == 0) return answer_from(places_zero_results());
+      return answer_from(places_unparsable(
           fmt::format("none of the {} places has an id, name and location", place_count_)));
     }
     NewPlacesConversion done;
@@ -196,7 +200,6 @@ class Converter final : public JsonEvents {
   void start_object() override {
     const Role role = begin_value();
     if (role == Role::body) body_is_object_ = true;
-    if (role == Role::places) places_ = Places::not_array;
     if (role == Role::place) place_.clear();
     containers_.push_back({role, true});
   }
@@ -240,7 +243,8 @@ class Converter final : public JsonEvents {
 
   static json unreadable(const JsonScanError& error) {
     switch (error.kind) {
-      case JsonScanError::Kind::invalid_utf8: return places_unreadable_at("invalid UTF-8", error.byte);
+      case JsonScanError::Kind::invalid_utf8:
+        return places_unreadable_at("invalid UTF-8", error.byte);
       case JsonScanError::Kind::number_out_of_range:
         return places_unreadable_at("number out of range", error.byte);
       case JsonScanError::Kind::too_deep: return places_nested_too_deep();
@@ -248,7 +252,8 @@ class Converter final : public JsonEvents {
     }
   }
 
-  static NewPlacesConversion failed(const json& answer) {
+  // The answer printed from a document: a failure, or zero results.
+  static NewPlacesConversion answer_from(const json& answer) {
     NewPlacesConversion done;
     done.answer = places_answer(answer);
     return done;

@@ -52,7 +52,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const auto converted = herd::convert_new_places(text, 5);
   const auto answer = nlohmann::json::parse(converted.answer.body);
-  check(converted.answer.body == herd::format_places_json(answer), "the answer is not printed as usual");
-  check(converted.answer.status == answer.value("status", ""), "the status differs from the answer's");
+  check(converted.answer.body == herd::format_places_json(answer),
+        "the answer is not printed as usual");
+  check(converted.answer.status == answer.value("status", ""),
+        "the status differs from the answer's");
   return 0;
 }

@@ -60,7 +60,8 @@ TEST(JsonScan, AgreesWithNlohmannOnMutatedTexts) {
   };
   // Bytes that matter to a JSON reader, and some that never may appear.
   const std::string alphabet =
-      "{}[]:,\"\\/ubfnrt0123456789-+.eE \t\n\rx\x01\x7f\x80\xBF\xC0\xC3\xE0\xED\xEF\xF0\xF4\xF5\xFF";
+      "{}[]:,\"\\/ubfnrt0123456789-+.eE \t\n\rx"
+      "\x01\x7f\x80\xBF\xC0\xC3\xE0\xED\xEF\xF0\xF4\xF5\xFF";
   std::mt19937 random(20261126);
   const auto pick = [&](std::size_t n) {
     return std::uniform_int_distribution<std::size_t>(0, n - 1)(random);
@@ -141,7 +142,9 @@ TEST(JsonScan, ErrorsSayWhatAndWhere) {
 }
 
 TEST(JsonScan, NestingStopsAtTheLimit) {
-  const auto nested = [](int levels) { return std::string(levels, '[') + std::string(levels, ']'); };
+  const auto nested = [](int levels) {
+    return std::string(levels, '[') + std::string(levels, ']');
+  };
   EXPECT_FALSE(read(nested(64)).error);
   const auto error = read(nested(65)).error;
   ASSERT_TRUE(error);

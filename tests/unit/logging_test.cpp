@@ -33,7 +33,9 @@ TEST(Escaped, KeepsPrintableTextAndEscapesTheRest) {
 TEST(Escaped, FindsEachByteToEscapeWhereverItSitsInAWord) {
   // Every byte value at every offset of a text longer than two words, found
   // from every starting point, as a byte-by-byte search finds it.
-  const auto escaped = [](unsigned char byte) { return byte < 0x20 || byte == 0x7f || byte == '\\'; };
+  const auto escaped = [](unsigned char byte) {
+    return byte < 0x20 || byte == 0x7f || byte == '\\';
+  };
   std::string text(19, 'a');
   text[3] = '\xC3';  // UTF-8 bytes and 0x80 do not count
   text[4] = '\x80';
@@ -46,7 +48,8 @@ TEST(Escaped, FindsEachByteToEscapeWhereverItSitsInAWord) {
         while (expected < probe.size() && !escaped(static_cast<unsigned char>(probe[expected]))) {
           ++expected;
         }
-        ASSERT_EQ(next_to_escape(probe, from), expected) << value << " at " << at << " from " << from;
+        ASSERT_EQ(next_to_escape(probe, from), expected)
+            << value << " at " << at << " from " << from;
       }
     }
   }

@@ -97,7 +97,8 @@ Reference reference(const std::string& text, int bound) {
     }
   }
   if (!results.empty()) {
-    expected.answer = {{"html_attributions", json::array()}, {"results", results}, {"status", "OK"}};
+    expected.answer = {
+        {"html_attributions", json::array()}, {"results", results}, {"status", "OK"}};
   } else if (places->empty()) {
     expected.answer = places_zero_results();
   } else {
@@ -140,7 +141,9 @@ class BodyMaker {
   }
 
  private:
-  std::size_t pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(random_); }
+  std::size_t pick(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(random_);
+  }
 
   static std::string object(const std::vector<std::pair<std::string, std::string>>& members) {
     std::string text = "{";
@@ -151,15 +154,21 @@ class BodyMaker {
     return text + "}";
   }
 
-  std::string places() {
-    if (pick(15) == 0) return scalar();
+  // An array of up to `most - 1` elements, each made by `element`.
+  template <typename Element>
+  std::string array(std::size_t most, Element element) {
     std::string text = "[";
-    const std::size_t count = pick(7);
+    const std::size_t count = pick(most);
     for (std::size_t i = 0; i < count; ++i) {
       if (i != 0) text += ",";
-      text += pick(10) == 0 ? scalar() : place();
+      text += element();
     }
     return text + "]";
+  }
+
+  std::string places() {
+    if (pick(15) == 0) return scalar();
+    return array(7, [&] { return pick(10) == 0 ? scalar() : place(); });
   }
 
   std::string place() {
@@ -168,8 +177,10 @@ class BodyMaker {
       if (pick(6) != 0) members.emplace_back(key, std::move(value));
     };
     maybe("id", pick(8) == 0 ? scalar() : string());
-    maybe("displayName", pick(8) == 0 ? scalar() : object({{"text", pick(8) == 0 ? scalar() : string()},
-                                                           {"languageCode", string()}}));
+    maybe("displayName",
+          pick(8) == 0 ? scalar()
+                       : object({{"text", pick(8) == 0 ? scalar() : string()},
+                                 {"languageCode", string()}}));
     maybe("location", pick(8) == 0 ? scalar() : location());
     maybe("types", pick(6) == 0 ? scalar() : array_of_mixed());
     maybe("shortFormattedAddress", pick(4) == 0 ? scalar() : string());
@@ -197,13 +208,7 @@ class BodyMaker {
   }
 
   std::string array_of_mixed() {
-    std::string text = "[";
-    const std::size_t count = pick(5);
-    for (std::size_t i = 0; i < count; ++i) {
-      if (i != 0) text += ",";
-      text += pick(3) == 0 ? scalar() : string();
-    }
-    return text + "]";
+    return array(5, [&] { return pick(3) == 0 ? scalar() : string(); });
   }
 
   std::string string() {
