@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "herd/link_socket.hpp"
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
 #include "herd/protocol.hpp"
@@ -21,11 +22,6 @@ namespace {
 // lines queued meanwhile are not held behind the whole table.
 constexpr std::size_t dump_batch_bytes = 64 * 1024;
 
-// Kernel buffers of a link. Loopback auto-tuning grows them to megabytes, and
-// every byte queued there is latency that flow control (Peers::backlogged)
-// cannot see; this still holds a whole dump batch.
-constexpr int link_socket_buffer_bytes = 128 * 1024;
-
 }  // namespace
 
 PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role role,
@@ -35,9 +31,7 @@ PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role r
       socket_(std::move(socket)),
       lines_(std::move(buffered)),
       wake_(socket_.get_executor()) {
-  boost::system::error_code ignored;
-  socket_.set_option(asio::socket_base::send_buffer_size(link_socket_buffer_bytes), ignored);
-  socket_.set_option(asio::socket_base::receive_buffer_size(link_socket_buffer_bytes), ignored);
+  size_link_buffers(socket_);
   // Both roles introduce themselves first; the dialer then waits for the reply.
   queued_ = "HELLO " + state_.name() + "\n";
   if (role == Role::accepted) become_up();

@@ -2,11 +2,11 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "herd/link_socket.hpp"
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
 #include "herd/peer_connection.hpp"
@@ -26,12 +26,30 @@ constexpr auto unreachable_reminder = std::chrono::seconds(60);
 
 // Flow control (see Peers::backlogged): a link holding more than this unsent
 // pauses the member's clients. Small, because everything queued along the herd
-// is latency for the next update; still hundreds of lines per write.
-constexpr std::size_t backlog_high_bytes = 64 * 1024;
+// is latency for the next update (see link_socket.hpp for the kernel's share);
+// still a hundred lines per write.
+constexpr std::size_t backlog_high_bytes = 8 * 1024;
 // A link that has not finished a write for this long is not waited for.
 constexpr auto backlog_stall_limit = std::chrono::seconds(1);
 // Paused clients look again at least this often.
 constexpr auto room_recheck = std::chrono::milliseconds(100);
+
+// Tries each address in turn, as asio::async_connect does, but prepares the
+// socket for a link between opening and connecting it.
+asio::awaitable<boost::system::error_code> connect_link(
+    tcp::socket& socket, const tcp::resolver::results_type& endpoints) {
+  boost::system::error_code error = asio::error::host_not_found;
+  for (const auto& entry : endpoints) {
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    socket.open(entry.endpoint().protocol(), error);
+    if (error) continue;
+    prepare_link_to_dial(socket);
+    std::tie(error) = co_await socket.async_connect(entry.endpoint(), use_tuple);
+    if (!error) break;
+  }
+  co_return error;
+}
 
 }  // namespace
 
@@ -195,11 +213,11 @@ asio::awaitable<void> Peers::run_dialer(Neighbour& neighbour) {
       failure = "cannot resolve " + address.host + ": " + resolve_error.message();
     } else {
       asio::steady_timer deadline(state_.executor(), config.peer_hello_timeout);
-      auto outcome = co_await (asio::async_connect(socket, endpoints, use_tuple) ||
-                               deadline.async_wait(use_tuple));
+      auto outcome =
+          co_await (connect_link(socket, endpoints) || deadline.async_wait(use_tuple));
       if (outcome.index() == 1) {
         failure = "connect timed out";
-      } else if (auto error = std::get<0>(std::get<0>(outcome)); error) {
+      } else if (auto error = std::get<0>(outcome); error) {
         failure = error.message();
       }
     }
