@@ -139,6 +139,10 @@ start_member() {
 # Runs herd_bench, shows its human line, appends its JSON line to the results.
 bench() {
   local lines
+  # The kernel writes dirty pages back about 30 s after they were written, which
+  # would land, CPU and all, in the middle of a later measurement: flush the
+  # earlier runs' logs now, while nothing is timed.
+  sync
   lines=$("$bench_bin" "$@") || { echo "bench: herd_bench $1 failed" >&2; exit 1; }
   sed -n 1p <<<"$lines"
   sed -n 2p <<<"$lines" >>"$output"
@@ -177,6 +181,7 @@ for target in herd null; do
     --connections "$connections" --duration "$duration"
 done
 stop_started
+rm -rf "$work/logs-single"  # read by no one: deleted, its pages need no writing
 
 # ---------------------------------------------------------------- one fresh member: 5
 echo "== scenario 5: memory of one fresh member; idle connections of the null server"
@@ -191,6 +196,7 @@ started_pids+=($!)
 bench memory --label null --port "$(read_announced "$work/null.out" port)" --pid "$!" \
   --records 0 --idle-connections "$idle_connections"
 stop_started
+rm -rf "$work/logs-memory"
 
 # ---------------------------------------------------------------- redis baseline
 # redis_geoadd PORT CONNECTIONS PIPELINE REQUESTS KEY [redis-benchmark options]:
