@@ -5,7 +5,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include "herd/link_socket.hpp"
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
 #include "herd/protocol.hpp"
@@ -31,7 +30,7 @@ PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role r
       socket_(std::move(socket)),
       lines_(std::move(buffered)),
       wake_(socket_.get_executor()) {
-  size_link_buffers(socket_);
+  buffers_ = size_link_buffers(socket_);
   // Both roles introduce themselves first; the dialer then waits for the reply.
   queued_ = "HELLO " + state_.name() + "\n";
   if (role == Role::accepted) become_up();
@@ -54,7 +53,13 @@ void PeerConnection::become_up() {
   // dump covers every record already held, in its current version.
   dump_next_ = 0;
   dump_end_ = state_.table().size();
-  state_.log().info("link {}: up; sending table of {} records", neighbour_name(), dump_end_);
+  const std::string buffers = buffers_.buffer_bytes == 0
+                                  ? std::string("kernel-sized buffers")
+                                  : "buffers of " + std::to_string(buffers_.buffer_bytes) + " bytes";
+  state_.log().info("link {}: up ({}; round trip {} us, segments of {} bytes); sending table "
+                    "of {} records",
+                    neighbour_name(), buffers, buffers_.round_trip.count(),
+                    buffers_.segment_bytes, dump_end_);
   wake_writer();
 }
 

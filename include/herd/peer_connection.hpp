@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "herd/line_buffer.hpp"
+#include "herd/link_socket.hpp"
 #include "herd/protocol.hpp"
 
 namespace herd {
@@ -62,6 +63,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   std::size_t neighbour_;
   boost::asio::ip::tcp::socket socket_;
   LineBuffer lines_;
+  LinkBuffers buffers_;
   boost::asio::steady_timer wake_;
   std::string queued_;  // lines waiting for the writer
   std::size_t in_flight_bytes_ = 0;

@@ -1,5 +1,6 @@
 // The kernel settings of member links (link_socket.hpp): what the dialer sets
-// before connecting must bound the segments of both directions.
+// before connecting must bound the segments of both directions, and buffers
+// shrink that far only where that holds.
 #include "herd/link_socket.hpp"
 
 #include <gtest/gtest.h>
@@ -28,12 +29,11 @@ struct LinkPair {
   tcp::socket dialer{io};
   tcp::socket accepted{io};
 
-  explicit LinkPair(bool prepare) {
+  explicit LinkPair(bool cap_segments) {
     dialer.open(tcp::v4());
-    if (prepare) prepare_link_to_dial(dialer);
+    if (cap_segments) prepare_link_to_dial(dialer);
     dialer.connect(acceptor.local_endpoint());
     acceptor.accept(accepted);
-    if (prepare) size_link_buffers(accepted);
   }
 };
 
@@ -45,15 +45,10 @@ TEST(LinkSocket, SegmentsAreCappedBothWays) {
   EXPECT_GT(socket_option(link.accepted, IPPROTO_TCP, TCP_MAXSEG), link_segment_bytes / 2);
 }
 
-TEST(LinkSocket, LoopbackSegmentsAreLargerThanTheLinkBuffersWithoutTheCap) {
-  // Why the cap exists: without it, one loopback segment outgrows a link buffer.
-  LinkPair plain(false);
-  EXPECT_GT(socket_option(plain.accepted, IPPROTO_TCP, TCP_MAXSEG), link_buffer_bytes);
-}
-
-TEST(LinkSocket, BuffersAreSmallOnBothEnds) {
+TEST(LinkSocket, ALoopbackLinkGetsSmallBuffersOnBothEnds) {
   LinkPair link(true);
   for (tcp::socket* end : {&link.dialer, &link.accepted}) {
+    EXPECT_EQ(size_link_buffers(*end).buffer_bytes, link_buffer_bytes);
     // Linux reports twice what was asked (it adds room for its bookkeeping).
     for (int option : {SO_SNDBUF, SO_RCVBUF}) {
       const int size = socket_option(*end, SOL_SOCKET, option);
@@ -61,6 +56,25 @@ TEST(LinkSocket, BuffersAreSmallOnBothEnds) {
       EXPECT_LE(size, 2 * link_buffer_bytes);
     }
   }
+}
+
+TEST(LinkSocket, AnUncappedLoopbackLinkGetsBuffersOfTwoSegments) {
+  // Loopback's own segments outgrow a small buffer; shrinking it that far
+  // would stall the link on TCP's persist timer.
+  LinkPair link(false);
+  EXPECT_GT(socket_option(link.accepted, IPPROTO_TCP, TCP_MAXSEG), link_buffer_bytes);
+  EXPECT_EQ(size_link_buffers(link.accepted).buffer_bytes, uncapped_link_buffer_bytes);
+  EXPECT_GE(socket_option(link.accepted, SOL_SOCKET, SO_RCVBUF), uncapped_link_buffer_bytes);
+}
+
+TEST(LinkSocket, OnlyShortLinksGetFixedBuffers) {
+  using std::chrono::microseconds;
+  EXPECT_EQ(link_buffer_bytes_for(microseconds(40), link_segment_bytes - 12), link_buffer_bytes);
+  EXPECT_EQ(link_buffer_bytes_for(short_link_round_trip, link_segment_bytes), link_buffer_bytes);
+  EXPECT_EQ(link_buffer_bytes_for(microseconds(40), 65483), uncapped_link_buffer_bytes);
+  // Across a WAN, a fixed buffer per round trip would starve the link.
+  EXPECT_EQ(link_buffer_bytes_for(short_link_round_trip + microseconds(1), 1448), 0);
+  EXPECT_EQ(link_buffer_bytes_for(microseconds(30'000), 1448), 0);
 }
 
 }  // namespace
