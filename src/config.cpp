@@ -15,6 +15,7 @@
 //     "peer_backoff_cap_ms": 1000,                 // at least peer_backoff_initial_ms
 //     "peer_hello_timeout_ms": 2000,
 //     "peer_queue_limit_bytes": 67108864,          // at least max_line_bytes
+//     "peer_stall_limit_ms": 1000,
 //     "shutdown_grace_ms": 3000,
 //     "places": {
 //       "backend": "auto",                         // auto | none | google | google-legacy
@@ -314,6 +315,7 @@ bool read_setting(const std::string& key, const json& value, Config& config,
       {"peer_backoff_initial_ms", &config.peer_backoff_initial},
       {"peer_backoff_cap_ms", &config.peer_backoff_cap},
       {"peer_hello_timeout_ms", &config.peer_hello_timeout},
+      {"peer_stall_limit_ms", &config.peer_stall_limit},
       {"shutdown_grace_ms", &config.shutdown_grace},
   };
   for (const auto& [name, duration] : durations) {

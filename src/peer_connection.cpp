@@ -63,10 +63,11 @@ void PeerConnection::become_up() {
   wake_writer();
 }
 
-void PeerConnection::send(std::string_view line) {
+void PeerConnection::send(std::string_view line, std::uint64_t ticket) {
   if (!up_ || closed_) return;
   queued_.append(line);
   queued_.push_back('\n');
+  queued_through_ = ticket;
   if (queued_.size() > state_.config().peer_queue_limit_bytes) {
     close("send queue over " + std::to_string(state_.config().peer_queue_limit_bytes) +
           " bytes; the neighbour catches up when the link is back");
@@ -134,6 +135,7 @@ asio::awaitable<void> PeerConnection::write_loop() {
   while (!closed_) {
     sending.clear();
     sending.swap(queued_);
+    sending_through_ = queued_through_;
     if (up_ && dump_next_ < dump_end_) append_dump(sending);
     if (sending.empty() && draining_) {
       close("member shutting down");
@@ -150,11 +152,12 @@ asio::awaitable<void> PeerConnection::write_loop() {
     auto [error, bytes] = co_await asio::async_write(socket_, asio::buffer(sending), use_tuple);
     in_flight_bytes_ = 0;
     last_progress_ = std::chrono::steady_clock::now();
-    state_.peers().backlog_changed();
     if (error) {
       close(error.message());
       co_return;
     }
+    written_through_ = sending_through_;
+    state_.peers().backlog_changed();
   }
 }
 

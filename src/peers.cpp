@@ -24,13 +24,11 @@ namespace {
 // instead of a line per attempt.
 constexpr auto unreachable_reminder = std::chrono::seconds(60);
 
-// Flow control (see Peers::backlogged): a link holding more than this unsent
-// pauses the member's clients. Small, because everything queued along the herd
-// is latency for the next update (see link_socket.hpp for the kernel's share);
-// still a hundred lines per write.
+// Flow control (see Peers::holds_back): past this much unsent, a link holds
+// back the clients whose updates it still queues. Small, because everything
+// queued along the herd is latency for the next update (see link_socket.hpp for
+// the kernel's share); still a hundred lines per write.
 constexpr std::size_t backlog_high_bytes = 8 * 1024;
-// A link that has not finished a write for this long is not waited for.
-constexpr auto backlog_stall_limit = std::chrono::seconds(1);
 // Paused clients look again at least this often.
 constexpr auto room_recheck = std::chrono::milliseconds(100);
 
@@ -105,7 +103,8 @@ Peers::Neighbour* Peers::find(std::size_t member) {
   return nullptr;
 }
 
-bool Peers::flood(const RecordView& record, std::optional<std::size_t> from) {
+std::uint64_t Peers::flood(const RecordView& record, std::optional<std::size_t> from) {
+  const std::uint64_t ticket = last_ticket_ + 1;
   std::string line;
   std::string sent_to;  // "Hands, Wilkes": one log line for the one line sent to several
   for (std::size_t member : flood_targets(neighbour_members_, from)) {
@@ -115,21 +114,26 @@ bool Peers::flood(const RecordView& record, std::optional<std::size_t> from) {
       append_echo_line(line, record.client, record.location, record.time, record.receive_time,
                        state_.member_name(record.origin));
     }
-    neighbour.live->send(line);
+    neighbour.live->send(line, ticket);
     if (!sent_to.empty()) sent_to += ", ";
     sent_to += state_.member_name(neighbour.member);
   }
-  if (sent_to.empty()) return false;
+  if (sent_to.empty()) return 0;
   state_.log().info("link {} > {}", sent_to, Escaped{line});
-  return true;
+  last_ticket_ = ticket;
+  return ticket;
 }
 
-bool Peers::backlogged() const {
-  // Every client read asks, so the clock is read only for a link past the mark.
+bool Peers::holds_back(std::uint64_t ticket) const {
+  if (ticket == 0) return false;
+  // Every client read asks, so the clock is read only for a link that would
+  // hold this client back.
   for (const Neighbour& neighbour : neighbours_) {
     const PeerConnection* link = neighbour.live.get();
     if (link != nullptr && link->is_up() && link->backlog_bytes() > backlog_high_bytes &&
-        std::chrono::steady_clock::now() - link->last_progress() < backlog_stall_limit) {
+        link->holds_unwritten(ticket) &&
+        std::chrono::steady_clock::now() - link->last_progress() <
+            state_.config().peer_stall_limit) {
       return true;
     }
   }
@@ -145,7 +149,9 @@ asio::awaitable<void> Peers::wait_for_room() {
 }
 
 void Peers::backlog_changed() {
-  if (!backlogged()) room_.cancel();
+  // Every write may have let some waiters' updates out; they check for
+  // themselves, since each waits for its own.
+  room_.cancel();
 }
 
 void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffered) {

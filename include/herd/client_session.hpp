@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <cstdint>
 #include <list>
 #include <memory>
 #include <string>
@@ -80,6 +81,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   bool park_requested_ = false;       // the pending read was cancelled to park
   bool first_line_ = true;
   bool flooded_ = false;              // this read's commands woke link writers
+  std::uint64_t last_flood_ = 0;      // this client's latest flood ticket (Peers::holds_back)
+  std::uint32_t floods_since_check_ = 0;  // floods since flow control last looked
   std::string hello_from_;            // set when the connection is a peer link
 };
 

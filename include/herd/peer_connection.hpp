@@ -33,9 +33,10 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   // Runs the link until it drops; returns why, for the log.
   boost::asio::awaitable<std::string> run();
 
-  // Queues one line (without "\n") once the link is up; lines sent before the
-  // HELLO exchange are left to the catch-up dump.
-  void send(std::string_view line);
+  // Queues one flood line (without "\n") once the link is up; lines sent
+  // before the HELLO exchange are left to the catch-up dump. `ticket` numbers
+  // the flood (Peers::flood), so that flow control can tell what is written.
+  void send(std::string_view line, std::uint64_t ticket);
   void close(std::string reason);
   // Shutdown: read no more, send what is queued, then close.
   void finish();
@@ -45,6 +46,10 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   // link with a backlog that still moves slows this member's clients down.
   std::size_t backlog_bytes() const { return queued_.size() + in_flight_bytes_; }
   std::chrono::steady_clock::time_point last_progress() const { return last_progress_; }
+  // Whether flood `ticket` went into this link and is not written yet.
+  bool holds_unwritten(std::uint64_t ticket) const {
+    return queued_through_ >= ticket && written_through_ < ticket;
+  }
 
  private:
   boost::asio::awaitable<void> read_loop();
@@ -67,6 +72,9 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   boost::asio::steady_timer wake_;
   std::string queued_;  // lines waiting for the writer
   std::size_t in_flight_bytes_ = 0;
+  std::uint64_t queued_through_ = 0;   // ticket of the last flood queued
+  std::uint64_t sending_through_ = 0;  // ... of the last one in the write in flight
+  std::uint64_t written_through_ = 0;  // ... of the last one written
   std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
   bool up_ = false;
   bool writer_waiting_ = false;

@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <random>
@@ -51,24 +52,29 @@ class Peers {
   void adopt(boost::asio::ip::tcp::socket socket, std::string_view member,
              LineBuffer buffered);
 
-  // Sends `record` as ECHO to every live neighbour link except `from`; false
-  // when there was none to send it to.
-  bool flood(const RecordView& record, std::optional<std::size_t> from);
+  // Sends `record` as ECHO to every live neighbour link except `from`. Returns
+  // the flood's ticket (they increase; see holds_back), or 0 when there was no
+  // link to send it to.
+  std::uint64_t flood(const RecordView& record, std::optional<std::size_t> from);
 
   // Links open or still draining (shutdown waits for none).
   std::size_t connection_count() const;
 
-  // Flow control. Flooding cannot go faster than the neighbours take lines, so
-  // when a link's backlog passes a high-water mark the member stops reading
-  // client commands until it drains: the clients wait instead of every queue
-  // along the herd filling up (latency) or overflowing (a dropped link and a
-  // full catch-up). A link whose writes have stalled for a while (a hung
-  // neighbour) is not waited for; its queue limit drops it instead.
-  bool backlogged() const;
-  // Returns when the backlog may have cleared (or after a short while): callers
-  // check backlogged() again.
+  // Flow control. Flooding cannot go faster than the neighbours take lines:
+  // while a link's backlog is past a high-water mark, a client that has added
+  // a batch of updates to it (ClientSession's flood_window) takes no more
+  // commands until the latest (its flood ticket) is written. The clients wait
+  // instead of every queue along the herd filling up (latency) or overflowing
+  // (a dropped link and a full catch-up). Clients that send now and then never
+  // wait: they are not what fills the queue (it may be relaying another
+  // member's load), and holding their update back would only delay it. A link
+  // whose writes have stalled for peer_stall_limit (a hung neighbour) is not
+  // waited for; its queue limit drops it instead.
+  bool holds_back(std::uint64_t ticket) const;
+  // Returns when a link has written or closed (or after a short while):
+  // callers check holds_back() again.
   boost::asio::awaitable<void> wait_for_room();
-  // A link wrote or closed: wakes the waiters if nothing is backlogged now.
+  // A link wrote or closed: wakes the waiters.
   void backlog_changed();
 
  private:
@@ -89,6 +95,7 @@ class Peers {
   std::vector<Neighbour> neighbours_;
   std::vector<std::size_t> neighbour_members_;  // the same, as member indices
   std::minstd_rand jitter_;
+  std::uint64_t last_ticket_ = 0;
   boost::asio::steady_timer room_;  // waited on by paused clients, cancelled to wake them all
   bool stopping_ = false;
 };

@@ -269,5 +269,41 @@ TEST(HerdLinks, AHungNeighbourSlowsClientsForAMomentThenItsLinkIsDropped) {
   }, scaled(5000ms)));
 }
 
+TEST(HerdLinks, AClientThatReportsNowAndThenIsNotHeldBackByAnothersBacklog) {
+  HerdOptions options;
+  // The hung link below counts as moving for the whole test.
+  options.config = {{"peer_stall_limit_ms", 600'000}};
+  TestHerd herd(options);
+  herd.start("Welsh");
+  TcpClient hung = herd.connect("Welsh");
+  hung.limit_receive_buffer(4096);
+  hung.send("HELLO Holiday\n");
+  ASSERT_TRUE(eventually([&] { return herd.log_text("Welsh").find("link Holiday: up") !=
+                                      std::string::npos; }, scaled(3000ms)));
+
+  // A client streaming updates fills the link, and Welsh stops taking its
+  // commands: its replies stop (the kernel holds the rest of its lines).
+  TcpClient streaming = herd.connect("Welsh");
+  constexpr int streamed = 40'000;
+  std::string commands;
+  for (int i = 0; i < streamed; ++i) {
+    commands += "IAMAT streaming-" + std::to_string(i) + " +34.068930-118.445127 1600000000.5\n";
+  }
+  streaming.send_until_stalled(commands, scaled(1000ms));
+  int answered = 0;
+  while (streaming.read_line(scaled(500ms))) ++answered;
+  ASSERT_GT(answered, 0);
+  ASSERT_LT(answered, streamed);
+
+  // A phone's updates are answered all the same, one after another: each is
+  // one more line in the backlog, not a batch that fills it.
+  TcpClient phone = herd.connect("Welsh");
+  for (int i = 0; i < 5; ++i) {
+    phone.send("IAMAT phone +34.068930-118.445127 160000000" + std::to_string(i) + ".0\n");
+    const auto reply = phone.read_line(scaled(5000ms));
+    ASSERT_TRUE(reply && reply->starts_with("AT Welsh ")) << "update " << i;
+  }
+}
+
 }  // namespace
 }  // namespace herd::test

@@ -44,6 +44,7 @@ void expect_same_config(const Config& actual, const Config& expected) {
   EXPECT_EQ(actual.peer_backoff_cap, expected.peer_backoff_cap);
   EXPECT_EQ(actual.peer_hello_timeout, expected.peer_hello_timeout);
   EXPECT_EQ(actual.peer_queue_limit_bytes, expected.peer_queue_limit_bytes);
+  EXPECT_EQ(actual.peer_stall_limit, expected.peer_stall_limit);
   EXPECT_EQ(actual.shutdown_grace, expected.shutdown_grace);
   EXPECT_EQ(actual.places.backend, expected.places.backend);
   EXPECT_EQ(actual.places.google_base_url, expected.places.google_base_url);
@@ -185,6 +186,7 @@ TEST(ConfigFile, EveryKeyIsRead) {
     "peer_backoff_cap_ms": 20,
     "peer_hello_timeout_ms": 30,
     "peer_queue_limit_bytes": 1000,
+    "peer_stall_limit_ms": 35,
     "shutdown_grace_ms": 40,
     "places": {"backend": "google-legacy", "google_base_url": "https://127.0.0.1:8443",
                "legacy_base_url": "https://localhost:9443", "ca_file": "ca.pem",
@@ -202,6 +204,7 @@ TEST(ConfigFile, EveryKeyIsRead) {
   EXPECT_EQ(config.peer_backoff_cap, milliseconds(20));
   EXPECT_EQ(config.peer_hello_timeout, milliseconds(30));
   EXPECT_EQ(config.peer_queue_limit_bytes, 1000u);
+  EXPECT_EQ(config.peer_stall_limit, milliseconds(35));
   EXPECT_EQ(config.shutdown_grace, milliseconds(40));
   EXPECT_EQ(config.places.backend, PlacesBackendKind::google_legacy);
   EXPECT_EQ(config.places.google_base_url, "https://127.0.0.1:8443");
@@ -323,7 +326,8 @@ TEST(ConfigValidation, Links) {
 
 TEST(ConfigValidation, DurationsArePositiveIntegers) {
   for (const char* key : {"client_idle_timeout_ms", "peer_backoff_initial_ms",
-                          "peer_backoff_cap_ms", "peer_hello_timeout_ms", "shutdown_grace_ms"}) {
+                          "peer_backoff_cap_ms", "peer_hello_timeout_ms", "peer_stall_limit_ms",
+                          "shutdown_grace_ms"}) {
     for (const char* bad : {"0", "-5", "1.5", "\"100\"", "3000000000"}) {
       EXPECT_THAT(rejection("{\"" + std::string(key) + "\": " + bad + "}"),
                   StartsWith("test.json: " + std::string(key) + ": must be an integer from 1 to"))
