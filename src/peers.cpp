@@ -6,6 +6,8 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <tuple>
+
 #include "herd/link_socket.hpp"
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
