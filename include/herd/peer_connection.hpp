@@ -43,7 +43,8 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   bool is_up() const { return up_; }
 
   // Flood lines queued or being written, and when a write last completed: a
-  // link with a backlog that still moves slows this member's clients down.
+  // link with a backlog that still moves slows down the clients whose updates
+  // it holds (Peers::holds_back).
   std::size_t backlog_bytes() const { return queued_.size() + in_flight_bytes_; }
   std::chrono::steady_clock::time_point last_progress() const { return last_progress_; }
   // Whether flood `ticket` went into this link and is not written yet.
