@@ -40,12 +40,6 @@ nanoseconds_t now_since_epoch() {
 // commands wait too.
 constexpr std::size_t unread_replies_limit = 1 << 20;
 
-// Updates a client may add to a backlogged link before it waits for them to be
-// written (Peers::holds_back). A phone that reports now and then never waits:
-// its update is not what fills the queue, which may be relaying another
-// member's load. One pipelined batch of a client that streams updates.
-constexpr std::uint32_t flood_window = 16;
-
 // A connection with no command for this long gives up its read buffer.
 constexpr auto park_after = std::chrono::seconds(1);
 
@@ -116,15 +110,16 @@ void ClientSession::check_idle(std::chrono::steady_clock::time_point now) {
 
 asio::awaitable<void> ClientSession::read_loop() {
   while (!input_done_) {
-    // Flow control: once this client has flood_window updates more in the
-    // links, take no commands while a backlogged link still holds them (the
-    // herd is not taking its updates as fast as it sends them); nor while it
-    // leaves a pile of replies unread (the member's memory is not its queue).
-    if (floods_since_check_ >= flood_window) {
-      while (state_.peers().holds_back(last_flood_) && !input_done_) {
-        co_await state_.peers().wait_for_room();
-      }
-      floods_since_check_ = 0;
+    // Flow control (Peers::holds_back): while this client has flood_window
+    // updates unwritten in a backlogged link, take no commands (the herd is
+    // not taking its updates as fast as it sends them), nor from anyone while
+    // a link is near its limit; nor while this client leaves a pile of replies
+    // unread (the member's memory is not its queue).
+    // The ring's next slot holds this client's flood_window-th latest flood:
+    // unwritten, it means that many are (links write in order).
+    const std::uint64_t window_start = recent_floods_[flood_count_ % flood_window];
+    while (state_.peers().holds_back(window_start) && !input_done_) {
+      co_await state_.peers().wait_for_room();
     }
     while (writing_ && ready_.size() >= unread_replies_limit && !input_done_) {
       co_await wait_for_progress();
@@ -287,8 +282,7 @@ void ClientSession::handle_iamat(const Iamat& command) {
   if (!state_.table().apply(update)) return;
   if (const std::uint64_t ticket = state_.peers().flood(update, std::nullopt)) {
     flooded_ = true;
-    last_flood_ = ticket;
-    ++floods_since_check_;
+    recent_floods_[flood_count_++ % flood_window] = ticket;
   }
 }
 

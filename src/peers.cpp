@@ -127,15 +127,18 @@ std::uint64_t Peers::flood(const RecordView& record, std::optional<std::size_t> 
 }
 
 bool Peers::holds_back(std::uint64_t ticket) const {
-  if (ticket == 0) return false;
+  const std::size_t overload_bytes = state_.config().peer_queue_limit_bytes / 4;
   // Every client read asks, so the clock is read only for a link that would
   // hold this client back.
   for (const Neighbour& neighbour : neighbours_) {
     const PeerConnection* link = neighbour.live.get();
-    if (link != nullptr && link->is_up() && link->backlog_bytes() > backlog_high_bytes &&
-        link->holds_unwritten(ticket) &&
-        std::chrono::steady_clock::now() - link->last_progress() <
-            state_.config().peer_stall_limit) {
+    if (link == nullptr || !link->is_up()) continue;
+    const std::size_t backlog = link->backlog_bytes();
+    const bool holds = backlog > overload_bytes ||
+                       (ticket != 0 && backlog > backlog_high_bytes &&
+                        link->holds_unwritten(ticket));
+    if (holds && std::chrono::steady_clock::now() - link->last_progress() <
+                     state_.config().peer_stall_limit) {
       return true;
     }
   }

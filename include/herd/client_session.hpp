@@ -11,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <list>
@@ -81,8 +82,14 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   bool park_requested_ = false;       // the pending read was cancelled to park
   bool first_line_ = true;
   bool flooded_ = false;              // this read's commands woke link writers
-  std::uint64_t last_flood_ = 0;      // this client's latest flood ticket (Peers::holds_back)
-  std::uint32_t floods_since_check_ = 0;  // floods since flow control last looked
+  // Updates of one client that may be queued in a backlogged link before it
+  // waits for them to be written (Peers::holds_back). A phone that reports now
+  // and then never has that many: its update is not what fills the queue,
+  // which may be relaying another member's load. One pipelined batch of a
+  // client that streams updates.
+  static constexpr std::size_t flood_window = 16;
+  std::array<std::uint64_t, flood_window> recent_floods_{};  // tickets, a ring; 0: none
+  std::size_t flood_count_ = 0;
   std::string hello_from_;            // set when the connection is a peer link
 };
 

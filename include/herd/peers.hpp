@@ -61,15 +61,18 @@ class Peers {
   std::size_t connection_count() const;
 
   // Flow control. Flooding cannot go faster than the neighbours take lines:
-  // while a link's backlog is past a high-water mark, a client that has added
-  // a batch of updates to it (ClientSession's flood_window) takes no more
-  // commands until the latest (its flood ticket) is written. The clients wait
+  // while a link's backlog is past a high-water mark, a client with a batch of
+  // updates unwritten in it (ClientSession::flood_window) takes no more
+  // commands until the oldest of the batch (its flood ticket) is written. The clients wait
   // instead of every queue along the herd filling up (latency) or overflowing
   // (a dropped link and a full catch-up). Clients that send now and then never
   // wait: they are not what fills the queue (it may be relaying another
-  // member's load), and holding their update back would only delay it. A link
-  // whose writes have stalled for peer_stall_limit (a hung neighbour) is not
-  // waited for; its queue limit drops it instead.
+  // member's load), and holding their update back would only delay it. Only
+  // when a link's queue reaches a quarter of peer_queue_limit_bytes does every
+  // client wait, so that many such clients together cannot fill it until the
+  // link drops. A link whose writes have stalled for peer_stall_limit (a hung
+  // neighbour) is not waited for; its queue limit drops it instead.
+  // `ticket`: the client's flood_window-th latest flood (0 if it has fewer).
   bool holds_back(std::uint64_t ticket) const;
   // Returns when a link has written or closed (or after a short while):
   // callers check holds_back() again.

@@ -305,5 +305,41 @@ TEST(HerdLinks, AClientThatReportsNowAndThenIsNotHeldBackByAnothersBacklog) {
   }
 }
 
+TEST(HerdLinks, ManyClientsWithAFewUpdatesEachCannotFillALinkUntilItDrops) {
+  HerdOptions options;
+  // Everyone waits once the link holds a quarter of its limit: 256 KiB.
+  options.config = {{"peer_queue_limit_bytes", 1 << 20}, {"peer_stall_limit_ms", 600'000}};
+  TestHerd herd(options);
+  herd.start("Welsh");
+  TcpClient hung = herd.connect("Welsh");
+  hung.limit_receive_buffer(4096);
+  hung.send("HELLO Holiday\n");
+  ASSERT_TRUE(eventually([&] { return herd.log_text("Welsh").find("link Holiday: up") !=
+                                      std::string::npos; }, scaled(3000ms)));
+
+  // Each client sends fewer updates than a batch, so none is held back for
+  // its own; together they would queue ~2.8 MB for the hung link.
+  constexpr int clients = 3000;
+  constexpr int updates_each = 10;
+  int answered_clients = 0;
+  for (int c = 0; c < clients; ++c) {
+    TcpClient client = herd.connect("Welsh");
+    std::string commands;
+    for (int i = 0; i < updates_each; ++i) {
+      commands += "IAMAT few-" + std::to_string(c * updates_each + i) +
+                  " +34.068930-118.445127 1600000000.5\n";
+    }
+    client.send(commands);
+    bool answered = true;
+    for (int i = 0; i < updates_each && answered; ++i) {
+      answered = client.read_line(scaled(1000ms)).has_value();
+    }
+    if (!answered) break;
+    ++answered_clients;
+  }
+  EXPECT_LT(answered_clients, clients);
+  EXPECT_EQ(herd.log_text("Welsh").find("send queue over"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace herd::test
