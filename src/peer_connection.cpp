@@ -135,7 +135,7 @@ asio::awaitable<void> PeerConnection::write_loop() {
   while (!closed_) {
     sending.clear();
     sending.swap(queued_);
-    sending_through_ = queued_through_;
+    const std::uint64_t sending_through = queued_through_;  // the last flood in `sending`
     if (up_ && dump_next_ < dump_end_) append_dump(sending);
     if (sending.empty() && draining_) {
       close("member shutting down");
@@ -156,7 +156,7 @@ asio::awaitable<void> PeerConnection::write_loop() {
       close(error.message());
       co_return;
     }
-    written_through_ = sending_through_;
+    written_through_ = sending_through;
     state_.peers().backlog_changed();
   }
 }

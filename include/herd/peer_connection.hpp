@@ -74,7 +74,6 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   std::string queued_;  // lines waiting for the writer
   std::size_t in_flight_bytes_ = 0;
   std::uint64_t queued_through_ = 0;   // ticket of the last flood queued
-  std::uint64_t sending_through_ = 0;  // ... of the last one in the write in flight
   std::uint64_t written_through_ = 0;  // ... of the last one written
   std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
   bool up_ = false;
