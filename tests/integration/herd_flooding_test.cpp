@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <random>
 
 #include "test_herd.hpp"
@@ -21,6 +22,29 @@ std::string iamat(TestHerd& herd, const std::string& member, const std::string& 
   const std::string reply = herd.exchange(member, "IAMAT " + client + " " + location + " " + time + "\n");
   EXPECT_THAT(reply, StartsWith("AT " + member + " "));
   return reply.substr(0, reply.find('\n'));
+}
+
+// Plays "Holiday" (which dials Welsh): says HELLO, then never reads again.
+// Returns once Welsh has the link up; nullopt if it never comes up.
+std::optional<TcpClient> hung_holiday_link(TestHerd& herd) {
+  TcpClient hung = herd.connect("Welsh");
+  hung.limit_receive_buffer(4096);
+  hung.send("HELLO Holiday\n");
+  if (!eventually([&] { return herd.log_text("Welsh").find("link Holiday: up") !=
+                               std::string::npos; }, scaled(3000ms))) {
+    return std::nullopt;
+  }
+  return hung;
+}
+
+// `count` IAMAT lines for clients <prefix><first>, <prefix><first + 1>, ...
+std::string iamat_lines(const std::string& prefix, int first, int count,
+                        const std::string& time) {
+  std::string lines;
+  for (int i = first; i < first + count; ++i) {
+    lines += "IAMAT " + prefix + std::to_string(i) + " +34.068930-118.445127 " + time + "\n";
+  }
+  return lines;
 }
 
 TEST(HerdFlooding, UpdateReachesAMemberThreeHopsAwayByteForByte) {
@@ -238,12 +262,8 @@ TEST(HerdLinks, AHungNeighbourSlowsClientsForAMomentThenItsLinkIsDropped) {
   options.config = {{"peer_queue_limit_bytes", 1 << 20}};
   TestHerd herd(options);
   herd.start("Welsh");
-  // "Holiday" (which dials Welsh) says HELLO and then never reads again.
-  TcpClient hung = herd.connect("Welsh");
-  hung.limit_receive_buffer(4096);
-  hung.send("HELLO Holiday\n");
-  ASSERT_TRUE(eventually([&] { return herd.log_text("Welsh").find("link Holiday: up") !=
-                                      std::string::npos; }, scaled(3000ms)));
+  const auto hung = hung_holiday_link(herd);
+  ASSERT_TRUE(hung);
 
   // Every update is flooded to the hung link: flow control holds the client
   // back while the backlog is fresh, stops waiting once the link has stalled,
@@ -252,12 +272,8 @@ TEST(HerdLinks, AHungNeighbourSlowsClientsForAMomentThenItsLinkIsDropped) {
   constexpr int batches = 40;
   constexpr int per_batch = 1000;
   for (int batch = 0; batch < batches; ++batch) {
-    std::string commands;
-    for (int i = 0; i < per_batch; ++i) {
-      commands += "IAMAT hung-test-client-" + std::to_string(batch * per_batch + i) +
-                  " +34.068930-118.445127 1600000000." + std::to_string(100 + batch) + "\n";
-    }
-    client.send(commands);
+    client.send(iamat_lines("hung-test-client-", batch * per_batch, per_batch,
+                            "1600000000." + std::to_string(100 + batch)));
     for (int i = 0; i < per_batch; ++i) {
       const auto reply = client.read_line(scaled(5000ms));
       ASSERT_TRUE(reply && reply->starts_with("AT Welsh ")) << "batch " << batch << " reply " << i;
@@ -275,21 +291,15 @@ TEST(HerdLinks, AClientThatReportsNowAndThenIsNotHeldBackByAnothersBacklog) {
   options.config = {{"peer_stall_limit_ms", 600'000}};
   TestHerd herd(options);
   herd.start("Welsh");
-  TcpClient hung = herd.connect("Welsh");
-  hung.limit_receive_buffer(4096);
-  hung.send("HELLO Holiday\n");
-  ASSERT_TRUE(eventually([&] { return herd.log_text("Welsh").find("link Holiday: up") !=
-                                      std::string::npos; }, scaled(3000ms)));
+  const auto hung = hung_holiday_link(herd);
+  ASSERT_TRUE(hung);
 
   // A client streaming updates fills the link, and Welsh stops taking its
   // commands: its replies stop (the kernel holds the rest of its lines).
   TcpClient streaming = herd.connect("Welsh");
   constexpr int streamed = 40'000;
-  std::string commands;
-  for (int i = 0; i < streamed; ++i) {
-    commands += "IAMAT streaming-" + std::to_string(i) + " +34.068930-118.445127 1600000000.5\n";
-  }
-  streaming.send_until_stalled(commands, scaled(1000ms));
+  streaming.send_until_stalled(iamat_lines("streaming-", 0, streamed, "1600000000.5"),
+                               scaled(1000ms));
   int answered = 0;
   while (streaming.read_line(scaled(500ms))) ++answered;
   ASSERT_GT(answered, 0);
@@ -311,11 +321,8 @@ TEST(HerdLinks, ManyClientsWithAFewUpdatesEachCannotFillALinkUntilItDrops) {
   options.config = {{"peer_queue_limit_bytes", 1 << 20}, {"peer_stall_limit_ms", 600'000}};
   TestHerd herd(options);
   herd.start("Welsh");
-  TcpClient hung = herd.connect("Welsh");
-  hung.limit_receive_buffer(4096);
-  hung.send("HELLO Holiday\n");
-  ASSERT_TRUE(eventually([&] { return herd.log_text("Welsh").find("link Holiday: up") !=
-                                      std::string::npos; }, scaled(3000ms)));
+  const auto hung = hung_holiday_link(herd);
+  ASSERT_TRUE(hung);
 
   // Each client sends fewer updates than a batch, so none is held back for
   // its own; together they would queue ~2.8 MB for the hung link.
@@ -324,12 +331,7 @@ TEST(HerdLinks, ManyClientsWithAFewUpdatesEachCannotFillALinkUntilItDrops) {
   int answered_clients = 0;
   for (int c = 0; c < clients; ++c) {
     TcpClient client = herd.connect("Welsh");
-    std::string commands;
-    for (int i = 0; i < updates_each; ++i) {
-      commands += "IAMAT few-" + std::to_string(c * updates_each + i) +
-                  " +34.068930-118.445127 1600000000.5\n";
-    }
-    client.send(commands);
+    client.send(iamat_lines("few-", c * updates_each, updates_each, "1600000000.5"));
     bool answered = true;
     for (int i = 0; i < updates_each && answered; ++i) {
       answered = client.read_line(scaled(1000ms)).has_value();
