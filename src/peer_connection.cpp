@@ -21,6 +21,10 @@ namespace {
 // lines queued meanwhile are not held behind the whole table.
 constexpr std::size_t dump_batch_bytes = 64 * 1024;
 
+// Flood lines go out in writes of about this size, so that a line queued
+// meanwhile from another origin waits behind little (LinkQueue).
+constexpr std::size_t flood_write_bytes = 8 * 1024;
+
 }  // namespace
 
 PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role role,
@@ -29,10 +33,11 @@ PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role r
       neighbour_(neighbour),
       socket_(std::move(socket)),
       lines_(std::move(buffered)),
-      wake_(socket_.get_executor()) {
+      wake_(socket_.get_executor()),
+      queued_(state_.config().members.size()) {
   buffers_ = size_link_buffers(socket_);
   // Both roles introduce themselves first; the dialer then waits for the reply.
-  queued_ = "HELLO " + state_.name() + "\n";
+  hello_ = "HELLO " + state_.name() + "\n";
   if (role == Role::accepted) become_up();
 }
 
@@ -63,12 +68,10 @@ void PeerConnection::become_up() {
   wake_writer();
 }
 
-void PeerConnection::send(std::string_view line, std::uint64_t ticket) {
+void PeerConnection::send(std::string_view line, std::uint64_t ticket, std::size_t origin) {
   if (!up_ || closed_) return;
-  queued_.append(line);
-  queued_.push_back('\n');
-  queued_through_ = ticket;
-  if (queued_.size() > state_.config().peer_queue_limit_bytes) {
+  queued_.push(origin, line, ticket);
+  if (queued_.bytes() > state_.config().peer_queue_limit_bytes) {
     close("send queue over " + std::to_string(state_.config().peer_queue_limit_bytes) +
           " bytes; the neighbour catches up when the link is back");
     return;
@@ -134,8 +137,10 @@ asio::awaitable<void> PeerConnection::write_loop() {
   std::string sending;
   while (!closed_) {
     sending.clear();
-    sending.swap(queued_);
-    const std::uint64_t sending_through = queued_through_;  // the last flood in `sending`
+    sending.swap(hello_);
+    queued_.take(sending, flood_write_bytes);
+    // Our own last flood in `sending`.
+    const std::uint64_t sending_through = queued_.taken_through(state_.self());
     if (up_ && dump_next_ < dump_end_) append_dump(sending);
     if (sending.empty() && draining_) {
       close("member shutting down");
@@ -159,6 +164,10 @@ asio::awaitable<void> PeerConnection::write_loop() {
     written_through_ = sending_through;
     state_.peers().backlog_changed();
   }
+}
+
+bool PeerConnection::holds_unwritten(std::uint64_t ticket) const {
+  return queued_.pushed_through(state_.self()) >= ticket && written_through_ < ticket;
 }
 
 void PeerConnection::append_dump(std::string& out) {

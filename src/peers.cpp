@@ -116,7 +116,7 @@ std::uint64_t Peers::flood(const RecordView& record, std::optional<std::size_t> 
       append_echo_line(line, record.client, record.location, record.time, record.receive_time,
                        state_.member_name(record.origin));
     }
-    neighbour.live->send(line, ticket);
+    neighbour.live->send(line, ticket, record.origin);
     if (!sent_to.empty()) sent_to += ", ";
     sent_to += state_.member_name(neighbour.member);
   }

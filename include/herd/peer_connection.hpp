@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "herd/line_buffer.hpp"
+#include "herd/link_queue.hpp"
 #include "herd/link_socket.hpp"
 #include "herd/protocol.hpp"
 
@@ -33,10 +34,11 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   // Runs the link until it drops; returns why, for the log.
   boost::asio::awaitable<std::string> run();
 
-  // Queues one flood line (without "\n") once the link is up; lines sent
-  // before the HELLO exchange are left to the catch-up dump. `ticket` numbers
-  // the flood (Peers::flood), so that flow control can tell what is written.
-  void send(std::string_view line, std::uint64_t ticket);
+  // Queues one flood line (without "\n") of a record from member `origin`
+  // once the link is up; lines sent before the HELLO exchange are left to the
+  // catch-up dump. `ticket` numbers the flood (Peers::flood), so that flow
+  // control can tell what is written.
+  void send(std::string_view line, std::uint64_t ticket, std::size_t origin);
   void close(std::string reason);
   // Shutdown: read no more, send what is queued, then close.
   void finish();
@@ -45,12 +47,11 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   // Flood lines queued or being written, and when a write last completed: a
   // link with a backlog that still moves slows down the clients whose updates
   // it holds (Peers::holds_back).
-  std::size_t backlog_bytes() const { return queued_.size() + in_flight_bytes_; }
+  std::size_t backlog_bytes() const { return queued_.bytes() + in_flight_bytes_; }
   std::chrono::steady_clock::time_point last_progress() const { return last_progress_; }
-  // Whether flood `ticket` went into this link and is not written yet.
-  bool holds_unwritten(std::uint64_t ticket) const {
-    return queued_through_ >= ticket && written_through_ < ticket;
-  }
+  // Whether flood `ticket` of this member's own went into this link and is
+  // not written yet.
+  bool holds_unwritten(std::uint64_t ticket) const;
 
  private:
   boost::asio::awaitable<void> read_loop();
@@ -71,10 +72,10 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   LineBuffer lines_;
   LinkBuffers buffers_;
   boost::asio::steady_timer wake_;
-  std::string queued_;  // lines waiting for the writer
+  std::string hello_;   // our HELLO, until the writer sends it
+  LinkQueue queued_;    // flood lines waiting for the writer
   std::size_t in_flight_bytes_ = 0;
-  std::uint64_t queued_through_ = 0;   // ticket of the last flood queued
-  std::uint64_t written_through_ = 0;  // ... of the last one written
+  std::uint64_t written_through_ = 0;  // ticket of our own last flood written
   std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
   bool up_ = false;
   bool writer_waiting_ = false;
