@@ -3,7 +3,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -171,14 +170,9 @@ asio::awaitable<void> ClientSession::read_loop() {
       reject(prefix, "line too long");
       input_done_ = true;
     }
-    if (std::exchange(flooded_, false)) {
-      // Updates go to the neighbours before the replies go to this client:
-      // the floods woke the link writers, and they run once this yields. The
-      // reply's write (which wakes the client) would otherwise go first and
-      // hold up every hop of the flood by that much.
-      co_await asio::post(socket_.get_executor(), asio::use_awaitable);
-    }
-    flush();  // everything this read produced, in one write
+    // Everything this read produced, in one write, with the other replies of
+    // this turn of the event loop (ReplyBatch).
+    if (!ready_.empty() && !writing_) state_.replies().add(shared_from_this());
   }
 }
 
@@ -281,7 +275,6 @@ void ClientSession::handle_iamat(const Iamat& command) {
   reply_now(text);
   if (!state_.table().apply(update)) return;
   if (const std::uint64_t ticket = state_.peers().flood(update, std::nullopt)) {
-    flooded_ = true;
     recent_floods_[flood_count_++ % flood_window] = ticket;
   }
 }

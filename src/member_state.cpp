@@ -11,6 +11,7 @@ MemberState::MemberState(boost::asio::any_io_executor executor, Config config,
       log_(std::move(log)),
       table_(member_names(config_)),
       places_(std::move(places)),
+      replies_(executor_),
       peers_(*this) {}
 
 std::vector<std::string> MemberState::member_names(const Config& config) {

@@ -40,6 +40,10 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   // within the idle timeout, or parks it if none arrived for a while.
   void check_idle(std::chrono::steady_clock::time_point now);
 
+  // Sends what is ready: at once if the socket takes it all, else by an async
+  // write. The read loop leaves this to the member's ReplyBatch.
+  void flush();
+
  private:
   // A reply that must wait for an earlier one still being worked on (WHATSAT).
   struct PendingReply {
@@ -61,8 +65,6 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void reject(std::string_view line, std::string_view reason);
   void reply_now(std::string_view text);
   void promote_ready_replies();
-  // Sends what is ready: at once if the socket takes it all, else by an async write.
-  void flush();
   void write_failed(const boost::system::error_code& error);
   void wake_progress_waiter();
 
@@ -81,7 +83,6 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   bool parked_ = true;                // new connections start parked: many send once, or never
   bool park_requested_ = false;       // the pending read was cancelled to park
   bool first_line_ = true;
-  bool flooded_ = false;              // this read's commands woke link writers
   // Updates of one client that may be queued in a backlogged link before it
   // waits for them to be written (Peers::holds_back). A phone that reports now
   // and then never has that many: its update is not what fills the queue,

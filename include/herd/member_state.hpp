@@ -13,6 +13,7 @@
 #include "herd/config.hpp"
 #include "herd/peers.hpp"
 #include "herd/places.hpp"
+#include "herd/reply_batch.hpp"
 #include "herd/table.hpp"
 
 namespace herd {
@@ -32,6 +33,7 @@ class MemberState {
   Table& table() { return table_; }
   Peers& peers() { return peers_; }
   PlacesBackend& places() { return *places_; }
+  ReplyBatch& replies() { return replies_; }
 
  private:
   static std::vector<std::string> member_names(const Config& config);
@@ -42,6 +44,7 @@ class MemberState {
   std::shared_ptr<spdlog::logger> log_;
   Table table_;
   std::unique_ptr<PlacesBackend> places_;
+  ReplyBatch replies_;
   Peers peers_;  // last: its links refer to everything above
 };
 
