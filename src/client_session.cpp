@@ -170,9 +170,7 @@ asio::awaitable<void> ClientSession::read_loop() {
       reject(prefix, "line too long");
       input_done_ = true;
     }
-    // Everything this read produced, in one write, with the other replies of
-    // this turn of the event loop (ReplyBatch).
-    if (!ready_.empty() && !writing_) state_.replies().add(shared_from_this());
+    send_soon();  // everything this read produced, in one write
   }
 }
 
@@ -349,8 +347,12 @@ void ClientSession::promote_ready_replies() {
     ready_.append(pending_.front().text);
     pending_.pop_front();
   }
-  flush();
+  send_soon();
   wake_progress_waiter();
+}
+
+void ClientSession::send_soon() {
+  if (!ready_.empty() && !writing_ && !failed_) state_.replies().add(shared_from_this());
 }
 
 }  // namespace herd

@@ -65,6 +65,9 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void reject(std::string_view line, std::string_view reason);
   void reply_now(std::string_view text);
   void promote_ready_replies();
+  // Sends what is ready with the other replies of this turn of the event
+  // loop (ReplyBatch).
+  void send_soon();
   void write_failed(const boost::system::error_code& error);
   void wake_progress_waiter();
 
