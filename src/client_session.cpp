@@ -29,12 +29,6 @@ std::string endpoint_text(const asio::ip::tcp::socket& socket) {
          std::to_string(endpoint.port());
 }
 
-nanoseconds_t now_since_epoch() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Replies waiting for a client that does not read them: past this much, its
 // commands wait too.
 constexpr std::size_t unread_replies_limit = 1 << 20;
@@ -145,6 +139,9 @@ asio::awaitable<void> ClientSession::read_loop() {
         continue;
       }
     }
+    // The commands of one read are stamped with one time: when they arrived.
+    read_time_ = std::chrono::system_clock::now();
+    read_steady_time_ = std::chrono::steady_clock::now();
     if (error) {
       if (error == asio::error::eof) {
         // SPEC §2: end of stream also ends the last command.
@@ -246,8 +243,8 @@ void ClientSession::handle_line(std::string_view line) {
     input_done_ = true;
     return;
   }
-  idle_deadline_ = std::chrono::steady_clock::now() + state_.config().client_idle_timeout;
-  state_.log().info("client {} < {}", peer_, Escaped{line});
+  idle_deadline_ = read_steady_time_ + state_.config().client_idle_timeout;
+  log_traffic(state_.log(), read_time_, "client", peer_, "<", line);
   if (const auto* iamat = std::get_if<Iamat>(&command)) {
     handle_iamat(*iamat);
   } else if (const auto* whatsat = std::get_if<Whatsat>(&command)) {
@@ -262,7 +259,8 @@ void ClientSession::handle_line(std::string_view line) {
 }
 
 void ClientSession::handle_iamat(const Iamat& command) {
-  const nanoseconds_t received = now_since_epoch();
+  const nanoseconds_t received =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(read_time_.time_since_epoch()).count();
   const RecordView update{command.client, command.location, command.time,
                           command.client_time, received,
                           static_cast<std::uint8_t>(state_.self())};
@@ -272,7 +270,7 @@ void ClientSession::handle_iamat(const Iamat& command) {
   text.push_back('\n');
   reply_now(text);
   if (!state_.table().apply(update)) return;
-  if (const std::uint64_t ticket = state_.peers().flood(update, std::nullopt)) {
+  if (const std::uint64_t ticket = state_.peers().flood(update, std::nullopt, read_time_)) {
     recent_floods_[flood_count_++ % flood_window] = ticket;
   }
 }
@@ -321,7 +319,8 @@ asio::awaitable<void> ClientSession::answer_whatsat(std::shared_ptr<ClientSessio
   slot.text += answer.body;
   slot.text += "\n\n";
   slot.ready = true;
-  state_.log().info("client {} > {}", peer_, Escaped{without_last_newline(slot.text)});
+  log_traffic(state_.log(), std::chrono::system_clock::now(), "client", peer_, ">",
+              without_last_newline(slot.text));
   promote_ready_replies();
 }
 
@@ -334,7 +333,7 @@ void ClientSession::reject(std::string_view line, std::string_view reason) {
 }
 
 void ClientSession::reply_now(std::string_view text) {
-  state_.log().info("client {} > {}", peer_, Escaped{without_last_newline(text)});
+  log_traffic(state_.log(), read_time_, "client", peer_, ">", without_last_newline(text));
   if (pending_.empty()) {
     ready_.append(text);  // sent by the flush() that follows the commands of this read
   } else {

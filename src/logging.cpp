@@ -52,6 +52,26 @@ std::size_t next_to_escape(std::string_view text, std::size_t from) {
   return i;
 }
 
+void log_traffic(spdlog::logger& log, spdlog::log_clock::time_point time, std::string_view kind,
+                 std::string_view who, std::string_view arrow, std::string_view line) {
+  if (!log.should_log(spdlog::level::info)) return;
+  // One buffer per thread, reused: no allocation per line once it has grown.
+  thread_local spdlog::memory_buf_t message;
+  message.clear();
+  const auto put = [](std::string_view piece) {
+    message.append(piece.data(), piece.data() + piece.size());
+  };
+  put(kind);
+  put(" ");
+  put(who);
+  put(" ");
+  put(arrow);
+  put(" ");
+  for_each_escaped_piece(line, put);
+  log.log(time, spdlog::source_loc{}, spdlog::level::info,
+          spdlog::string_view_t(message.data(), message.size()));
+}
+
 void shutdown_logging() { spdlog::shutdown(); }
 
 }  // namespace herd

@@ -114,6 +114,8 @@ asio::awaitable<void> PeerConnection::watch_hello() {
 
 asio::awaitable<void> PeerConnection::read_loop() {
   while (!closed_) {
+    // The lines of one read are logged as of when it completed.
+    read_time_ = std::chrono::system_clock::now();
     while (auto line = lines_.next_line()) {
       handle_line(*line);
       if (closed_) co_return;
@@ -185,7 +187,7 @@ void PeerConnection::append_dump(std::string& out) {
 }
 
 void PeerConnection::handle_line(std::string_view line) {
-  state_.log().info("link {} < {}", neighbour_name(), Escaped{line});
+  log_traffic(state_.log(), read_time_, "link", neighbour_name(), "<", line);
   const Command command = parse_command(line);
   if (!up_) {
     const auto* hello = std::get_if<Hello>(&command);
@@ -218,7 +220,7 @@ void PeerConnection::handle_echo(const Echo& echo) {
   const RecordView update{echo.client,      echo.location,     echo.time,
                           echo.client_time, echo.receive_time, static_cast<std::uint8_t>(*origin)};
   if (state_.table().apply(update)) {
-    state_.peers().flood(update, neighbour_);
+    state_.peers().flood(update, neighbour_, read_time_);
   }
 }
 

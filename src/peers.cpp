@@ -105,7 +105,8 @@ Peers::Neighbour* Peers::find(std::size_t member) {
   return nullptr;
 }
 
-std::uint64_t Peers::flood(const RecordView& record, std::optional<std::size_t> from) {
+std::uint64_t Peers::flood(const RecordView& record, std::optional<std::size_t> from,
+                           std::chrono::system_clock::time_point now) {
   const std::uint64_t ticket = last_ticket_ + 1;
   std::string line;
   std::string sent_to;  // "Hands, Wilkes": one log line for the one line sent to several
@@ -121,7 +122,7 @@ std::uint64_t Peers::flood(const RecordView& record, std::optional<std::size_t> 
     sent_to += state_.member_name(neighbour.member);
   }
   if (sent_to.empty()) return 0;
-  state_.log().info("link {} > {}", sent_to, Escaped{line});
+  log_traffic(state_.log(), now, "link", sent_to, ">", line);
   last_ticket_ = ticket;
   return ticket;
 }

@@ -76,6 +76,10 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::string peer_;  // "address:port", for the log
   LineBuffer lines_;
   std::chrono::steady_clock::time_point idle_deadline_;
+  // When the current read completed, on both clocks: the receive time of its
+  // IAMATs, the stamp of its log lines and the start of the idle timeout.
+  std::chrono::system_clock::time_point read_time_;
+  std::chrono::steady_clock::time_point read_steady_time_;
   std::string ready_;                 // replies in order, not yet given to the socket
   std::string sending_;               // the async write in flight
   std::list<PendingReply> pending_;   // replies held behind an unfinished one

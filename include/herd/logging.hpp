@@ -30,6 +30,38 @@ struct Escaped {
 // at here eight at a time.
 std::size_t next_to_escape(std::string_view text, std::size_t from);
 
+// Calls put(piece) with the pieces of `text` as Escaped writes it: runs of
+// bytes that need no escape (a line is mostly one run) and escapes.
+template <typename Put>
+void for_each_escaped_piece(std::string_view text, Put&& put) {
+  std::size_t run = 0;
+  for (std::size_t i = next_to_escape(text, 0); i < text.size(); i = next_to_escape(text, i + 1)) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    put(text.substr(run, i - run));
+    run = i + 1;
+    switch (byte) {
+      case '\n': put("\\n"); break;
+      case '\r': put("\\r"); break;
+      case '\t': put("\\t"); break;
+      case '\\': put("\\\\"); break;
+      default: {
+        constexpr std::string_view hex = "0123456789abcdef";
+        const char escape[] = {'\\', 'x', hex[byte >> 4], hex[byte & 0xf]};
+        put(std::string_view(escape, sizeof escape));
+      }
+    }
+  }
+  put(text.substr(run));
+}
+
+// Logs "<kind> <who> <arrow> <line, escaped>" at info, stamped `time`, as in
+// "client 127.0.0.1:4242 < IAMAT ...": the protocol traffic, several lines
+// per request. Assembled directly rather than through a format string, and
+// stamped with a time the caller already read (when its read completed)
+// instead of a clock read per line.
+void log_traffic(spdlog::logger& log, spdlog::log_clock::time_point time, std::string_view kind,
+                 std::string_view who, std::string_view arrow, std::string_view line);
+
 // Flushes and joins the logger's background thread; safe to call twice.
 void shutdown_logging();
 
@@ -40,29 +72,9 @@ template <>
 struct fmt::formatter<herd::Escaped> : fmt::formatter<std::string_view> {
   template <typename FormatContext>
   auto format(const herd::Escaped& value, FormatContext& ctx) const {
-    const auto put = [&](std::string_view piece) {
+    herd::for_each_escaped_piece(value.text, [&](std::string_view piece) {
       ctx.advance_to(fmt::formatter<std::string_view>::format(piece, ctx));
-    };
-    const std::string_view text = value.text;
-    std::size_t run = 0;  // start of the bytes that need no escape: a line is mostly one run
-    for (std::size_t i = herd::next_to_escape(text, 0); i < text.size();
-         i = herd::next_to_escape(text, i + 1)) {
-      const auto byte = static_cast<unsigned char>(text[i]);
-      put(text.substr(run, i - run));
-      run = i + 1;
-      switch (byte) {
-        case '\n': put("\\n"); break;
-        case '\r': put("\\r"); break;
-        case '\t': put("\\t"); break;
-        case '\\': put("\\\\"); break;
-        default: {
-          constexpr std::string_view hex = "0123456789abcdef";
-          const char escape[] = {'\\', 'x', hex[byte >> 4], hex[byte & 0xf]};
-          put({escape, sizeof escape});
-        }
-      }
-    }
-    put(text.substr(run));
+    });
     return ctx.out();
   }
 };

@@ -71,6 +71,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   boost::asio::ip::tcp::socket socket_;
   LineBuffer lines_;
   LinkBuffers buffers_;
+  std::chrono::system_clock::time_point read_time_;  // when the current read completed
   boost::asio::steady_timer wake_;
   std::string hello_;   // our HELLO, until the writer sends it
   LinkQueue queued_;    // flood lines waiting for the writer

@@ -11,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -52,10 +53,12 @@ class Peers {
   void adopt(boost::asio::ip::tcp::socket socket, std::string_view member,
              LineBuffer buffered);
 
-  // Sends `record` as ECHO to every live neighbour link except `from`. Returns
-  // the flood's ticket (they increase; see holds_back), or 0 when there was no
-  // link to send it to.
-  std::uint64_t flood(const RecordView& record, std::optional<std::size_t> from);
+  // Sends `record` as ECHO to every live neighbour link except `from`, logged
+  // as of `now` (the time of the read that brought it). Returns the flood's
+  // ticket (they increase; see holds_back), or 0 when there was no link to
+  // send it to.
+  std::uint64_t flood(const RecordView& record, std::optional<std::size_t> from,
+                      std::chrono::system_clock::time_point now);
 
   // Links open or still draining (shutdown waits for none).
   std::size_t connection_count() const;

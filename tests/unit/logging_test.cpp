@@ -4,6 +4,7 @@
 
 #include <spdlog/logger.h>
 #include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include <chrono>
 #include <filesystem>
@@ -53,6 +54,23 @@ TEST(Escaped, FindsEachByteToEscapeWhereverItSitsInAWord) {
       }
     }
   }
+}
+
+TEST(LogTraffic, WritesKindWhoArrowAndTheEscapedLineAtTheGivenTime) {
+  std::ostringstream out;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_st>(out);
+  spdlog::logger log("member", sink);
+  log.set_formatter(std::make_unique<LogLineFormatter>());
+  const std::chrono::system_clock::time_point time{std::chrono::microseconds(1795666657103333)};
+  log_traffic(log, time, "client", "127.0.0.1:4242", "<", "IAMAT kiwi +1+1 1");
+  log_traffic(log, time + 2us, "link", "Hands, Wilkes", ">", "AT\tx\n{\"a\\b\"}\x01");
+  EXPECT_EQ(out.str(),
+            "2026-11-26T04:17:37.103333Z info client 127.0.0.1:4242 < IAMAT kiwi +1+1 1\n"
+            "2026-11-26T04:17:37.103335Z info link Hands, Wilkes > AT\\tx\\n{\"a\\\\b\"}\\x01\n");
+
+  log.set_level(spdlog::level::warn);  // below the level: nothing, not even formatting
+  log_traffic(log, time, "client", "a", "<", "quiet");
+  EXPECT_EQ(out.str().find("quiet"), std::string::npos);
 }
 
 std::string formatted(spdlog::formatter& formatter, std::chrono::system_clock::time_point time,
