@@ -291,9 +291,12 @@ for name in "${names[@]}"; do wait_for_port "${port_of[$name]}" "${pid_of[$name]
 
 bench propagation --label herd --port "${port_of[Hands]}" --target-port "${port_of[Welsh]}" \
   --samples "$propagation_samples" --duration "$((duration * 3))"
-bench propagation --label herd --port "${port_of[Hands]}" --target-port "${port_of[Welsh]}" \
-  --samples "$propagation_samples" --duration "$((duration * 3))" \
-  --load-port "${port_of[Goloman]}" --load-connections "$connections" --load-pipeline 16
+# Loaded by scenario 1 in both its shapes (C=50 with P=1, then P=16) at Goloman.
+for pipeline in "${pipelines[@]}"; do
+  bench propagation --label herd --port "${port_of[Hands]}" --target-port "${port_of[Welsh]}" \
+    --samples "$propagation_samples" --duration "$((duration * 3))" \
+    --load-port "${port_of[Goloman]}" --load-connections "$connections" --load-pipeline "$pipeline"
+done
 bench whatsat --label herd --port "${port_of[Goloman]}" --connections "$whatsat_clients" \
   --duration "$duration" --backend-delay-ms "$backend_delay_ms" \
   --member-log "$work/logs-herd/Goloman.log"

@@ -87,10 +87,14 @@ def table_rows(rows):
     yield ("  latency p50 / p99, us", latencies(herd), latencies(null), None, "", "", "", "")
     yield from cpu_row(herd, null)
 
-    for loaded in (False, True):
-        row = find(rows, "propagation", "herd", background_load=loaded)
+    # Idle, then loaded by scenario 1's two shapes at Goloman.
+    for loaded, pipeline in ((False, None), (True, 1), (True, 16)):
+        fields = {"background_load": loaded}
+        if loaded:
+            fields["load_pipeline"] = pipeline
+        row = find(rows, "propagation", "herd", **fields)
         limit = PROPAGATION_P99_US[loaded]
-        where = "Goloman loaded" if loaded else "idle"
+        where = f"Goloman loaded C=50 P={pipeline}" if loaded else "idle"
         yield (f"3 propagation Hands->Welsh ({where}), p50 / p99 us", latencies(row), None, None,
                "", "", f"p99 <= {limit}",
                verdict(None if row is None else row["p99_us"] <= limit))
