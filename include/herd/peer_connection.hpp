@@ -1,6 +1,7 @@
 // One live TCP link to a neighbour: HELLO exchange, catch-up dump, flooding.
 // A reader loop applies incoming ECHOs; a writer loop drains a bounded queue
-// of outgoing lines, then the catch-up dump, batched into few large writes.
+// of outgoing lines (origins taking turns, LinkQueue) in writes of a few KiB,
+// then the catch-up dump in larger batches.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
