@@ -4,6 +4,13 @@
 
 namespace herd {
 
+namespace {
+
+// An emptied origin keeps storage up to this size for its next lines.
+constexpr std::size_t kept_capacity = 64 * 1024;
+
+}  // namespace
+
 LinkQueue::LinkQueue(std::size_t origins) : origins_(origins) {}
 
 void LinkQueue::push(std::size_t origin, std::string_view line, std::uint64_t ticket) {
@@ -38,7 +45,13 @@ void LinkQueue::take_turn(Origin& origin, std::string& out) {
   }
   origin.head += taken.size();
   if (origin.lines.empty()) {
-    origin.text.clear();
+    // A backlog may have grown this origin's storage to megabytes; the
+    // limit bounds the queue as a whole, not what each origin keeps.
+    if (origin.text.capacity() > kept_capacity) {
+      std::string().swap(origin.text);
+    } else {
+      origin.text.clear();
+    }
     origin.head = 0;
   } else if (origin.head >= origin.text.size() / 2) {
     // Drop what was taken once it is most of the storage: each byte is moved
