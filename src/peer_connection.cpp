@@ -36,8 +36,6 @@ PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role r
       wake_(socket_.get_executor()),
       queued_(state_.config().members.size()) {
   buffers_ = size_link_buffers(socket_);
-  // Both roles introduce themselves first; the dialer then waits for the reply.
-  hello_ = "HELLO " + state_.name() + "\n";
   if (role == Role::accepted) become_up();
 }
 
@@ -136,10 +134,9 @@ asio::awaitable<void> PeerConnection::read_loop() {
 }
 
 asio::awaitable<void> PeerConnection::write_loop() {
-  std::string sending;
+  // Both roles introduce themselves first; the dialer then waits for the reply.
+  std::string sending = "HELLO " + state_.name() + "\n";
   while (!closed_) {
-    sending.clear();
-    sending.swap(hello_);
     queued_.take(sending, flood_write_bytes);
     // Our own last flood in `sending`.
     const std::uint64_t sending_through = queued_.taken_through(state_.self());
@@ -165,6 +162,7 @@ asio::awaitable<void> PeerConnection::write_loop() {
     }
     written_through_ = sending_through;
     state_.peers().backlog_changed();
+    sending.clear();
   }
 }
 

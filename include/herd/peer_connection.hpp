@@ -74,8 +74,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   LinkBuffers buffers_;
   std::chrono::system_clock::time_point read_time_;  // when the current read completed
   boost::asio::steady_timer wake_;
-  std::string hello_;   // our HELLO, until the writer sends it
-  LinkQueue queued_;    // flood lines waiting for the writer
+  LinkQueue queued_;  // flood lines waiting for the writer
   std::size_t in_flight_bytes_ = 0;
   std::uint64_t written_through_ = 0;  // ticket of our own last flood written
   std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
