@@ -109,7 +109,8 @@ asio::awaitable<void> ClientSession::read_loop() {
     // a link is near its limit; nor while this client leaves a pile of replies
     // unread (the member's memory is not its queue).
     // The ring's next slot holds this client's flood_window-th latest flood:
-    // unwritten, it means that many are (links write in order).
+    // unwritten, it means that many are (a link writes a member's own floods in
+    // order, LinkQueue).
     const std::uint64_t window_start = recent_floods_[flood_count_ % flood_window];
     while (state_.peers().holds_back(window_start) && !input_done_) {
       co_await state_.peers().wait_for_room();
@@ -335,7 +336,7 @@ void ClientSession::reject(std::string_view line, std::string_view reason) {
 void ClientSession::reply_now(std::string_view text) {
   log_traffic(state_.log(), read_time_, "client", peer_, ">", without_last_newline(text));
   if (pending_.empty()) {
-    ready_.append(text);  // sent by the flush() that follows the commands of this read
+    ready_.append(text);  // sent by the send_soon() that follows the commands of this read
   } else {
     pending_.push_back(PendingReply{std::string(text), true});
   }
