@@ -209,6 +209,7 @@ struct FakePlacesServer::Impl {
     FakeMode mode = FakeMode::normal;
     Reply custom;
     std::chrono::milliseconds delay{0};
+    std::size_t hold_until_in_flight = 0;
     std::string required_key;
   };
 
@@ -254,6 +255,17 @@ struct FakePlacesServer::Impl {
 
     std::atomic<std::size_t>& count;
   };
+
+  // Waits until `count` requests are in flight; the one that makes it `count`
+  // releases the others by resetting the gate, which cancels their waits.
+  asio::awaitable<void> hold(std::size_t count) {
+    if (count == 0) co_return;
+    if (in_flight >= count) {
+      gate.expires_at(asio::steady_timer::time_point::max());
+      co_return;
+    }
+    co_await gate.async_wait(use_tuple);
+  }
 
   // Keeps `request` as the last one and returns how to answer it.
   Settings record(const FakeRequest& request) {
@@ -309,6 +321,7 @@ struct FakePlacesServer::Impl {
       }
       const Settings settings = record(request);
       const InFlight answering(*this);
+      co_await hold(settings.hold_until_in_flight);
       if (settings.delay.count() > 0) {
         asio::steady_timer timer(io, settings.delay);
         co_await timer.async_wait(use_tuple);
@@ -350,6 +363,7 @@ struct FakePlacesServer::Impl {
   std::atomic<std::size_t> peak_in_flight{0};
   asio::io_context io;
   tcp::acceptor acceptor{io};
+  asio::steady_timer gate{io, asio::steady_timer::time_point::max()};
   std::atomic<bool> wrong_host{false};
   std::atomic<std::size_t> handshake_count{0};
 
@@ -389,6 +403,11 @@ void FakePlacesServer::respond_with(unsigned status, std::string body) {
 void FakePlacesServer::set_delay(std::chrono::milliseconds delay) {
   const std::lock_guard lock(impl_->mutex);
   impl_->settings.delay = delay;
+}
+
+void FakePlacesServer::hold_answers_until_in_flight(std::size_t count) {
+  const std::lock_guard lock(impl_->mutex);
+  impl_->settings.hold_until_in_flight = count;
 }
 
 void FakePlacesServer::set_required_key(std::string key) {

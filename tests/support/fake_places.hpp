@@ -62,6 +62,10 @@ class FakePlacesServer {
   void respond_with(unsigned status, std::string body);
   // Waits this long before each answer (each connection independently).
   void set_delay(std::chrono::milliseconds delay);
+  // Holds every answer until `count` requests are being answered at once, then
+  // releases them all (0, the default: no hold). A client that cannot have
+  // `count` requests in flight together gets no answers and hits its deadline.
+  void hold_answers_until_in_flight(std::size_t count);
   // Requests without this key get Google's answers for a missing or wrong key.
   // Empty (the default): any key is accepted.
   void set_required_key(std::string key);
