@@ -156,6 +156,7 @@ asio::awaitable<void> ClientSession::read_loop() {
       co_return;
     }
     lines_.commit(bytes);
+    prefetch_clients(lines_.unread(), state_.table());
     while (!input_done_) {
       const auto line = lines_.next_line();
       if (!line) break;

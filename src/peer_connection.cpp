@@ -130,6 +130,7 @@ asio::awaitable<void> PeerConnection::read_loop() {
       co_return;
     }
     lines_.commit(bytes);
+    prefetch_clients(lines_.unread(), state_.table());
   }
 }
 

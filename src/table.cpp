@@ -61,6 +61,8 @@ std::optional<std::uint32_t> Table::position_of(std::string_view client,
   });
 }
 
+void Table::prefetch(std::string_view client) const { index_.prefetch(client_hash(client)); }
+
 std::optional<RecordView> Table::find(std::string_view client) const {
   const auto position = position_of(client, client_hash(client));
   if (!position) return std::nullopt;
@@ -104,6 +106,18 @@ bool Table::apply(const RecordView& update) {
   store_text(add_record(update), update);
   index_.insert(hash, static_cast<std::uint32_t>(record_count_ - 1));
   return true;
+}
+
+void prefetch_clients(std::string_view lines, const Table& table) {
+  const auto is_space = [](char c) { return is_field_space(c); };
+  while (!lines.empty()) {
+    const std::string_view line = lines.substr(0, lines.find('\n'));
+    const auto fields_end = line.end();
+    const auto verb_end = std::find_if(line.begin(), fields_end, is_space);
+    const auto client = std::find_if_not(verb_end, fields_end, is_space);
+    table.prefetch({client, std::find_if(client, fields_end, is_space)});
+    lines.remove_prefix(std::min(lines.size(), line.size() + 1));
+  }
 }
 
 Table::Record& Table::add_record(const RecordView& update) {

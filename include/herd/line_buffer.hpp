@@ -25,6 +25,10 @@ class LineBuffer {
   // write_area(). Nullopt when no complete line is buffered.
   std::optional<std::string_view> next_line();
 
+  // Every byte received and not yet taken as a line; valid until the next call
+  // to write_area().
+  std::string_view unread() const { return {data_.data() + begin_, end_ - begin_}; }
+
   // True when the partial line held is longer than the limit allows.
   bool overflowed() const;
   // The first max_line_bytes bytes of the over-long line.

@@ -54,6 +54,9 @@ class Table {
 
   std::optional<RecordView> find(std::string_view client) const;
 
+  // Starts loading what apply() or find() of `client` will read first.
+  void prefetch(std::string_view client) const;
+
   // Records keep the position they were first inserted at, so a dump can walk
   // positions 0..size() while new records arrive behind it.
   std::size_t size() const { return record_count_; }
@@ -98,5 +101,12 @@ class Table {
   std::size_t record_count_ = 0;
   ClientIndex index_;
 };
+
+// Starts the table loads for the client named by each line of `lines` before
+// any is handled: a pipelined read or a burst of floods holds many lines, and
+// their cache misses then overlap instead of coming one after another. Every
+// command that names a client (IAMAT, WHATSAT, ECHO) names it second; for any
+// other line the prefetch is wasted, nothing more.
+void prefetch_clients(std::string_view lines, const Table& table);
 
 }  // namespace herd

@@ -30,6 +30,18 @@ TEST(LineBuffer, SplitsOnNewlineAndDropsCarriageReturn) {
   EXPECT_EQ(lines.next_line(), "three");
 }
 
+TEST(LineBuffer, UnreadIsEverythingNoLineHasTakenYet) {
+  LineBuffer lines(100);
+  feed(lines, "one\ntwo\r\nthr");
+  EXPECT_EQ(lines.unread(), "one\ntwo\r\nthr");
+  EXPECT_EQ(lines.next_line(), "one");
+  EXPECT_EQ(lines.unread(), "two\r\nthr");
+  EXPECT_EQ(lines.next_line(), "two");
+  EXPECT_EQ(lines.unread(), "thr");
+  EXPECT_EQ(lines.next_line(), std::nullopt);
+  EXPECT_EQ(lines.unread(), "thr");
+}
+
 TEST(LineBuffer, RestAtEndOfStreamIsTheLastLine) {
   LineBuffer lines(100);
   feed(lines, "a\nlast");

@@ -60,6 +60,24 @@ TEST(Table, FirstRecordIsStoredAndFound) {
   EXPECT_EQ(table.size(), 1u);
 }
 
+TEST(Table, PrefetchingClientsOfAnyLinesChangesNothing) {
+  Table table(members);
+  ASSERT_TRUE(table.apply(record("kiwi", 10, 20, 1)));
+  for (const std::string_view text :
+       {"", "\n", "IAMAT", "IAMAT ", " \t ", "IAMAT kiwi +1+1 10\nECHO kiwi",
+        "WHATSAT kiwi 10 5\n\n\nHELLO Hands\n", "\tIAMAT\tkiwi", "no newline at all"}) {
+    // An exact-size copy on the heap, so that reading past the end is caught by ASan.
+    const std::string lines(text);
+    prefetch_clients(lines, table);
+    for (int n = 0; n < 50; ++n) table.prefetch("client:" + std::to_string(n));
+  }
+  EXPECT_EQ(table.size(), 1u);
+  const auto found = table.find("kiwi");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->location, "+1+1");
+  EXPECT_EQ(found->receive_time, 20);
+}
+
 TEST(Table, OnlyGreaterUpdatesReplace) {
   Table table(members);
   ASSERT_TRUE(table.apply(record("kiwi", 10'000'000'000, 20, 0, "+1+1", "10")));
