@@ -60,7 +60,7 @@ asio::awaitable<void> ClientSession::run() {
   co_await read_loop();
   if (!hello_from_.empty()) {
     socket_.non_blocking(false, ignored);  // as the peer link expects a socket
-    state_.peers().adopt(std::move(socket_), hello_from_, std::move(lines_));
+    state_.peers().adopt(std::move(socket_), hello_from_, std::move(lines_), peer_);
     co_return;
   }
   co_await finish_owed_replies();

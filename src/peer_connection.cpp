@@ -36,6 +36,7 @@ PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role r
       wake_(socket_.get_executor()),
       queued_(state_.config().members.size()) {
   buffers_ = size_link_buffers(socket_);
+  enable_link_keepalive(socket_);
   if (role == Role::accepted) become_up();
 }
 
@@ -52,6 +53,8 @@ asio::awaitable<std::string> PeerConnection::run() {
 
 void PeerConnection::become_up() {
   up_ = true;
+  up_since_ = std::chrono::steady_clock::now();
+  state_.peers().link_up(neighbour_);
   // Records inserted from now on are flooded to this link as they arrive; the
   // dump covers every record already held, in its current version.
   dump_next_ = 0;
@@ -84,6 +87,10 @@ void PeerConnection::finish() {
   boost::system::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
   wake_writer();
+}
+
+bool PeerConnection::is_alive() {
+  return !closed_ && !draining_ && link_still_open(socket_);
 }
 
 void PeerConnection::close(std::string reason) {

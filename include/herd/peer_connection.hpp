@@ -43,7 +43,14 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   void close(std::string reason);
   // Shutdown: read no more, send what is queued, then close.
   void finish();
+  // HELLO went both ways (it stays true once the link has closed), and since when.
   bool is_up() const { return up_; }
+  std::chrono::steady_clock::time_point up_since() const { return up_since_; }
+  // Why the link closed, once it has.
+  const std::string& close_reason() const { return close_reason_; }
+  // Open on our side, and not closed, reset or given up by the neighbour's
+  // side either, whether or not we have read that far (link_still_open).
+  bool is_alive();
 
   // Flood lines queued or being written, and when a write last completed: a
   // link with a backlog that still moves slows down the clients whose updates
@@ -79,6 +86,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   std::uint64_t written_through_ = 0;  // ticket of our own last flood written
   std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
   bool up_ = false;
+  std::chrono::steady_clock::time_point up_since_;
   bool writer_waiting_ = false;
   bool closed_ = false;
   bool draining_ = false;
