@@ -62,20 +62,13 @@ bool golomans_links_are_up(TestHerd& herd, const std::vector<std::string>& neigh
   }, scaled(3000ms));
 }
 
-// The AT line of an IAMAT reply, without "\n".
-std::string report(TestHerd& herd, const std::string& member, const std::string& client,
-                   const std::string& time) {
-  const std::string reply = herd.exchange(member, "IAMAT " + client + " +1+1 " + time + "\n");
-  EXPECT_THAT(reply, StartsWith("AT " + member + " "));
-  return reply.substr(0, reply.find('\n'));
-}
-
 TEST(MemberConflict, ASecondProcessRunningAsAMemberIsRefusedAndNoLinkFlaps) {
   HerdOptions options;
   options.members = {"Goloman", "Hands", "Wilkes"};
   TestHerd herd(options);
   herd.start_all();
-  std::map<std::string, std::string> expected{{"kiwi", report(herd, "Hands", "kiwi", "1600000000")}};
+  std::map<std::string, std::string> expected{
+      {"kiwi", iamat(herd, "Hands", "kiwi", "+1+1", "1600000000")}};
   ASSERT_TRUE(herd.converges_to(expected, scaled(3000ms)));
   ASSERT_TRUE(golomans_links_are_up(herd, {"Hands", "Wilkes"}));
   const LinkEvents at_hands = link_events(herd, "Hands", "Goloman");
@@ -111,7 +104,7 @@ TEST(MemberConflict, ASecondProcessRunningAsAMemberIsRefusedAndNoLinkFlaps) {
   EXPECT_THAT(exchange(herd.host(), second_port, "WHATSAT kiwi 1 0\n"), StartsWith("? "));
 
   // The real links still carry updates.
-  expected["later"] = report(herd, "Goloman", "later", "1600000001");
+  expected["later"] = iamat(herd, "Goloman", "later", "+1+1", "1600000001");
   EXPECT_TRUE(herd.converges_to(expected, scaled(2000ms)));
 }
 
@@ -124,7 +117,7 @@ TEST(MemberConflict, AClientSayingHelloAsALiveMemberGetsNothingAndTheLinkStaysUp
   std::map<std::string, std::string> expected;
   for (int i = 0; i < 50; ++i) {
     const std::string client = "phone" + std::to_string(i);
-    expected[client] = report(herd, "Hands", client, "1600000000." + std::to_string(i));
+    expected[client] = iamat(herd, "Hands", client, "+1+1", "1600000000." + std::to_string(i));
   }
   ASSERT_TRUE(herd.converges_to(expected, scaled(3000ms)));
   ASSERT_TRUE(golomans_links_are_up(herd, {"Hands"}));
@@ -150,8 +143,8 @@ TEST(MemberConflict, AClientSayingHelloAsALiveMemberGetsNothingAndTheLinkStaysUp
   EXPECT_LE(occurrences(herd.log_text("Hands"), "link Goloman: conflict"),
             std::chrono::duration_cast<std::chrono::seconds>(elapsed).count() + 1);
   // The real link still carries updates both ways.
-  expected["fresh"] = report(herd, "Goloman", "fresh", "1600000001");
-  expected["fresher"] = report(herd, "Hands", "fresher", "1600000002");
+  expected["fresh"] = iamat(herd, "Goloman", "fresh", "+1+1", "1600000001");
+  expected["fresher"] = iamat(herd, "Hands", "fresher", "+1+1", "1600000002");
   EXPECT_TRUE(herd.converges_to(expected, scaled(2000ms)));
 }
 
@@ -160,7 +153,8 @@ TEST(MemberConflict, AMemberKilledAndRestartedAtOnceTakesItsLinksBackAtOnce) {
   options.members = {"Goloman", "Hands", "Wilkes"};
   TestHerd herd(options);
   herd.start_all();
-  std::map<std::string, std::string> expected{{"before", report(herd, "Goloman", "before", "1600000000")}};
+  std::map<std::string, std::string> expected{
+      {"before", iamat(herd, "Goloman", "before", "+1+1", "1600000000")}};
   ASSERT_TRUE(herd.converges_to(expected, scaled(3000ms)));
   ASSERT_TRUE(golomans_links_are_up(herd, {"Hands", "Wilkes"}));
   const std::size_t hands_ups = link_events(herd, "Hands", "Goloman").up;
@@ -190,7 +184,7 @@ TEST(MemberConflict, AMemberKilledAndRestartedAtOnceTakesItsLinksBackAtOnce) {
   EXPECT_THAT(herd.log_text("Hands"), Not(HasSubstr("conflict")));
   EXPECT_THAT(herd.log_text("Wilkes"), Not(HasSubstr("conflict")));
   EXPECT_THAT(herd.log_text("Goloman").substr(old_goloman_log), Not(HasSubstr("refused by")));
-  expected["after"] = report(herd, "Wilkes", "after", "1600000001");
+  expected["after"] = iamat(herd, "Wilkes", "after", "+1+1", "1600000001");
   EXPECT_TRUE(herd.converges_to(expected, scaled(2000ms)));
 }
 

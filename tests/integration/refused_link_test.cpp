@@ -76,9 +76,12 @@ TEST(RefusedLink, ConfigsThatDisagreeCostALogLineASecondAtMostOnEitherSide) {
   herd.kill("Hands");
   herd.start("Hands");
   const auto listening = Clock::now();
+  const auto since = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - listening);
+  };
   EXPECT_TRUE(eventually([&] {
     return herd.log_text("Hands").find("link Goloman: up") != std::string::npos;
-  }, scaled(2000ms) - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - listening)));
+  }, scaled(2000ms) - since()));
   EXPECT_TRUE(eventually([&] {
     return herd.log_text("Goloman").find("link Hands: reachable again after ") != std::string::npos;
   }, scaled(2000ms)));

@@ -294,6 +294,14 @@ bool TestHerd::converges_to(const std::map<std::string, std::string>& expected,
   }, timeout);
 }
 
+std::string iamat(TestHerd& herd, const std::string& member, const std::string& client,
+                  const std::string& location, const std::string& time) {
+  const std::string reply =
+      herd.exchange(member, "IAMAT " + client + " " + location + " " + time + "\n");
+  EXPECT_TRUE(reply.starts_with("AT " + member + " ")) << reply;
+  return reply.substr(0, reply.find('\n'));
+}
+
 std::chrono::milliseconds scaled(std::chrono::milliseconds deadline) {
   const char* scale = std::getenv("HERD_TEST_TIME_SCALE");
   return scale == nullptr ? deadline : deadline * std::max(1, std::atoi(scale));

@@ -109,6 +109,11 @@ class TestHerd {
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
 };
 
+// Sends an IAMAT to `member`; returns the AT line of its reply (without "\n"),
+// failing the test if the reply is not one.
+std::string iamat(TestHerd& herd, const std::string& member, const std::string& client,
+                  const std::string& location, const std::string& time);
+
 // Deadlines of multi-process tests are multiplied by HERD_TEST_TIME_SCALE (e.g. 3
 // under sanitizers, which slow the members down several times).
 std::chrono::milliseconds scaled(std::chrono::milliseconds deadline);
