@@ -52,15 +52,26 @@ std::optional<std::string_view> LineBuffer::next_line() {
   }
   const auto at = static_cast<std::size_t>(static_cast<const char*>(newline) - base);
   const auto line = strip_cr(base + begin_, at - begin_);
+  if (line.size() > max_line_) {
+    scanned_ = at;  // stays on this line: overflowed() from now on
+    return std::nullopt;
+  }
   begin_ = scanned_ = at + 1;
   return line;
 }
 
 bool LineBuffer::overflowed() const {
+  if (begin_ == end_) return false;
+  const char* line = data_.data() + begin_;
   const std::size_t held = end_ - begin_;
+  // A line that fits ends within its first max_line_ + 2 bytes ("\r\n" included).
+  if (const void* newline = std::memchr(line, '\n', std::min(held, max_line_ + 2))) {
+    const auto size = static_cast<std::size_t>(static_cast<const char*>(newline) - line);
+    return strip_cr(line, size).size() > max_line_;
+  }
   if (held > max_line_ + 1) return true;
   // max_line_ + 1 bytes may still be a full-length line whose "\r\n" is arriving.
-  return held == max_line_ + 1 && data_[end_ - 1] != '\r';
+  return held == max_line_ + 1 && line[max_line_] != '\r';
 }
 
 std::string_view LineBuffer::overflow_prefix() const {

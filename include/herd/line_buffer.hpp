@@ -22,14 +22,16 @@ class LineBuffer {
   void commit(std::size_t bytes);
 
   // The next complete line without "\n" or "\r\n"; valid until the next call to
-  // write_area(). Nullopt when no complete line is buffered.
+  // write_area(). Nullopt when no complete line is buffered, or when the next
+  // line is longer than the limit (overflowed() then says so).
   std::optional<std::string_view> next_line();
 
   // Every byte received and not yet taken as a line; valid until the next call
   // to write_area().
   std::string_view unread() const { return {data_.data() + begin_, end_ - begin_}; }
 
-  // True when the partial line held is longer than the limit allows.
+  // True when the next line, complete or not, is longer than the limit
+  // allows: it is counted without its "\n" or "\r\n".
   bool overflowed() const;
   // The first max_line_bytes bytes of the over-long line.
   std::string_view overflow_prefix() const;

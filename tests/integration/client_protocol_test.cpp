@@ -214,6 +214,50 @@ TEST(ClientLimits, LineOfExactlyTheLimitIsAccepted) {
   EXPECT_THAT(herd.exchange("Goloman", line + "\r\n"), StartsWith("AT Goloman "));
 }
 
+// SPEC §2: the limit counts a line without "\n" or "\r\n"; a line of exactly
+// the default limit is a command, one byte more is answered "? " and its first
+// max_line_bytes bytes, and the connection closes, the lines after it unread.
+TEST(ClientLimits, LineOneByteOverTheDefaultLimitIsRefusedWhateverItsTerminator) {
+  TestHerd herd(single_member());
+  herd.start("Goloman");
+  const std::string tail = " +1+1 1520023934";
+  const auto iamat_of_size = [&](std::size_t size) {
+    return "IAMAT " + std::string(size - 6 - tail.size(), 'c') + tail;
+  };
+  const std::string at_limit = iamat_of_size(8192);
+  const std::string past_limit = iamat_of_size(8193);
+  for (const std::string terminator : {"\n", "\r\n"}) {
+    SCOPED_TRACE("terminator of " + std::to_string(terminator.size()) + " bytes");
+    TcpClient client = herd.connect("Goloman");
+    client.send("IAMAT before +1+1 1520023934\n" + at_limit + terminator + past_limit +
+                terminator + "IAMAT after +1+1 1520023934\n");
+    EXPECT_THAT(client.read_line().value_or(""), HasSubstr(" before +1+1 "));
+    EXPECT_THAT(client.read_line().value_or(""), StartsWith("AT Goloman "));
+    EXPECT_EQ(client.read_line().value_or(""), "? " + past_limit.substr(0, 8192) + "\n");
+    EXPECT_EQ(client.read_to_eof().value_or("no EOF"), "");
+  }
+}
+
+TEST(ClientLimits, LineOverTheLimitInPiecesOrEndedByEofIsRefused) {
+  TestHerd herd(single_member({{"max_line_bytes", 100}}));
+  herd.start("Goloman");
+  const std::string past_limit = "IAMAT " + std::string(101 - 6 - 16, 'c') + " +1+1 1520023934";
+  ASSERT_EQ(past_limit.size(), 101u);
+  {
+    TcpClient client = herd.connect("Goloman");
+    client.send(past_limit.substr(0, 60));
+    EXPECT_EQ(client.read_once(200ms), std::nullopt) << "half a line is no command";
+    client.send(past_limit.substr(60) + "\n");
+    EXPECT_EQ(client.read_to_eof().value_or("no EOF"), "? " + past_limit.substr(0, 100) + "\n");
+  }
+  // Ended by EOF instead of a newline: still one byte over.
+  EXPECT_EQ(herd.exchange("Goloman", past_limit), "? " + past_limit.substr(0, 100) + "\n");
+  EXPECT_THAT(herd.exchange("Goloman", past_limit.substr(1)), StartsWith("? AMAT "));
+  EXPECT_TRUE(eventually([&] {
+    return herd.log_text("Goloman").find("line longer than 100 bytes; closing") != std::string::npos;
+  }));
+}
+
 TEST(ClientLimits, IdleConnectionIsClosed) {
   TestHerd herd(single_member({{"client_idle_timeout_ms", 200}}));
   herd.start("Goloman");
