@@ -244,7 +244,7 @@ asio::awaitable<void> Peers::run_dialer(Neighbour& neighbour) {
       last_failure.clear();
       auto connection = std::make_shared<PeerConnection>(
           state_, neighbour.member, PeerConnection::Role::dialed, std::move(socket),
-          LineBuffer(config.max_line_bytes));
+          LineBuffer(config.peer_max_line_bytes()));
       co_await run_link(neighbour, std::move(connection));
       backoff = config.peer_backoff_initial;
     } else {

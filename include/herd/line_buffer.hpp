@@ -16,6 +16,10 @@ class LineBuffer {
  public:
   explicit LineBuffer(std::size_t max_line_bytes);
 
+  // A connection that becomes a peer link takes the link's longer lines from
+  // now on (Config::peer_max_line_bytes).
+  void set_max_line_bytes(std::size_t max_line_bytes) { max_line_ = max_line_bytes; }
+
   // Where the next read may put its bytes (never empty unless the held partial
   // line already exceeds the limit), and how many it did put.
   std::span<char> write_area();
@@ -35,6 +39,9 @@ class LineBuffer {
   bool overflowed() const;
   // The first max_line_bytes bytes of the over-long line.
   std::string_view overflow_prefix() const;
+  // Drops the over-long line: what is held of it now, and the rest of it up to
+  // its "\n" as it arrives, so a reader can go on with the line after it.
+  void skip_line();
 
   // At end of stream: what is left, as a last line without terminator (SPEC §2).
   std::optional<std::string_view> take_rest();
@@ -46,11 +53,16 @@ class LineBuffer {
   void release_if_empty();
 
  private:
+  // While skipping: drops bytes up to and including the next '\n'; returns
+  // whether it came (the skipped line is over).
+  bool skip_to_newline();
+
   std::size_t max_line_;
   std::vector<char> data_;
   std::size_t begin_ = 0;  // first unconsumed byte
   std::size_t end_ = 0;    // one past the last received byte
   std::size_t scanned_ = 0;  // bytes in [begin_, scanned_) hold no '\n'
+  bool skipping_ = false;    // inside a skipped line whose '\n' has not come yet
 };
 
 // The write area as an Asio buffer, for async_read_some.

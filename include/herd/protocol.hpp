@@ -2,6 +2,7 @@
 // Pure functions, no I/O: everything here is tested without a socket.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -66,6 +67,19 @@ inline constexpr int max_bound = 20;
 
 // Parses one line, without its terminator (a trailing '\r' is whitespace).
 Command parse_command(std::string_view line);
+
+// The longest ECHO line that carries a valid IAMAT of at most `max_line_bytes`
+// from an origin whose name has at most `max_origin_bytes`: the IAMAT's
+// client, location and time (its line less "IAMAT" and three separators), then
+// "ECHO", five separators, a receive time (at most 20 characters: INT64_MAX
+// nanoseconds) and the origin.
+constexpr std::size_t echo_line_limit(std::size_t max_line_bytes, std::size_t max_origin_bytes) {
+  constexpr std::size_t iamat_fixed_bytes = 5 + 3;
+  constexpr std::size_t echo_fixed_bytes = 4 + 5;
+  constexpr std::size_t max_receive_time_chars = 20;
+  return max_line_bytes - iamat_fixed_bytes + echo_fixed_bytes + max_receive_time_chars +
+         max_origin_bytes;
+}
 
 // ISO 6709 "+34.068930-118.445127": sign mandatory on both, ranges checked.
 std::optional<Coordinates> parse_location(std::string_view text);

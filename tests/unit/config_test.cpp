@@ -162,6 +162,7 @@ TEST(ConfigDefaults, Tunables) {
   EXPECT_EQ(config.max_line_bytes, 8192u);
   EXPECT_EQ(config.places.backend, PlacesBackendKind::automatic);
   EXPECT_EQ(config.places.timeout, milliseconds(5000));
+  EXPECT_EQ(config.peer_max_line_bytes(), 8192u + 85);
 }
 
 // --- the JSON file ------------------------------------------------------------------------
@@ -345,18 +346,34 @@ TEST(ConfigValidation, BackoffCapNotBelowInitial) {
 
 TEST(ConfigValidation, MaxLineBytes) {
   EXPECT_EQ(rejection(R"({"max_line_bytes": 63})"),
-            "test.json: max_line_bytes: must be an integer from 64 to 1048576");
-  EXPECT_THAT(rejection(R"({"max_line_bytes": 1048577})"), HasSubstr("max_line_bytes: "));
-  EXPECT_EQ(parse_ok(R"({"max_line_bytes": 1048576, "peer_queue_limit_bytes": 1048576})")
-                .max_line_bytes,
-            1048576u);
+            "test.json: max_line_bytes: must be an integer from 64 to 65000");
+  EXPECT_EQ(parse_ok(R"({"max_line_bytes": 64})").max_line_bytes, 64u);
+  // Past this, a valid line could be too long for a record (Table::max_text_bytes).
+  EXPECT_EQ(rejection(R"({"max_line_bytes": 65001})"),
+            "test.json: max_line_bytes: must be an integer from 64 to 65000");
+  EXPECT_EQ(parse_ok(R"({"max_line_bytes": 65000})").max_line_bytes, 65000u);
 }
 
 TEST(ConfigValidation, QueueLimitHoldsALine) {
   EXPECT_THAT(rejection(R"({"peer_queue_limit_bytes": 0})"),
               HasSubstr("peer_queue_limit_bytes: must be an integer"));
-  EXPECT_THAT(rejection(R"({"peer_queue_limit_bytes": 100})"),
-              HasSubstr("peer_queue_limit_bytes: must be at least max_line_bytes (8192)"));
+  // The longest line a link carries, 8192 + 85 bytes, and its newline.
+  EXPECT_EQ(rejection(R"({"peer_queue_limit_bytes": 8277})"),
+            "test.json: peer_queue_limit_bytes: must be at least 8278 (max_line_bytes + 86), the "
+            "longest line a link carries with its newline");
+  EXPECT_EQ(parse_ok(R"({"peer_queue_limit_bytes": 8278})").peer_queue_limit_bytes, 8278u);
+  EXPECT_THAT(rejection(R"({"max_line_bytes": 65000, "peer_queue_limit_bytes": 65000})"),
+              HasSubstr("must be at least 65086"));
+}
+
+TEST(ConfigValidation, MemberNameLength) {
+  const auto members = [](std::size_t name_bytes) {
+    return R"({"members": [{"name": ")" + std::string(name_bytes, 'N') +
+           R"(", "port": 1}], "links": []})";
+  };
+  EXPECT_EQ(parse_ok(members(64)).members[0].name, std::string(64, 'N'));
+  EXPECT_EQ(rejection(members(65)),
+            "test.json: members[0].name: must be at most 64 bytes (got 65)");
 }
 
 TEST(ConfigValidation, Places) {

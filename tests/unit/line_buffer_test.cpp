@@ -127,6 +127,68 @@ TEST(LineBuffer, LineAtTheLimitAmongOthersInOneRead) {
   EXPECT_EQ(lines.next_line(), std::nullopt);
 }
 
+TEST(LineBuffer, SkippingACompleteOverLongLineGoesOnWithTheNext) {
+  LineBuffer lines(10);
+  std::string bytes(11, 'o');
+  bytes += "\r\nnext\n" + std::string(12, 'p') + "\nlast\n";
+  feed(lines, bytes);
+  EXPECT_EQ(lines.next_line(), std::nullopt);
+  ASSERT_TRUE(lines.overflowed());
+  lines.skip_line();
+  EXPECT_FALSE(lines.overflowed());
+  EXPECT_EQ(lines.next_line(), "next");
+  EXPECT_EQ(lines.next_line(), std::nullopt);
+  ASSERT_TRUE(lines.overflowed());
+  lines.skip_line();
+  EXPECT_EQ(lines.next_line(), "last");
+  EXPECT_TRUE(lines.empty());
+}
+
+TEST(LineBuffer, SkippingAnEndlessLineHoldsNoMoreThanALine) {
+  LineBuffer lines(64);
+  feed(lines, "first\n");
+  EXPECT_EQ(lines.next_line(), "first");
+  // A megabyte without a newline, read as a link reads: skipped as it comes.
+  std::size_t sent = 0;
+  while (sent < (1u << 20)) {
+    const auto area = lines.write_area();
+    ASSERT_FALSE(area.empty());
+    ASSERT_LE(area.size(), 64u + 2) << "the buffer grew with the skipped line";
+    std::memset(area.data(), 'z', area.size());
+    lines.commit(area.size());
+    sent += area.size();
+    EXPECT_EQ(lines.next_line(), std::nullopt);
+    if (lines.overflowed()) lines.skip_line();
+    EXPECT_FALSE(lines.overflowed());
+  }
+  feed(lines, "zzz\nafter\n");
+  EXPECT_EQ(lines.next_line(), "after");
+  EXPECT_EQ(lines.take_rest(), std::nullopt);
+}
+
+TEST(LineBuffer, RestOfASkippedLineAtEndOfStreamIsNoLine) {
+  LineBuffer lines(10);
+  feed(lines, std::string(20, 's'));
+  ASSERT_TRUE(lines.overflowed());
+  lines.skip_line();
+  feed(lines, "still the same line");
+  EXPECT_EQ(lines.next_line(), std::nullopt);
+  EXPECT_EQ(lines.take_rest(), std::nullopt);
+}
+
+TEST(LineBuffer, RaisedLimitTakesLongerLinesAlreadyBuffered) {
+  // A connection whose HELLO makes it a peer link keeps its buffer.
+  LineBuffer lines(10);
+  feed(lines, "HELLO x\n" + std::string(10, 'e'));
+  EXPECT_EQ(lines.next_line(), "HELLO x");
+  lines.set_max_line_bytes(20);
+  feed(lines, std::string(10, 'e') + "\n");
+  EXPECT_EQ(lines.next_line(), std::string(20, 'e'));
+  feed(lines, std::string(21, 'e') + '\n');
+  EXPECT_EQ(lines.next_line(), std::nullopt);
+  EXPECT_TRUE(lines.overflowed());
+}
+
 TEST(LineBuffer, EndlessLineStopsAtTheLimitInsteadOfGrowing) {
   LineBuffer lines(4096);
   std::size_t accepted = 0;

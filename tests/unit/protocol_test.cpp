@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "herd/config.hpp"
 #include "herd/protocol.hpp"
 
 namespace herd {
@@ -577,6 +578,39 @@ TEST(ProtocolFormat, AtLineFromParsedIamat) {
   append_at_line(out, "Goloman", 1520023935 * second + 182837383 - iamat.client_time,
                  iamat.client, iamat.location, iamat.time);
   EXPECT_EQ(out, "AT Goloman +0.263873386 kiwi +34.068930-118.445127 1520023934.918963997");
+}
+
+// --- Line limits (SPEC §2, §5) ----------------------------------------------
+
+constexpr nanoseconds_t max_time = std::numeric_limits<nanoseconds_t>::max();
+
+// An IAMAT of exactly `size` bytes with single separators, whose client (0),
+// location (1) or time (2) takes every byte the others leave.
+std::string longest_iamat(std::size_t size, int longest_field) {
+  std::string client = "c", location = "+0+0", time = "0";
+  const std::size_t extra = size - std::string("IAMAT c +0+0 0").size();
+  if (longest_field == 0) client += std::string(extra, 'c');
+  if (longest_field == 1) location = "+0." + std::string(extra - 1, '0') + "+0";
+  if (longest_field == 2) time = "0." + std::string(extra - 1, '0');
+  return "IAMAT " + client + " " + location + " " + time;
+}
+
+TEST(ProtocolLimits, EchoOfTheLongestIamatFitsTheLinkLimitExactly) {
+  const std::string origin(max_member_name_bytes, 'O');
+  for (const std::size_t max_line : {std::size_t{64}, std::size_t{8192}, max_line_bytes_limit}) {
+    Config config;
+    config.max_line_bytes = max_line;
+    for (int longest_field = 0; longest_field < 3; ++longest_field) {
+      const std::string line = longest_iamat(max_line, longest_field);
+      ASSERT_EQ(line.size(), max_line);
+      const Iamat iamat = parse_iamat(line);
+      std::string echo;
+      append_echo_line(echo, iamat.client, iamat.location, iamat.time, max_time, origin);
+      EXPECT_EQ(echo.size(), config.peer_max_line_bytes())
+          << "max_line_bytes " << max_line << ", longest field " << longest_field;
+      EXPECT_EQ(parse_echo(echo).origin, origin);
+    }
+  }
 }
 
 }  // namespace
