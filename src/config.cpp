@@ -18,6 +18,8 @@
 //     "peer_queue_limit_bytes": 67108864,          // at least max_line_bytes + 86
 //     "peer_stall_limit_ms": 1000,
 //     "shutdown_grace_ms": 3000,
+//     "max_clock_skew_ms": 600000,                 // 1000 .. 86400000: how far ahead of the
+//                                                  // member's clock a client's time may lie
 //     "places": {
 //       "backend": "auto",                         // auto | none | google | google-legacy
 //       "google_base_url": "https://places.googleapis.com",
@@ -100,9 +102,11 @@ bool read_integer(const json& value, std::string_view field, std::uint64_t min,
 }
 
 bool read_duration(const json& value, std::string_view field, milliseconds& out,
-                   std::string& problem) {
+                   std::string& problem, milliseconds min = milliseconds(1),
+                   milliseconds max = milliseconds(max_duration_ms)) {
   std::int64_t count = 0;
-  if (!read_integer(value, field, 1, max_duration_ms, count, problem)) {
+  if (!read_integer(value, field, static_cast<std::uint64_t>(min.count()),
+                    static_cast<std::uint64_t>(max.count()), count, problem)) {
     problem += " (milliseconds)";
     return false;
   }
@@ -325,6 +329,10 @@ bool read_setting(const std::string& key, const json& value, Config& config,
   };
   for (const auto& [name, duration] : durations) {
     if (key == name) return read_duration(value, key, *duration, problem);
+  }
+  if (key == "max_clock_skew_ms") {
+    return read_duration(value, key, config.max_clock_skew, problem, min_clock_skew,
+                         max_clock_skew_limit);
   }
   if (key == "places") return read_places(value, config.places, problem);
   return fail(problem, key, "unknown key");

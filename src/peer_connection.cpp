@@ -229,6 +229,15 @@ void PeerConnection::handle_echo(const Echo& echo) {
     skip(fmt::format("ECHO from unknown origin \"{}\"", Escaped{echo.origin}));
     return;
   }
+  const nanoseconds_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                read_time_.time_since_epoch())
+                                .count();
+  const nanoseconds_t max_skew =
+      std::chrono::nanoseconds(state_.config().max_clock_skew).count();
+  if (const auto problem = future_time_problem(echo, now, max_skew); !problem.empty()) {
+    skip(std::string(problem));
+    return;
+  }
   const RecordView update{echo.client,      echo.location,     echo.time,
                           echo.client_time, echo.receive_time, static_cast<std::uint8_t>(*origin)};
   if (state_.table().apply(update)) {

@@ -68,6 +68,22 @@ inline constexpr int max_bound = 20;
 // Parses one line, without its terminator (a trailing '\r' is whitespace).
 Command parse_command(std::string_view line);
 
+// SPEC §3, §5: a time more than `max_skew` ahead of `now`, the receiving
+// member's clock, would pin its client's record against every later real
+// update. Times in the past always pass. Checked apart from parse_command,
+// which stays a function of the line alone.
+constexpr bool too_far_ahead(nanoseconds_t time, nanoseconds_t now, nanoseconds_t max_skew) {
+  // In unsigned arithmetic the difference cannot overflow, whatever the clock says.
+  return time > now && static_cast<std::uint64_t>(time) - static_cast<std::uint64_t>(now) >
+                           static_cast<std::uint64_t>(max_skew);
+}
+// Why the command is invalid for a time too far ahead (its "? " reason, or
+// why a link skips it), or an empty view when its times are fine.
+std::string_view future_time_problem(const Iamat& iamat, nanoseconds_t now,
+                                     nanoseconds_t max_skew);
+std::string_view future_time_problem(const Echo& echo, nanoseconds_t now,
+                                     nanoseconds_t max_skew);
+
 // The longest ECHO line that carries a valid IAMAT of at most `max_line_bytes`
 // from an origin whose name has at most `max_origin_bytes`: the IAMAT's
 // client, location and time (its line less "IAMAT" and three separators), then

@@ -1,9 +1,13 @@
-// Limits that keep bad input from doing harm (SPEC §5): no valid client line
-// can break a link, and a neighbour's bad lines are skipped and counted while
-// its link stays up. Real processes on loopback.
+// Limits that keep bad input from doing harm (SPEC §3, §5): no valid client
+// line can break a link, a client time far in the future cannot pin a record,
+// and a neighbour's bad lines are skipped and counted while its link stays up.
+// Real processes on loopback.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+
+#include "herd/protocol.hpp"
 #include "test_herd.hpp"
 
 namespace herd::test {
@@ -11,6 +15,12 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
+
+// POSIX time `ahead` from now, as a client sends it.
+std::string posix_time_from_now(std::chrono::nanoseconds ahead) {
+  const auto now = std::chrono::system_clock::now().time_since_epoch() + ahead;
+  return format_posix_time(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+}
 
 // The AT line a member answers `line` with, without "\n".
 std::string at_line(TestHerd& herd, const std::string& member, const std::string& line) {
@@ -68,6 +78,63 @@ TEST(HerdLimits, IamatOfExactlyTheLineLimitReachesEveryMemberAndNoLinkDrops) {
     EXPECT_EQ(log.find("dropped"), std::string::npos) << member << ":\n" << log.substr(0, 4000);
     EXPECT_EQ(log.find("skipped"), std::string::npos) << member;
   }
+}
+
+TEST(HerdLimits, FarFutureIamatIsRefusedAndALaterRealOneWinsEverywhere) {
+  TestHerd herd;
+  herd.start_all();
+  const std::string pinning = "IAMAT victim +0+0 9223372036.854775807";
+  EXPECT_EQ(herd.exchange("Goloman", pinning + "\n"), "? " + pinning + "\n");
+  // Just past the default window of ten minutes; just inside it is a valid line.
+  const std::string beyond = "IAMAT victim +1+1 " + posix_time_from_now(11min);
+  EXPECT_EQ(herd.exchange("Hands", beyond + "\n"), "? " + beyond + "\n");
+  const std::string within = at_line(herd, "Wilkes", "IAMAT early +3+3 " + posix_time_from_now(9min));
+  EXPECT_THAT(within, StartsWith("AT Wilkes -"));
+
+  const std::string real = at_line(herd, "Welsh", "IAMAT victim +2+2 " + posix_time_from_now(0s));
+  EXPECT_TRUE(herd.converges_to({{"victim", real}, {"early", within}}, scaled(3000ms)));
+  ASSERT_TRUE(eventually([&] {
+    return herd.log_text("Goloman").find("invalid command (IAMAT: time too far ahead") !=
+           std::string::npos;
+  }, scaled(3000ms)));
+}
+
+TEST(HerdLimits, ClockSkewIsConfigurable) {
+  HerdOptions options;
+  options.members = {"Goloman"};
+  options.config = {{"max_clock_skew_ms", 3'600'000}};
+  TestHerd herd(options);
+  herd.start("Goloman");
+  at_line(herd, "Goloman", "IAMAT phone +1+1 " + posix_time_from_now(50min));
+  const std::string beyond = "IAMAT phone +1+1 " + posix_time_from_now(70min);
+  EXPECT_EQ(herd.exchange("Goloman", beyond + "\n"), "? " + beyond + "\n");
+}
+
+TEST(HerdLinks, FarFutureEchoIsSkippedAndCountedAndTheLinkStaysUp) {
+  TestHerd herd;
+  herd.start("Welsh");
+  TcpClient holiday = link_as_holiday(herd);
+  holiday.send(echo_line("victim", "9223372036.854775807") +
+               "ECHO victim2 +1+1 1600000000 9223372036.854775807 Goloman\n" +
+               echo_line("fine"));
+  ASSERT_TRUE(eventually([&] { return !herd.record_at("Welsh", "fine").empty(); },
+                         scaled(3000ms)));
+  EXPECT_EQ(herd.record_at("Welsh", "victim"), "");
+  EXPECT_EQ(herd.record_at("Welsh", "victim2"), "");
+  // The first is logged at once, the second in a summary a second later.
+  EXPECT_TRUE(eventually([&] {
+    const std::string log = herd.log_text("Welsh");
+    return log.find("link Holiday: skipped a line (ECHO: client time too far ahead of this "
+                    "member's clock); 1 skipped on this link") != std::string::npos &&
+           log.find("link Holiday: skipped 1 more since the last report (the last: ECHO: "
+                    "receive time too far ahead of this member's clock); 2 skipped on this "
+                    "link") != std::string::npos;
+  }, scaled(5000ms))) << herd.log_text("Welsh");
+
+  // Still up: a real update for the victim is applied and flooded to "Holiday".
+  at_line(herd, "Welsh", "IAMAT victim +2+2 " + posix_time_from_now(0s));
+  EXPECT_THAT(holiday.read_line(scaled(3000ms)).value_or(""), StartsWith("ECHO victim +2+2 "));
+  EXPECT_EQ(herd.log_text("Welsh").find("link Holiday: dropped"), std::string::npos);
 }
 
 TEST(HerdLinks, AFloodOfBadLinesIsCountedInAFewLogLines) {

@@ -53,6 +53,7 @@ void expect_same_config(const Config& actual, const Config& expected) {
   EXPECT_EQ(actual.places.key_file, expected.places.key_file);
   EXPECT_EQ(actual.places.timeout, expected.places.timeout);
   EXPECT_EQ(actual.places.pool_size, expected.places.pool_size);
+  EXPECT_EQ(actual.max_clock_skew, expected.max_clock_skew);
 }
 
 Config parse_ok(std::string_view text) {
@@ -162,6 +163,7 @@ TEST(ConfigDefaults, Tunables) {
   EXPECT_EQ(config.max_line_bytes, 8192u);
   EXPECT_EQ(config.places.backend, PlacesBackendKind::automatic);
   EXPECT_EQ(config.places.timeout, milliseconds(5000));
+  EXPECT_EQ(config.max_clock_skew, milliseconds(600'000));
   EXPECT_EQ(config.peer_max_line_bytes(), 8192u + 85);
 }
 
@@ -189,6 +191,7 @@ TEST(ConfigFile, EveryKeyIsRead) {
     "peer_queue_limit_bytes": 1000,
     "peer_stall_limit_ms": 35,
     "shutdown_grace_ms": 40,
+    "max_clock_skew_ms": 5000,
     "places": {"backend": "google-legacy", "google_base_url": "https://127.0.0.1:8443",
                "legacy_base_url": "https://localhost:9443", "ca_file": "ca.pem",
                "key_file": "key.txt", "timeout_ms": 50, "pool_size": 1}
@@ -214,6 +217,7 @@ TEST(ConfigFile, EveryKeyIsRead) {
   EXPECT_EQ(config.places.key_file, "key.txt");
   EXPECT_EQ(config.places.timeout, milliseconds(50));
   EXPECT_EQ(config.places.pool_size, 1u);
+  EXPECT_EQ(config.max_clock_skew, milliseconds(5000));
 }
 
 TEST(ConfigFile, SingleMemberWithoutLinks) {
@@ -374,6 +378,18 @@ TEST(ConfigValidation, MemberNameLength) {
   EXPECT_EQ(parse_ok(members(64)).members[0].name, std::string(64, 'N'));
   EXPECT_EQ(rejection(members(65)),
             "test.json: members[0].name: must be at most 64 bytes (got 65)");
+}
+
+TEST(ConfigValidation, MaxClockSkew) {
+  EXPECT_EQ(parse_ok(R"({"max_clock_skew_ms": 1000})").max_clock_skew, milliseconds(1000));
+  EXPECT_EQ(parse_ok(R"({"max_clock_skew_ms": 86400000})").max_clock_skew,
+            milliseconds(86'400'000));
+  for (const char* bad : {"999", "86400001", "0", "-1", "1.5", "\"600000\""}) {
+    EXPECT_EQ(rejection(std::string(R"({"max_clock_skew_ms": )") + bad + "}"),
+              "test.json: max_clock_skew_ms: must be an integer from 1000 to 86400000 "
+              "(milliseconds)")
+        << bad;
+  }
 }
 
 TEST(ConfigValidation, Places) {
