@@ -263,7 +263,7 @@ asio::awaitable<void> Peers::run_dialer(Neighbour& neighbour) {
       socket.set_option(tcp::no_delay(true));
       auto connection = std::make_shared<PeerConnection>(
           state_, neighbour.member, PeerConnection::Role::dialed, std::move(socket),
-          LineBuffer(config.max_line_bytes));
+          LineBuffer(config.peer_max_line_bytes()));
       neighbour.live = connection;
       co_await run_link(neighbour, connection);
       if (connection->is_up()) {

@@ -10,9 +10,24 @@
 #include <string_view>
 #include <vector>
 
+#include "herd/protocol.hpp"
+
 namespace herd {
 
 using std::chrono::milliseconds;
+
+// Limits that keep every valid client line within what links and records
+// carry (SPEC §2, §5). Member names travel in every ECHO, so their length
+// bounds a link's lines (Config::peer_max_line_bytes).
+inline constexpr std::size_t max_member_name_bytes = 64;
+// A record holds its texts' sizes in 16 bits (Table::max_text_bytes): the
+// longest line a link carries at this limit still fits one.
+inline constexpr std::size_t max_line_bytes_limit = 65'000;
+// max_clock_skew's range. At least a second: an ECHO is checked against the
+// receiving member's clock, which may lag the origin's a little. At most a
+// day: a client can pin its record that far ahead of the true time.
+inline constexpr milliseconds min_clock_skew{1'000};
+inline constexpr milliseconds max_clock_skew_limit{86'400'000};
 
 struct MemberAddress {
   std::string name;
@@ -61,6 +76,14 @@ struct Config {
   milliseconds shutdown_grace{3000};
 
   PlacesConfig places;
+
+  // How far ahead of this member's clock the time of an IAMAT or an ECHO may
+  // lie (SPEC §3, §5); a later one is refused (IAMAT) or skipped (ECHO).
+  milliseconds max_clock_skew{600'000};
+  // A link's line limit: the ECHO of any valid IAMAT fits.
+  std::size_t peer_max_line_bytes() const {
+    return echo_line_limit(max_line_bytes, max_member_name_bytes);
+  }
 
   // Index of a member by exact name, or nullopt.
   std::optional<std::size_t> member_index(std::string_view name) const;

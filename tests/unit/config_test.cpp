@@ -53,6 +53,7 @@ void expect_same_config(const Config& actual, const Config& expected) {
   EXPECT_EQ(actual.places.key_file, expected.places.key_file);
   EXPECT_EQ(actual.places.timeout, expected.places.timeout);
   EXPECT_EQ(actual.places.pool_size, expected.places.pool_size);
+  EXPECT_EQ(actual.max_clock_skew, expected.max_clock_skew);
 }
 
 Config parse_ok(std::string_view text) {
@@ -162,6 +163,8 @@ TEST(ConfigDefaults, Tunables) {
   EXPECT_EQ(config.max_line_bytes, 8192u);
   EXPECT_EQ(config.places.backend, PlacesBackendKind::automatic);
   EXPECT_EQ(config.places.timeout, milliseconds(5000));
+  EXPECT_EQ(config.max_clock_skew, milliseconds(600'000));
+  EXPECT_EQ(config.peer_max_line_bytes(), 8192u + 85);
 }
 
 // --- the JSON file ------------------------------------------------------------------------
@@ -188,6 +191,7 @@ TEST(ConfigFile, EveryKeyIsRead) {
     "peer_queue_limit_bytes": 1000,
     "peer_stall_limit_ms": 35,
     "shutdown_grace_ms": 40,
+    "max_clock_skew_ms": 5000,
     "places": {"backend": "google-legacy", "google_base_url": "https://127.0.0.1:8443",
                "legacy_base_url": "https://localhost:9443", "ca_file": "ca.pem",
                "key_file": "key.txt", "timeout_ms": 50, "pool_size": 1}
@@ -213,6 +217,7 @@ TEST(ConfigFile, EveryKeyIsRead) {
   EXPECT_EQ(config.places.key_file, "key.txt");
   EXPECT_EQ(config.places.timeout, milliseconds(50));
   EXPECT_EQ(config.places.pool_size, 1u);
+  EXPECT_EQ(config.max_clock_skew, milliseconds(5000));
 }
 
 TEST(ConfigFile, SingleMemberWithoutLinks) {
@@ -345,18 +350,46 @@ TEST(ConfigValidation, BackoffCapNotBelowInitial) {
 
 TEST(ConfigValidation, MaxLineBytes) {
   EXPECT_EQ(rejection(R"({"max_line_bytes": 63})"),
-            "test.json: max_line_bytes: must be an integer from 64 to 1048576");
-  EXPECT_THAT(rejection(R"({"max_line_bytes": 1048577})"), HasSubstr("max_line_bytes: "));
-  EXPECT_EQ(parse_ok(R"({"max_line_bytes": 1048576, "peer_queue_limit_bytes": 1048576})")
-                .max_line_bytes,
-            1048576u);
+            "test.json: max_line_bytes: must be an integer from 64 to 65000");
+  EXPECT_EQ(parse_ok(R"({"max_line_bytes": 64})").max_line_bytes, 64u);
+  // Past this, a valid line could be too long for a record (Table::max_text_bytes).
+  EXPECT_EQ(rejection(R"({"max_line_bytes": 65001})"),
+            "test.json: max_line_bytes: must be an integer from 64 to 65000");
+  EXPECT_EQ(parse_ok(R"({"max_line_bytes": 65000})").max_line_bytes, 65000u);
 }
 
 TEST(ConfigValidation, QueueLimitHoldsALine) {
   EXPECT_THAT(rejection(R"({"peer_queue_limit_bytes": 0})"),
               HasSubstr("peer_queue_limit_bytes: must be an integer"));
-  EXPECT_THAT(rejection(R"({"peer_queue_limit_bytes": 100})"),
-              HasSubstr("peer_queue_limit_bytes: must be at least max_line_bytes (8192)"));
+  // The longest line a link carries, 8192 + 85 bytes, and its newline.
+  EXPECT_EQ(rejection(R"({"peer_queue_limit_bytes": 8277})"),
+            "test.json: peer_queue_limit_bytes: must be at least 8278 (max_line_bytes + 86), the "
+            "longest line a link carries with its newline");
+  EXPECT_EQ(parse_ok(R"({"peer_queue_limit_bytes": 8278})").peer_queue_limit_bytes, 8278u);
+  EXPECT_THAT(rejection(R"({"max_line_bytes": 65000, "peer_queue_limit_bytes": 65000})"),
+              HasSubstr("must be at least 65086"));
+}
+
+TEST(ConfigValidation, MemberNameLength) {
+  const auto members = [](std::size_t name_bytes) {
+    return R"({"members": [{"name": ")" + std::string(name_bytes, 'N') +
+           R"(", "port": 1}], "links": []})";
+  };
+  EXPECT_EQ(parse_ok(members(64)).members[0].name, std::string(64, 'N'));
+  EXPECT_EQ(rejection(members(65)),
+            "test.json: members[0].name: must be at most 64 bytes (got 65)");
+}
+
+TEST(ConfigValidation, MaxClockSkew) {
+  EXPECT_EQ(parse_ok(R"({"max_clock_skew_ms": 1000})").max_clock_skew, milliseconds(1000));
+  EXPECT_EQ(parse_ok(R"({"max_clock_skew_ms": 86400000})").max_clock_skew,
+            milliseconds(86'400'000));
+  for (const char* bad : {"999", "86400001", "0", "-1", "1.5", "\"600000\""}) {
+    EXPECT_EQ(rejection(std::string(R"({"max_clock_skew_ms": )") + bad + "}"),
+              "test.json: max_clock_skew_ms: must be an integer from 1000 to 86400000 "
+              "(milliseconds)")
+        << bad;
+  }
 }
 
 TEST(ConfigValidation, Places) {
