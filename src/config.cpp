@@ -21,13 +21,14 @@
 //     "max_clock_skew_ms": 600000,                 // 1000 .. 86400000: how far ahead of the
 //                                                  // member's clock a client's time may lie
 //     "places": {
-//       "backend": "auto",                         // auto | none | google | google-legacy
+//       "backend": "auto",                         // auto | none | google | google-legacy | geonames
 //       "google_base_url": "https://places.googleapis.com",
 //       "legacy_base_url": "https://maps.googleapis.com",
 //       "ca_file": "",                             // extra trust anchors (PEM), "" = none
 //       "key_file": "",                            // read when GOOGLE_PLACES_API_KEY is unset
 //       "timeout_ms": 5000,
-//       "pool_size": 256                           // 1 .. 1024
+//       "pool_size": 256,                          // 1 .. 1024
+//       "geonames_file": "data/geonames/cities500.txt"  // GeoNames TSV; not empty
 //     }
 //   }
 //
@@ -69,6 +70,7 @@ constexpr std::pair<std::string_view, PlacesBackendKind> backend_names[] = {
     {"none", PlacesBackendKind::no_key},
     {"google", PlacesBackendKind::google},
     {"google-legacy", PlacesBackendKind::google_legacy},
+    {"geonames", PlacesBackendKind::geonames},
 };
 
 // ---------------------------------------------------------------------------------------
@@ -294,6 +296,9 @@ bool read_places(const json& value, PlacesConfig& places, std::string& problem) 
       ok = read_duration(item, field, places.timeout, problem);
     } else if (key == "pool_size") {
       ok = read_integer(item, field, 1, 1024, places.pool_size, problem);
+    } else if (key == "geonames_file") {
+      ok = read_string(item, field, places.geonames_file, problem) &&
+           (!places.geonames_file.empty() || fail(problem, field, "must not be empty"));
     } else {
       ok = fail(problem, field, "unknown key");
     }

@@ -37,10 +37,11 @@ struct MemberAddress {
 
 // Which Places backend answers WHATSAT (SPEC §7).
 enum class PlacesBackendKind {
-  automatic,  // google when a key is available, otherwise no_key
+  automatic,  // google when a key is available, else geonames when its file is there, else no_key
   no_key,     // answers REQUEST_DENIED: no API key configured
   google,     // Places API (New), POST places:searchNearby
   google_legacy,  // legacy Nearby Search, GET nearbysearch/json
+  geonames,   // offline, from a GeoNames gazetteer file
 };
 
 struct PlacesConfig {
@@ -53,6 +54,9 @@ struct PlacesConfig {
   // Connections per backend host, each carrying one request at a time; more
   // concurrent WHATSATs than this wait for one to come free.
   std::size_t pool_size = 256;
+  // The gazetteer of the geonames backend (standard GeoNames TSV), relative to
+  // the working directory; scripts/install-deps.sh installs cities500 here.
+  std::string geonames_file = "data/geonames/cities500.txt";
 };
 
 struct Config {
@@ -109,7 +113,7 @@ std::optional<Config> parse_config_json(std::string_view text, std::string_view 
 std::string in_quotes(std::string_view text);
 // "Goloman, Hands, ...": the configured member names, for messages.
 std::string member_list(const Config& config);
-// The backend called `name` ("auto", "none", "google", "google-legacy"); otherwise
+// The backend called `name` ("auto", "none", "google", "google-legacy", "geonames"); otherwise
 // nullopt and `problem` says which names there are.
 std::optional<PlacesBackendKind> places_backend_named(std::string_view name,
                                                       std::string& problem);

@@ -54,6 +54,7 @@ void expect_same_config(const Config& actual, const Config& expected) {
   EXPECT_EQ(actual.places.timeout, expected.places.timeout);
   EXPECT_EQ(actual.places.pool_size, expected.places.pool_size);
   EXPECT_EQ(actual.max_clock_skew, expected.max_clock_skew);
+  EXPECT_EQ(actual.places.geonames_file, expected.places.geonames_file);
 }
 
 Config parse_ok(std::string_view text) {
@@ -165,6 +166,7 @@ TEST(ConfigDefaults, Tunables) {
   EXPECT_EQ(config.places.timeout, milliseconds(5000));
   EXPECT_EQ(config.max_clock_skew, milliseconds(600'000));
   EXPECT_EQ(config.peer_max_line_bytes(), 8192u + 85);
+  EXPECT_EQ(config.places.geonames_file, "data/geonames/cities500.txt");
 }
 
 // --- the JSON file ------------------------------------------------------------------------
@@ -194,7 +196,8 @@ TEST(ConfigFile, EveryKeyIsRead) {
     "max_clock_skew_ms": 5000,
     "places": {"backend": "google-legacy", "google_base_url": "https://127.0.0.1:8443",
                "legacy_base_url": "https://localhost:9443", "ca_file": "ca.pem",
-               "key_file": "key.txt", "timeout_ms": 50, "pool_size": 1}
+               "key_file": "key.txt", "timeout_ms": 50, "pool_size": 1,
+               "geonames_file": "/srv/geonames/allCountries.txt"}
   })");
   ASSERT_EQ(config.members.size(), 2u);
   EXPECT_EQ(config.members[0].host, "::1");
@@ -218,6 +221,7 @@ TEST(ConfigFile, EveryKeyIsRead) {
   EXPECT_EQ(config.places.timeout, milliseconds(50));
   EXPECT_EQ(config.places.pool_size, 1u);
   EXPECT_EQ(config.max_clock_skew, milliseconds(5000));
+  EXPECT_EQ(config.places.geonames_file, "/srv/geonames/allCountries.txt");
 }
 
 TEST(ConfigFile, SingleMemberWithoutLinks) {
@@ -394,7 +398,7 @@ TEST(ConfigValidation, MaxClockSkew) {
 
 TEST(ConfigValidation, Places) {
   EXPECT_EQ(rejection(R"({"places": {"backend": "bing"}})"),
-            R"(test.json: places.backend: unknown backend "bing" (one of auto, none, google, google-legacy))");
+            R"(test.json: places.backend: unknown backend "bing" (one of auto, none, google, google-legacy, geonames))");
   EXPECT_THAT(rejection(R"({"places": {"google_base_url": "http://127.0.0.1:8080"}})"),
               HasSubstr("places.google_base_url: must be an https:// URL"));
   EXPECT_THAT(rejection(R"({"places": {"legacy_base_url": "https://"}})"),
@@ -409,6 +413,13 @@ TEST(ConfigValidation, Places) {
             PlacesBackendKind::no_key);
   EXPECT_EQ(parse_ok(R"({"places": {"backend": "google"}})").places.backend,
             PlacesBackendKind::google);
+  EXPECT_EQ(parse_ok(R"({"places": {"backend": "geonames"}})").places.backend,
+            PlacesBackendKind::geonames);
+  EXPECT_EQ(rejection(R"({"places": {"geonames_file": ""}})"),
+            "test.json: places.geonames_file: must not be empty");
+  EXPECT_EQ(rejection(R"({"places": {"geonames_file": 1}})"),
+            "test.json: places.geonames_file: must be a string");
+  EXPECT_EQ(parse_ok(R"({"places": {"geonames_file": "x"}})").places.geonames_file, "x");
 }
 
 TEST(ConfigValidation, WrongTypes) {
@@ -459,9 +470,11 @@ TEST(CommandLine, MemberIsRequiredAndAlone) {
 TEST(CommandLine, FlagsWithSeparateOrAttachedValues) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"Hands", "--log-dir", "/tmp/l", "--port", "4000", "--places-backend", "none",
-            "--places-url", "https://127.0.0.1:8443", "--ca-file", "ca.pem"},
+            "--places-url", "https://127.0.0.1:8443", "--ca-file", "ca.pem", "--geonames-file",
+            "g.txt"},
            {"--log-dir=/tmp/l", "--port=4000", "--places-backend=none",
-            "--places-url=https://127.0.0.1:8443", "--ca-file=ca.pem", "Hands"}}) {
+            "--places-url=https://127.0.0.1:8443", "--ca-file=ca.pem", "--geonames-file=g.txt",
+            "Hands"}}) {
     const CommandLine command_line = parse_args_ok(args);
     const Config& config = command_line.config;
     EXPECT_EQ(command_line.member, "Hands");
@@ -472,6 +485,7 @@ TEST(CommandLine, FlagsWithSeparateOrAttachedValues) {
     EXPECT_EQ(config.places.google_base_url, "https://127.0.0.1:8443");
     EXPECT_EQ(config.places.legacy_base_url, "https://127.0.0.1:8443");
     EXPECT_EQ(config.places.ca_file, "ca.pem");
+    EXPECT_EQ(config.places.geonames_file, "g.txt");
   }
 }
 
@@ -535,6 +549,7 @@ TEST(CommandLine, BadPlacesFlags) {
               HasSubstr(R"(--places-backend: unknown backend "bing")"));
   EXPECT_THAT(args_rejection({"Hands", "--places-url", "http://127.0.0.1:1"}),
               HasSubstr("--places-url: must be an https:// URL"));
+  EXPECT_EQ(args_rejection({"Hands", "--geonames-file="}), "--geonames-file needs a value");
 }
 
 TEST(CommandLine, UsageMentionsEveryOption) {
