@@ -28,28 +28,69 @@ std::shared_ptr<spdlog::logger> make_member_logger(const std::filesystem::path& 
   return logger;
 }
 
+namespace {
+
+// The length of the well-formed UTF-8 sequence `text` starts with (its first
+// byte is not ASCII), or 0 if there is none: Unicode's table 3-7, which rules out
+// overlong forms, surrogates and code points past U+10FFFF by the second byte's range.
+std::size_t utf8_sequence_length(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(0);
+  std::size_t length = 0;
+  unsigned char second_min = 0x80;
+  unsigned char second_max = 0xbf;
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    if (lead == 0xe0) second_min = 0xa0;  // below: overlong
+    if (lead == 0xed) second_max = 0x9f;  // above: surrogates
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    if (lead == 0xf0) second_min = 0x90;  // below: overlong
+    if (lead == 0xf4) second_max = 0x8f;  // above: past U+10FFFF
+  } else {
+    return 0;  // a continuation byte, an overlong lead (C0, C1) or F5..FF
+  }
+  if (text.size() < length || byte(1) < second_min || byte(1) > second_max) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if ((byte(i) & 0xc0) != 0x80) return 0;
+  }
+  return length;
+}
+
+bool plain_ascii(unsigned char byte) { return byte >= 0x20 && byte < 0x7f && byte != '\\'; }
+
+}  // namespace
+
 std::size_t next_to_escape(std::string_view text, std::size_t from) {
   // Bit tricks on 64-bit words: a word has a zero byte when (w - 0x01..)
   // borrows into a byte's top bit that w itself lacks, and a byte below 0x20
-  // when (w - 0x20..) does. XOR turns "equals 0x7f" into "is zero".
+  // when (w - 0x20..) does. XOR turns "equals 0x7f" into "is zero". A byte's
+  // own top bit means it is not ASCII, and UTF-8 is checked byte by byte.
   constexpr std::uint64_t ones = 0x0101010101010101;
   constexpr std::uint64_t tops = 0x8080808080808080;
   const auto below = [&](std::uint64_t word, std::uint64_t limit) {
     return ((word - ones * limit) & ~word & tops) != 0;
   };
   std::size_t i = from;
-  for (; i + 8 <= text.size(); i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, text.data() + i, sizeof word);
-    if (below(word, 0x20) || below(word ^ (ones * 0x7f), 1) || below(word ^ (ones * '\\'), 1)) {
-      break;
+  while (i < text.size()) {
+    for (; i + 8 <= text.size(); i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if ((word & tops) != 0 || below(word, 0x20) || below(word ^ (ones * 0x7f), 1) ||
+          below(word ^ (ones * '\\'), 1)) {
+        break;
+      }
     }
+    while (i < text.size() && plain_ascii(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == text.size()) break;
+    if (static_cast<unsigned char>(text[i]) < 0x80) return i;  // control, DEL or backslash
+    const std::size_t length = utf8_sequence_length(text.substr(i));
+    if (length == 0) return i;
+    i += length;
   }
-  for (; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte == 0x7f || byte == '\\') return i;
-  }
-  return i;
+  return text.size();
 }
 
 void log_traffic(spdlog::logger& log, spdlog::log_clock::time_point time, std::string_view kind,

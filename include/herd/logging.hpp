@@ -18,16 +18,19 @@ namespace herd {
 std::shared_ptr<spdlog::logger> make_member_logger(const std::filesystem::path& log_dir,
                                                    const std::string& member);
 
-// Formats a protocol line for the log so that it stays one line: "\n" → "\\n",
-// "\r" → "\\r", "\t" → "\\t", the backslash → "\\\\", other control bytes → "\\xNN".
-// Written straight into spdlog's buffer: no allocation per logged line.
+// Formats a protocol line for the log so that it stays one line of valid UTF-8
+// (SPEC §8): "\n" → "\\n", "\r" → "\\r", "\t" → "\\t", the backslash → "\\\\", other
+// control bytes and every byte that is not part of a well-formed UTF-8 sequence
+// (overlong, surrogate, truncated, past U+10FFFF) → "\\xNN"; well-formed multi-byte
+// sequences pass unchanged. Written straight into spdlog's buffer: no allocation
+// per logged line.
 struct Escaped {
   std::string_view text;
 };
 
 // The position of the first byte at or after `from` that Escaped escapes, or
-// text.size(). Logged lines are mostly long runs of printable bytes, looked
-// at here eight at a time.
+// text.size(); `from` is taken as the start of a character. Logged lines are
+// mostly long runs of printable ASCII, looked at here eight bytes at a time.
 std::size_t next_to_escape(std::string_view text, std::size_t from);
 
 // Calls put(piece) with the pieces of `text` as Escaped writes it: runs of
