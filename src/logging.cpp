@@ -20,7 +20,8 @@ std::shared_ptr<spdlog::logger> make_member_logger(const std::filesystem::path& 
   }
   // Formatting happens on the event loop (a few hundred nanoseconds, no
   // allocation); the disk is the sink's writer thread's business.
-  auto sink = std::make_shared<BatchingFileSink>(log_dir / (member + ".log"));
+  auto sink = std::make_shared<BatchingFileSink>(log_dir / (member + ".log"), LogFile::Rotation{},
+                                                 BatchingFileSink::Limits{});
   auto logger = std::make_shared<spdlog::logger>(member, std::move(sink));
   logger->set_formatter(std::make_unique<LogLineFormatter>());
   logger->set_level(spdlog::level::info);

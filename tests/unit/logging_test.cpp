@@ -249,9 +249,10 @@ class BatchingFileSinkTest : public ::testing::Test {
  protected:
   ~BatchingFileSinkTest() override { std::filesystem::remove_all(dir_); }
 
-  std::shared_ptr<spdlog::logger> logger(BatchingFileSink::Limits limits) {
+  std::shared_ptr<spdlog::logger> logger(BatchingFileSink::Limits limits,
+                                         LogFile::Rotation rotation = {}) {
     auto log = std::make_shared<spdlog::logger>(
-        "test", std::make_shared<BatchingFileSink>(path_, limits));
+        "test", std::make_shared<BatchingFileSink>(path_, rotation, limits));
     log->set_pattern("%v");
     return log;
   }
@@ -297,9 +298,69 @@ TEST_F(BatchingFileSinkTest, AppendsToAnExistingFile) {
   EXPECT_EQ(text(), "earlier\nlater\n");
 }
 
+TEST_F(BatchingFileSinkTest, RotatesBetweenLinesAndKeepsTheNewestFiles) {
+  std::string expected;
+  {
+    auto log = logger({.batch_bytes = 100, .backlog_bytes = 1000, .flush_interval = 50ms},
+                      {.max_file_bytes = 1000, .rotated_files = 3});
+    for (int i = 0; i < 5000; ++i) {
+      log->info("line {}", i);
+      expected += fmt::format("line {}\n", i);
+    }
+  }
+  std::string kept;
+  for (const char* suffix : {".3", ".2", ".1", ""}) {
+    const std::string text = test::read_file(path_.string() + suffix);
+    EXPECT_LE(text.size(), 1000u) << suffix;
+    if (*suffix != '\0') {
+      EXPECT_GT(text.size(), 1000u - 10) << suffix << ": filled up to a line";
+    }
+    EXPECT_TRUE(text.ends_with('\n')) << suffix;
+    kept += text;
+  }
+  EXPECT_FALSE(std::filesystem::exists(path_.string() + ".4"));
+  ASSERT_TRUE(expected.ends_with(kept)) << "the newest lines, whole and in order";
+  EXPECT_EQ(expected[expected.size() - kept.size() - 1], '\n');
+}
+
+TEST_F(BatchingFileSinkTest, ReopenBeginsANewFileAtThePathAfterARename) {
+  auto log = logger({.batch_bytes = 1 << 20, .backlog_bytes = 1 << 22, .flush_interval = 10s});
+  log->info("one");
+  log->flush();
+  std::filesystem::rename(path_, dir_ / "member.log.old");
+  log->info("two");  // still in the batch: the writer reopens before it writes it
+  std::dynamic_pointer_cast<BatchingFileSink>(log->sinks().front())->reopen();
+  log->flush();
+  EXPECT_EQ(test::read_file(dir_ / "member.log.old"), "one\n");
+  EXPECT_EQ(text(), "two\n");
+}
+
+TEST_F(BatchingFileSinkTest, ARemovedFileIsBegunAnewAtItsPath) {
+  auto log = logger({.batch_bytes = 1 << 20, .backlog_bytes = 1 << 22, .flush_interval = 10s});
+  log->info("one");
+  log->flush();
+  std::filesystem::remove(path_);
+  log->info("two");
+  log->flush();
+  EXPECT_EQ(text(), "two\n");
+}
+
+TEST(BatchingFileSink, AFullDiskLosesLinesWithoutHoldingUpTheLogger) {
+  // /dev/full fails every write with ENOSPC; the backlog limit would stop the
+  // logger if failed batches were kept.
+  auto sink = std::make_shared<BatchingFileSink>(
+      "/dev/full", LogFile::Rotation{},
+      BatchingFileSink::Limits{.batch_bytes = 100, .backlog_bytes = 1000, .flush_interval = 10s});
+  spdlog::logger log("test", sink);
+  log.set_pattern("%v");
+  for (int i = 0; i < 10000; ++i) log.info("line {}", i);
+  log.flush();
+  EXPECT_EQ(sink->lines_lost(), 10000u);
+}
+
 TEST(BatchingFileSink, UnopenableFileIsAnErrorNamingIt) {
   try {
-    BatchingFileSink sink("/nonexistent-dir/member.log");
+    BatchingFileSink sink("/nonexistent-dir/member.log", {}, {});
     FAIL() << "no exception";
   } catch (const spdlog::spdlog_ex& error) {
     EXPECT_THAT(error.what(), ::testing::HasSubstr("/nonexistent-dir/member.log"));
