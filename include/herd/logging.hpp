@@ -11,12 +11,21 @@
 #include <fmt/format.h>
 #include <spdlog/logger.h>
 
+#include "herd/config.hpp"
+
 namespace herd {
 
-// Opens (appending) `<log_dir>/<member>.log`, creating the directory.
-// Throws spdlog::spdlog_ex naming the path when it cannot.
-std::shared_ptr<spdlog::logger> make_member_logger(const std::filesystem::path& log_dir,
+// Opens (appending) `<config.log_dir>/<member>.log`, creating the directory, with
+// the config's rotation and log_level. Throws spdlog::spdlog_ex naming the path
+// when it cannot.
+std::shared_ptr<spdlog::logger> make_member_logger(const Config& config,
                                                    const std::string& member);
+
+// Has the log's writer thread close its file and open it anew at its path
+// (SIGHUP, after logrotate renamed it).
+void reopen_log_files(spdlog::logger& log);
+
+spdlog::level::level_enum spdlog_level(LogLevel level);
 
 // Formats a protocol line for the log so that it stays one line of valid UTF-8
 // (SPEC §8): "\n" → "\\n", "\r" → "\\r", "\t" → "\\t", the backslash → "\\\\", other
@@ -57,13 +66,15 @@ void for_each_escaped_piece(std::string_view text, Put&& put) {
   put(text.substr(run));
 }
 
-// Logs "<kind> <who> <arrow> <line, escaped>" at info, stamped `time`, as in
-// "client 127.0.0.1:4242 < IAMAT ...": the protocol traffic, several lines
-// per request. Assembled directly rather than through a format string, and
-// stamped with a time the caller already read (when its read completed)
-// instead of a clock read per line.
-void log_traffic(spdlog::logger& log, spdlog::log_clock::time_point time, std::string_view kind,
-                 std::string_view who, std::string_view arrow, std::string_view line);
+// Logs "<kind> <who> <arrow> <line, escaped>" at `level` (the config's
+// log_traffic_level), stamped `time`, as in "client 127.0.0.1:4242 < IAMAT ...":
+// the protocol traffic, several lines per request. Returns before any work when
+// `level` is off or below the logger's. Assembled directly rather than through a
+// format string, and stamped with a time the caller already read (when its read
+// completed) instead of a clock read per line.
+void log_traffic(spdlog::logger& log, LogLevel level, spdlog::log_clock::time_point time,
+                 std::string_view kind, std::string_view who, std::string_view arrow,
+                 std::string_view line);
 
 // Flushes and joins the logger's background thread; safe to call twice.
 void shutdown_logging();

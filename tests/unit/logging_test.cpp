@@ -203,15 +203,32 @@ TEST(LogTraffic, WritesKindWhoArrowAndTheEscapedLineAtTheGivenTime) {
   spdlog::logger log("member", sink);
   log.set_formatter(std::make_unique<LogLineFormatter>());
   const std::chrono::system_clock::time_point time{std::chrono::microseconds(1795666657103333)};
-  log_traffic(log, time, "client", "127.0.0.1:4242", "<", "IAMAT kiwi +1+1 1");
-  log_traffic(log, time + 2us, "link", "Hands, Wilkes", ">", "AT\tx\n{\"a\\b\"}\x01");
+  log_traffic(log, LogLevel::info, time, "client", "127.0.0.1:4242", "<", "IAMAT kiwi +1+1 1");
+  log_traffic(log, LogLevel::info, time + 2us, "link", "Hands, Wilkes", ">",
+              "AT\tx\n{\"a\\b\"}\x01");
   EXPECT_EQ(out.str(),
             "2026-11-26T04:17:37.103333Z info client 127.0.0.1:4242 < IAMAT kiwi +1+1 1\n"
             "2026-11-26T04:17:37.103335Z info link Hands, Wilkes > AT\\tx\\n{\"a\\\\b\"}\\x01\n");
 
   log.set_level(spdlog::level::warn);  // below the level: nothing, not even formatting
-  log_traffic(log, time, "client", "a", "<", "quiet");
+  log_traffic(log, LogLevel::info, time, "client", "a", "<", "quiet");
   EXPECT_EQ(out.str().find("quiet"), std::string::npos);
+}
+
+TEST(LogTraffic, IsLoggedAtItsOwnLevelAndNotAtAllWhenOff) {
+  std::ostringstream out;
+  spdlog::logger log("member", std::make_shared<spdlog::sinks::ostream_sink_st>(out));
+  log.set_formatter(std::make_unique<LogLineFormatter>());
+  log.set_level(spdlog::level::debug);
+  const std::chrono::system_clock::time_point time{std::chrono::microseconds(1795666657103333)};
+  log_traffic(log, LogLevel::debug, time, "client", "a", "<", "one");
+  log_traffic(log, LogLevel::error, time, "client", "a", "<", "two");
+  log_traffic(log, LogLevel::off, time, "client", "a", "<", "three");
+  log.set_level(spdlog::level::off);  // "off" as the logger's level: nothing at any level
+  log_traffic(log, LogLevel::error, time, "client", "a", "<", "four");
+  EXPECT_EQ(out.str(),
+            "2026-11-26T04:17:37.103333Z debug client a < one\n"
+            "2026-11-26T04:17:37.103333Z error client a < two\n");
 }
 
 std::string formatted(spdlog::formatter& formatter, std::chrono::system_clock::time_point time,
