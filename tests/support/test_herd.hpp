@@ -59,6 +59,9 @@ struct HerdOptions {
   std::string host = "127.0.0.1";
 };
 
+// Goloman alone, with `config` merged into its config file.
+HerdOptions single_member(nlohmann::json config = nlohmann::json::object());
+
 class TestHerd {
  public:
   explicit TestHerd(HerdOptions options = {});
@@ -69,6 +72,7 @@ class TestHerd {
   void kill(const std::string& member);  // SIGKILL, waits for the exit
   int stop(const std::string& member);   // SIGTERM; returns the exit status
   bool running(const std::string& member);
+  pid_t pid(const std::string& member) const;  // of a started member, e.g. to signal it
 
   const std::string& host() const { return options_.host; }
   std::uint16_t port(const std::string& member) const;
