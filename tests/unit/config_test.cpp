@@ -81,8 +81,10 @@ std::string two_members(std::string_view links) {
          std::string(links) + "}";
 }
 
+// From CMake: __FILE__ is relative to the build directory when ccache's base_dir
+// rewrites paths, and ctest runs the tests from another directory.
 std::filesystem::path shipped_config() {
-  return std::filesystem::path(__FILE__).parent_path() / "../../config/herd.json";
+  return std::filesystem::path(HERD_SOURCE_DIR) / "config/herd.json";
 }
 
 // A file that is removed when the test ends.
