@@ -25,6 +25,7 @@ std::shared_ptr<spdlog::logger> make_member_logger(const Config& config,
 // (SIGHUP, after logrotate renamed it).
 void reopen_log_files(spdlog::logger& log);
 
+// The spdlog level a config level names (LogLevel::off is spdlog's off).
 spdlog::level::level_enum spdlog_level(LogLevel level);
 
 // Formats a protocol line for the log so that it stays one line of valid UTF-8
