@@ -49,6 +49,17 @@ asio::awaitable<void> shut_down(asio::io_context& io, herd::MemberState& state,
   io.stop();
 }
 
+// SIGHUP, as logrotate sends after renaming the log: the log's writer thread
+// closes the file and opens its path anew. Waits again after each one.
+void reopen_log_on_sighup(asio::signal_set& hangups, herd::MemberState& state) {
+  hangups.async_wait([&hangups, &state](const boost::system::error_code& error, int) {
+    if (error) return;  // cancelled: the member is stopping
+    state.log().info("{} received SIGHUP: reopening the log", state.name());
+    herd::reopen_log_files(state.log());
+    reopen_log_on_sighup(hangups, state);
+  });
+}
+
 int run_member(const herd::CommandLine& command_line) {
   const herd::Config& config = command_line.config;
   const std::size_t self = *config.member_index(command_line.member);
@@ -64,7 +75,7 @@ int run_member(const herd::CommandLine& command_line) {
   }
   std::shared_ptr<spdlog::logger> log;
   try {
-    log = herd::make_member_logger(config.log_dir, address.name);
+    log = herd::make_member_logger(config, address.name);
   } catch (const std::exception& failure) {
     std::cerr << "herd_server " << address.name << ": " << failure.what() << "\n";
     return exit_startup;
@@ -86,7 +97,12 @@ int run_member(const herd::CommandLine& command_line) {
     signals.async_wait([&](const boost::system::error_code& wait_error, int signal) {
       if (!wait_error) boost::asio::co_spawn(io, shut_down(io, state, server, signal), boost::asio::detached);
     });
+    boost::asio::signal_set hangups(io, SIGHUP);
+    reopen_log_on_sighup(hangups, state);
     std::signal(SIGPIPE, SIG_IGN);
+    // A file size limit (ulimit -f) must not kill the member: its log counts
+    // the lines it could not write instead.
+    std::signal(SIGXFSZ, SIG_IGN);
     server.start();
     state.peers().start();
     io.run();

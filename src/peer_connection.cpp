@@ -208,7 +208,8 @@ void PeerConnection::append_dump(std::string& out) {
 }
 
 void PeerConnection::handle_line(std::string_view line) {
-  log_traffic(state_.log(), read_time_, "link", neighbour_name(), "<", line);
+  log_traffic(state_.log(), state_.config().log_traffic_level, read_time_, "link",
+              neighbour_name(), "<", line);
   const Command command = parse_command(line);
   if (!up_) {
     const auto* hello = std::get_if<Hello>(&command);

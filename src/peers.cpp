@@ -119,7 +119,7 @@ std::uint64_t Peers::flood(const RecordView& record, std::optional<std::size_t> 
     sent_to += state_.member_name(neighbour.member);
   }
   if (sent_to.empty()) return 0;
-  log_traffic(state_.log(), now, "link", sent_to, ">", line);
+  log_traffic(state_.log(), state_.config().log_traffic_level, now, "link", sent_to, ">", line);
   last_ticket_ = ticket;
   return ticket;
 }

@@ -20,13 +20,6 @@ using ::testing::StartsWith;
 constexpr std::string_view kiwi_iamat =
     "IAMAT kiwi.cs.ucla.edu +34.068930-118.445127 1520023934.918963997\n";
 
-HerdOptions single_member(nlohmann::json config = nlohmann::json::object()) {
-  HerdOptions options;
-  options.members = {"Goloman"};
-  options.config = std::move(config);
-  return options;
-}
-
 std::string now_posix() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();

@@ -38,6 +38,10 @@ void expect_same_config(const Config& actual, const Config& expected) {
   }
   EXPECT_EQ(actual.links, expected.links);
   EXPECT_EQ(actual.log_dir, expected.log_dir);
+  EXPECT_EQ(actual.log_max_file_bytes, expected.log_max_file_bytes);
+  EXPECT_EQ(actual.log_rotated_files, expected.log_rotated_files);
+  EXPECT_EQ(actual.log_level, expected.log_level);
+  EXPECT_EQ(actual.log_traffic_level, expected.log_traffic_level);
   EXPECT_EQ(actual.client_idle_timeout, expected.client_idle_timeout);
   EXPECT_EQ(actual.max_line_bytes, expected.max_line_bytes);
   EXPECT_EQ(actual.peer_backoff_initial, expected.peer_backoff_initial);
@@ -79,8 +83,10 @@ std::string two_members(std::string_view links) {
          std::string(links) + "}";
 }
 
+// From CMake: __FILE__ is relative to the build directory when ccache's base_dir
+// rewrites paths, and ctest runs the tests from another directory.
 std::filesystem::path shipped_config() {
-  return std::filesystem::path(__FILE__).parent_path() / "../../config/herd.json";
+  return std::filesystem::path(HERD_SOURCE_DIR) / "config/herd.json";
 }
 
 // A file that is removed when the test ends.
@@ -160,6 +166,10 @@ TEST(ConfigDefaults, NeighboursFollowTheSpecTableInMemberOrder) {
 TEST(ConfigDefaults, Tunables) {
   const Config config = default_config();
   EXPECT_EQ(config.log_dir, "logs");
+  EXPECT_EQ(config.log_max_file_bytes, 100u << 20);
+  EXPECT_EQ(config.log_rotated_files, 5u);
+  EXPECT_EQ(config.log_level, LogLevel::info);
+  EXPECT_EQ(config.log_traffic_level, LogLevel::info);  // every protocol line, as before
   EXPECT_EQ(config.client_idle_timeout, milliseconds(60'000));
   EXPECT_EQ(config.max_line_bytes, 8192u);
   EXPECT_EQ(config.places.backend, PlacesBackendKind::automatic);
@@ -185,6 +195,10 @@ TEST(ConfigFile, EveryKeyIsRead) {
     "members": [{"name": "A", "host": "::1", "port": 7000}, {"name": "B", "port": 7001}],
     "links": [["B", "A"]],
     "log_dir": "/var/log/herd",
+    "log_max_file_bytes": 5000,
+    "log_rotated_files": 9,
+    "log_level": "warn",
+    "log_traffic_level": "debug",
     "client_idle_timeout_ms": 300,
     "max_line_bytes": 64,
     "peer_backoff_initial_ms": 10,
@@ -205,6 +219,10 @@ TEST(ConfigFile, EveryKeyIsRead) {
   EXPECT_EQ(config.members[1].host, "127.0.0.1");
   EXPECT_EQ(neighbour_names(config, "A"), std::vector<std::string>{"B"});
   EXPECT_EQ(config.log_dir, "/var/log/herd");
+  EXPECT_EQ(config.log_max_file_bytes, 5000u);
+  EXPECT_EQ(config.log_rotated_files, 9u);
+  EXPECT_EQ(config.log_level, LogLevel::warn);
+  EXPECT_EQ(config.log_traffic_level, LogLevel::debug);
   EXPECT_EQ(config.client_idle_timeout, milliseconds(300));
   EXPECT_EQ(config.max_line_bytes, 64u);
   EXPECT_EQ(config.peer_backoff_initial, milliseconds(10));
@@ -360,6 +378,50 @@ TEST(ConfigValidation, MaxLineBytes) {
   EXPECT_EQ(rejection(R"({"max_line_bytes": 65001})"),
             "test.json: max_line_bytes: must be an integer from 64 to 65000");
   EXPECT_EQ(parse_ok(R"({"max_line_bytes": 65000})").max_line_bytes, 65000u);
+}
+
+TEST(ConfigValidation, LogFileBounds) {
+  EXPECT_EQ(rejection(R"({"log_max_file_bytes": 4095})"),
+            "test.json: log_max_file_bytes: must be an integer from 4096 to 9223372036854775807");
+  EXPECT_EQ(parse_ok(R"({"log_max_file_bytes": 4096})").log_max_file_bytes, 4096u);
+  EXPECT_EQ(parse_ok(R"({"log_max_file_bytes": 9223372036854775807})").log_max_file_bytes,
+            9223372036854775807u);
+  EXPECT_THAT(rejection(R"({"log_max_file_bytes": 9223372036854775808})"),
+              HasSubstr("log_max_file_bytes: must be an integer"));
+  for (const char* bad : {"-1", "1e6", "\"100M\"", "null"}) {
+    EXPECT_THAT(rejection("{\"log_max_file_bytes\": " + std::string(bad) + "}"),
+                HasSubstr("log_max_file_bytes: must be an integer"))
+        << bad;
+  }
+  EXPECT_EQ(rejection(R"({"log_rotated_files": 0})"),
+            "test.json: log_rotated_files: must be an integer from 1 to 1000");
+  EXPECT_EQ(parse_ok(R"({"log_rotated_files": 1})").log_rotated_files, 1u);
+  EXPECT_EQ(parse_ok(R"({"log_rotated_files": 1000})").log_rotated_files, 1000u);
+  EXPECT_THAT(rejection(R"({"log_rotated_files": 1001})"), HasSubstr("log_rotated_files: "));
+}
+
+TEST(ConfigValidation, LogLevels) {
+  const std::pair<std::string_view, LogLevel> levels[] = {{"debug", LogLevel::debug},
+                                                          {"info", LogLevel::info},
+                                                          {"warn", LogLevel::warn},
+                                                          {"error", LogLevel::error},
+                                                          {"off", LogLevel::off}};
+  for (const auto& [name, level] : levels) {
+    const std::string quoted = "\"" + std::string(name) + "\"";
+    EXPECT_EQ(parse_ok("{\"log_level\": " + quoted + "}").log_level, level) << name;
+    EXPECT_EQ(parse_ok("{\"log_traffic_level\": " + quoted + "}").log_traffic_level, level)
+        << name;
+  }
+  for (const char* key : {"log_level", "log_traffic_level"}) {
+    const std::string field = "{\"" + std::string(key) + "\": ";
+    EXPECT_EQ(rejection(field + "\"verbose\"}"),
+              "test.json: " + std::string(key) +
+                  ": unknown level \"verbose\" (one of debug, info, warn, error, off)");
+    EXPECT_THAT(rejection(field + "\"INFO\"}"), HasSubstr("unknown level \"INFO\""));
+    EXPECT_THAT(rejection(field + "\"warning\"}"), HasSubstr("unknown level"));
+    EXPECT_THAT(rejection(field + "\"\"}"), HasSubstr("unknown level \"\""));
+    EXPECT_EQ(rejection(field + "2}"), "test.json: " + std::string(key) + ": must be a string");
+  }
 }
 
 TEST(ConfigValidation, QueueLimitHoldsALine) {
