@@ -80,7 +80,7 @@ int run_member(const herd::CommandLine& command_line) {
 
   {
     // Declared after `io`, so destroyed before it: nothing pending still runs then.
-    herd::MemberState state(io.get_executor(), config, self, log, std::move(places));
+    herd::MemberState state(io, config, self, log, std::move(places));
     herd::Server server(state, std::move(*listener));
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& wait_error, int signal) {
