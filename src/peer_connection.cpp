@@ -5,6 +5,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <exception>
+
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
 #include "herd/protocol.hpp"
@@ -24,6 +26,17 @@ constexpr std::size_t dump_batch_bytes = 64 * 1024;
 // Flood lines go out in writes of about this size, so that a line queued
 // meanwhile from another origin waits behind little (LinkQueue).
 constexpr std::size_t flood_write_bytes = 8 * 1024;
+
+// Runs `task`, keeping what it fails with in `failure` rather than throwing
+// it. For the left side of an operator||, which waits for a side that
+// succeeds: a failure there would leave it waiting on the other side.
+asio::awaitable<void> keeping_failure(asio::awaitable<void> task, std::exception_ptr& failure) {
+  try {
+    co_await std::move(task);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+}
 
 }  // namespace
 
@@ -45,8 +58,10 @@ std::string_view PeerConnection::neighbour_name() const {
 
 asio::awaitable<std::string> PeerConnection::run() {
   auto self = shared_from_this();
-  co_await ((read_loop() && write_loop()) || watch_hello());
-  close(close_reason_.empty() ? "closed" : close_reason_);
+  std::exception_ptr failure;
+  co_await (keeping_failure(read_loop() && write_loop(), failure) || watch_hello());
+  close(failure ? "failed" : close_reason_.empty() ? "closed" : close_reason_);
+  if (failure) std::rethrow_exception(failure);
   co_return close_reason_;
 }
 
