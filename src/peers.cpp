@@ -1,11 +1,10 @@
 #include "herd/peers.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <exception>
 #include <tuple>
 
 #include "herd/link_socket.hpp"
@@ -77,7 +76,10 @@ void Peers::start() {
   for (Neighbour& neighbour : neighbours_) {
     if (!neighbour.we_dial) continue;
     neighbour.retry = std::make_unique<asio::steady_timer>(state_.executor());
-    asio::co_spawn(state_.executor(), run_dialer(neighbour), asio::detached);
+    // Without its dialer this neighbour would never be dialled again.
+    state_.supervisor().spawn("link " + state_.member_name(neighbour.member) + ": dialer",
+                              [this, &neighbour] { return run_dialer(neighbour); },
+                              OnFailure::restart);
   }
 }
 
@@ -202,7 +204,12 @@ void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffer
       std::move(buffered));
   // At once, so that a HELLO right behind this one finds it alive.
   neighbour->live = connection;
-  asio::co_spawn(state_.executor(), run_link(*neighbour, std::move(connection)), asio::detached);
+  // One broken link never takes the member down; the neighbour dials again.
+  state_.supervisor().spawn("link " + state_.member_name(neighbour->member),
+                            [this, neighbour, connection = std::move(connection)] {
+                              return run_link(*neighbour, connection);
+                            },
+                            OnFailure::log);
 }
 
 void Peers::link_up(std::size_t member) {
@@ -216,12 +223,22 @@ void Peers::link_up(std::size_t member) {
 
 asio::awaitable<void> Peers::run_link(Neighbour& neighbour,
                                       std::shared_ptr<PeerConnection> connection) {
-  const std::string reason = co_await connection->run();
+  std::string reason;
+  std::exception_ptr failure;
+  try {
+    reason = co_await connection->run();
+  } catch (...) {
+    // The link is closed all the same (PeerConnection::run): forgotten too,
+    // flooding and shutdown stop counting on it and the dialer dials again.
+    // The failure is the supervisor's to log.
+    failure = std::current_exception();
+  }
+  if (neighbour.live == connection) neighbour.live = nullptr;
+  if (failure) std::rethrow_exception(failure);
   // One that never came up was refused; its dialer reports that.
   if (connection->is_up()) {
     state_.log().info("link {}: dropped ({})", state_.member_name(neighbour.member), reason);
   }
-  if (neighbour.live == connection) neighbour.live = nullptr;
 }
 
 std::chrono::milliseconds Peers::jittered(std::chrono::milliseconds backoff) {
