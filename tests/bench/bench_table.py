@@ -170,9 +170,14 @@ def cell(item, column):
     return str(item)
 
 
+def measured(row):
+    """Whether a run measured any of the row's figures (--geonames-only runs a few)."""
+    return any(item is not None for item in row[1:4])
+
+
 def main():
     table = [[cell(item, column) for column, item in enumerate(row)]
-             for row in table_rows(load(sys.argv[1]))]
+             for row in table_rows(load(sys.argv[1])) if measured(row)]
     widths = [max(len(row[column]) for row in table) for column in range(len(table[0]))]
     for row in table:
         print("  ".join(text.ljust(width) for text, width in zip(row, widths)).rstrip())
