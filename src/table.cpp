@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <functional>
 #include <new>
 #include <numeric>
 
@@ -25,7 +24,8 @@ bool RecordOrder::greater(const RecordView& a, const RecordView& b) const {
   return rank_by_origin_.at(a.origin) > rank_by_origin_.at(b.origin);
 }
 
-Table::Table(const std::vector<std::string>& member_names) : order_(member_names) {}
+Table::Table(const std::vector<std::string>& member_names, const SipKey& key)
+    : order_(member_names), key_(key) {}
 
 Table::~Table() = default;
 
@@ -45,13 +45,10 @@ RecordView Table::view(const Record& record) const {
 
 RecordView Table::at(std::size_t position) const { return view(record(position)); }
 
-namespace {
-
-std::uint32_t client_hash(std::string_view client) {
-  return static_cast<std::uint32_t>(std::hash<std::string_view>{}(client));
+std::uint32_t Table::client_hash(std::string_view client) const {
+  // The index keeps the low 32 bits: its slot number and the tag it compares.
+  return static_cast<std::uint32_t>(siphash13(key_, client));
 }
-
-}  // namespace
 
 std::optional<std::uint32_t> Table::position_of(std::string_view client,
                                                 std::uint32_t hash) const {

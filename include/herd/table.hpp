@@ -15,6 +15,7 @@
 #include "herd/client_index.hpp"
 #include "herd/mapped_block.hpp"
 #include "herd/protocol.hpp"
+#include "herd/siphash.hpp"
 #include "herd/text_arena.hpp"
 
 namespace herd {
@@ -43,7 +44,10 @@ class RecordOrder {
 
 class Table {
  public:
-  explicit Table(const std::vector<std::string>& member_names);
+  // `key` keys the client index's hash; tests fix it, a member keeps its
+  // process's secret one.
+  explicit Table(const std::vector<std::string>& member_names,
+                 const SipKey& key = process_sip_key());
   ~Table();
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
@@ -61,6 +65,8 @@ class Table {
   // positions 0..size() while new records arrive behind it.
   std::size_t size() const { return record_count_; }
   RecordView at(std::size_t position) const;
+
+  const ClientIndex& index() const { return index_; }
 
  private:
   // "client location time" in one arena slice, the rest in 32 bytes: memory per
@@ -90,11 +96,13 @@ class Table {
   Record& add_record(const RecordView& update);
 
   RecordView view(const Record& record) const;
+  std::uint32_t client_hash(std::string_view client) const;
   std::optional<std::uint32_t> position_of(std::string_view client, std::uint32_t hash) const;
 
   void store_text(Record& record, const RecordView& update);
 
   RecordOrder order_;
+  SipKey key_;
   BlockReserve reserve_;  // record chunks and text blocks, faulted in ahead
   TextArena texts_{reserve_};
   std::vector<MappedBlock> record_chunks_;

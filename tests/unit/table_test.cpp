@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -165,6 +166,35 @@ TEST(Table, SameUpdatesInAnyOrderGiveTheSameTable) {
       EXPECT_EQ(other.find(client)->origin, first.find(client)->origin);
       EXPECT_EQ(other.find(client)->time, first.find(client)->time);
     }
+  }
+}
+
+// --- the index's hash (SPEC §5: no client can choose ids that collide) -----------------
+
+// `count` ids whose unkeyed std::hash agrees in the low `bits` bits: what a
+// client can compute for any server that indexes with it, and what filled one
+// run of the old index (85x the CPU per insert, growing with every such id).
+std::vector<std::string> ids_colliding_under_std_hash(int count, int bits) {
+  const std::size_t mask = (std::size_t{1} << bits) - 1;
+  std::vector<std::string> ids;
+  for (std::uint64_t n = 0; static_cast<int>(ids.size()) < count; ++n) {
+    std::string id = "attacker:" + std::to_string(n);
+    if ((std::hash<std::string_view>{}(id) & mask) == 0) ids.push_back(std::move(id));
+  }
+  return ids;
+}
+
+TEST(TableIndex, IdsCollidingUnderAnUnkeyedHashSpreadOut) {
+  // 600 ids into the first index of 1024 slots, all with one home slot under
+  // std::hash: with it the longest probe is 600 slots; keyed, under any key,
+  // it is what random ids give (tens at most at this load).
+  const auto ids = ids_colliding_under_std_hash(600, 10);
+  for (const SipKey& key : {SipKey{1, 2}, SipKey{0x0123456789abcdef, 0xfedcba9876543210},
+                            SipKey{~0ULL, 0}}) {
+    Table table(members, key);
+    for (const auto& id : ids) ASSERT_TRUE(table.apply(record(id, 1, 1, 0)));
+    EXPECT_LT(table.index().longest_probe(), 64u);
+    for (const auto& id : ids) ASSERT_TRUE(table.find(id)) << id;
   }
 }
 
