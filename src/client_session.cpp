@@ -248,7 +248,7 @@ void ClientSession::handle_line(std::string_view line) {
   idle_deadline_ = read_steady_time_ + state_.config().client_idle_timeout;
   log_traffic(state_.log(), read_time_, "client", peer_, "<", line);
   if (const auto* iamat = std::get_if<Iamat>(&command)) {
-    handle_iamat(*iamat);
+    handle_iamat(*iamat, line);
   } else if (const auto* whatsat = std::get_if<Whatsat>(&command)) {
     handle_whatsat(*whatsat, line);
   } else if (const auto* invalid = std::get_if<Invalid>(&command)) {
@@ -260,18 +260,27 @@ void ClientSession::handle_line(std::string_view line) {
   }
 }
 
-void ClientSession::handle_iamat(const Iamat& command) {
+void ClientSession::handle_iamat(const Iamat& command, std::string_view line) {
   const nanoseconds_t received =
       std::chrono::duration_cast<std::chrono::nanoseconds>(read_time_.time_since_epoch()).count();
   const RecordView update{command.client, command.location, command.time,
                           command.client_time, received,
                           static_cast<std::uint8_t>(state_.self())};
+  const Applied applied = state_.table().apply(update);
+  if (applied == Applied::no_room) {
+    state_.refused_iamats().note(read_steady_time_, [&] {
+      return fmt::format("client {}: IAMAT for \"{}\" refused: table full ({})", peer_,
+                         Escaped{command.client}, describe_fill(state_.table()));
+    });
+    reply_invalid(line);
+    return;
+  }
   std::string text;
   append_at_line(text, state_.name(), received - command.client_time, command.client,
                  command.location, command.time);
   text.push_back('\n');
   reply_now(text);
-  if (!state_.table().apply(update)) return;
+  if (applied != Applied::stored) return;
   if (const std::uint64_t ticket = state_.peers().flood(update, std::nullopt, read_time_)) {
     recent_floods_[flood_count_++ % flood_window] = ticket;
   }
@@ -328,6 +337,10 @@ asio::awaitable<void> ClientSession::answer_whatsat(std::shared_ptr<ClientSessio
 
 void ClientSession::reject(std::string_view line, std::string_view reason) {
   state_.log().info("client {}: invalid command ({})", peer_, reason);
+  reply_invalid(line);
+}
+
+void ClientSession::reply_invalid(std::string_view line) {
   std::string text = "? ";
   text.append(line);
   text.push_back('\n');

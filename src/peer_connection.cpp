@@ -218,8 +218,15 @@ void PeerConnection::handle_echo(const Echo& echo) {
   }
   const RecordView update{echo.client,      echo.location,     echo.time,
                           echo.client_time, echo.receive_time, static_cast<std::uint8_t>(*origin)};
-  if (state_.table().apply(update)) {
+  const Applied applied = state_.table().apply(update);
+  if (applied == Applied::stored) {
     state_.peers().flood(update, neighbour_, read_time_);
+  } else if (applied == Applied::no_room) {
+    // Not forwarded either: a flood stops where it is not applied, or it would circle.
+    state_.dropped_echoes().note(std::chrono::steady_clock::now(), [&] {
+      return fmt::format("link {}: ECHO for \"{}\" dropped: table full ({})", neighbour_name(),
+                         Escaped{echo.client}, describe_fill(state_.table()));
+    });
   }
 }
 
