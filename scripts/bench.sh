@@ -9,6 +9,7 @@
 #
 # Builds Release into build-bench/ (or $HERD_BENCH_BUILD_DIR), then on 127.0.0.1:
 #   1, 2, 5  one herd_server member (temp config, logging on), and null_server
+#   6        one fresh member: ids crafted to collide under an unkeyed hash
 #   3, 4     the five-member herd, pointed at fake_places_server for 4
 #   redis    redis-server (installed with apt-get if missing and we are root)
 #            loaded by redis-benchmark GEOADD with the same C and P
@@ -33,7 +34,7 @@ while (($# > 0)); do
     --idle-connections) idle_connections=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --no-redis) use_redis=0; shift ;;
-    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -48,6 +49,7 @@ fill_pipeline=64          # memory: fill as fast as the member takes it
 whatsat_clients=200
 backend_delay_ms=20
 propagation_samples=300
+crafted_ids=20000         # 6: per phase; crafting them takes a few seconds of all cores
 
 host=127.0.0.1
 work=$(mktemp -d "${TMPDIR:-/tmp}/herd-bench.XXXXXX")
@@ -197,6 +199,17 @@ bench memory --label null --port "$(read_announced "$work/null.out" port)" --pid
   --records 0 --idle-connections "$idle_connections"
 stop_started
 rm -rf "$work/logs-memory"
+
+# ---------------------------------------------------------------- one fresh member: 6
+echo "== scenario 6: ids crafted to collide under an unkeyed hash, against random ids"
+read -r member_port < <(free_ports 1)
+single_config "$member_port" "$work/logs-crafted" >"$work/crafted.json"
+start_member Goloman "$work/crafted.json"
+wait_for_port "$member_port" "$member_pid" Goloman
+bench iamat-crafted --port "$member_port" --pid "$member_pid" --ids "$crafted_ids" \
+  --connections "$connections" --pipeline 16
+stop_started
+rm -rf "$work/logs-crafted"
 
 # ---------------------------------------------------------------- redis baseline
 # redis_geoadd PORT CONNECTIONS PIPELINE REQUESTS KEY [redis-benchmark options]:
