@@ -122,7 +122,8 @@ Scenarios:
   whatsat           C connections, P WHATSATs in flight each, for one seeded client
   iamat-crafted     --ids IAMATs for random ids, then as many for ids crafted to share the
                     low bits of an unkeyed std::hash (one run of an index that uses it):
-                    the server's CPU per request for each, and their ratio
+                    the server's CPU per request for each, and their ratio (after an
+                    unmeasured warm-up of --ids / 4 random ids)
   memory            RSS of --pid before/after --records distinct clients, and with
                     --idle-connections idle connections open
 
@@ -130,7 +131,7 @@ Common:       --host 127.0.0.1  --port 12000  --connections 50  --pipeline 1
               --duration 5  --warmup 1  --label herd  --id-base N (default random)
 iamat-*:      --pid PID (the server's: adds its CPU microseconds per request)
 iamat-crafted: --pid PID (required)  --ids 20000  --index-bits B (default: the index
-              size of a fresh herd member after 2 x ids records)
+              size of a fresh herd member after the warm-up and 2 x ids records)
 propagation:  --target-port N  --samples 500  --poll-interval-us 50  --sample-gap-ms 2
               --sample-timeout-ms 2000  --load-port N  --load-connections 50
               --load-pipeline 16

@@ -40,7 +40,7 @@ struct Options {
 
   // iamat-crafted
   std::uint64_t ids = 20'000;  // per phase: random ids, then as many crafted ones
-  int index_bits = 0;          // low hash bits the crafted ids share; 0: what 2 x ids need
+  int index_bits = 0;          // low hash bits the crafted ids share; 0: what the run needs
 
   // memory
   pid_t pid = 0;
