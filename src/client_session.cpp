@@ -60,7 +60,7 @@ asio::awaitable<void> ClientSession::run() {
   co_await read_loop();
   if (!hello_from_.empty()) {
     socket_.non_blocking(false, ignored);  // as the peer link expects a socket
-    state_.peers().adopt(std::move(socket_), hello_from_, std::move(lines_));
+    state_.peers().adopt(std::move(socket_), hello_from_, std::move(lines_), peer_);
     co_return;
   }
   co_await finish_owed_replies();
@@ -263,6 +263,11 @@ void ClientSession::handle_line(std::string_view line) {
 void ClientSession::handle_iamat(const Iamat& command, std::string_view line) {
   const nanoseconds_t received =
       std::chrono::duration_cast<std::chrono::nanoseconds>(read_time_.time_since_epoch()).count();
+  const nanoseconds_t max_skew = std::chrono::nanoseconds(state_.config().max_clock_skew).count();
+  if (const auto problem = future_time_problem(command, received, max_skew); !problem.empty()) {
+    reject(line, problem);
+    return;
+  }
   const RecordView update{command.client, command.location, command.time,
                           command.client_time, received,
                           static_cast<std::uint8_t>(state_.self())};

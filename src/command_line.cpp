@@ -19,6 +19,7 @@ struct Arguments {
   std::optional<std::string> places_backend;
   std::optional<std::string> places_url;
   std::optional<std::string> ca_file;
+  std::optional<std::string> geonames_file;
   bool help = false;
   bool version = false;
 };
@@ -35,6 +36,7 @@ constexpr ValueOption value_options[] = {
     {"--places-backend", &Arguments::places_backend},
     {"--places-url", &Arguments::places_url},
     {"--ca-file", &Arguments::ca_file},
+    {"--geonames-file", &Arguments::geonames_file},
 };
 
 bool* switch_slot(std::string_view flag, Arguments& arguments) {
@@ -95,6 +97,7 @@ bool split_arguments(int argc, const char* const* argv, Arguments& arguments,
 bool apply_overrides(const Arguments& arguments, Config& config, std::string& error) {
   if (arguments.log_dir) config.log_dir = *arguments.log_dir;
   if (arguments.ca_file) config.places.ca_file = *arguments.ca_file;
+  if (arguments.geonames_file) config.places.geonames_file = *arguments.geonames_file;
   if (arguments.places_backend) {
     std::string problem;
     const auto kind = places_backend_named(*arguments.places_backend, problem);
@@ -194,10 +197,14 @@ Options (each as --flag VALUE or --flag=VALUE):
                            override it wherever they appear
   --log-dir DIR            append to DIR/<member>.log (default: logs)
   --port N                 listen on port N (1-65535) instead of the configured one
-  --places-backend NAME    auto (default: google when a key is available), none,
-                           google (Places API New) or google-legacy (Nearby Search)
+  --places-backend NAME    auto (default: google when a key is available, else
+                           geonames when its file exists, else none), none,
+                           google (Places API New), google-legacy (Nearby Search)
+                           or geonames (offline, from a GeoNames gazetteer file)
   --places-url URL         https:// base URL of the Places backend, e.g. a local fake
   --ca-file FILE           extra trusted CA certificates (PEM) for the Places backend
+  --geonames-file FILE     the geonames backend's gazetteer, GeoNames TSV (default:
+                           data/geonames/cities500.txt, from scripts/install-deps.sh)
   -h, --help               print this help and exit
   --version                print the version and exit
 

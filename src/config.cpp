@@ -7,28 +7,32 @@
 //
 //   {
 //     "members": [ {"name": "Goloman", "host": "127.0.0.1", "port": 12000}, ... ],
+//                                                  // names of at most 64 bytes
 //     "links": [ ["Goloman", "Hands"], ... ],      // bidirectional; required with "members"
 //     "log_dir": "logs",                           // <log_dir>/<member>.log
 //     "client_idle_timeout_ms": 60000,
-//     "max_line_bytes": 8192,                      // 64 .. 1048576
+//     "max_line_bytes": 8192,                      // 64 .. 65000
 //     "peer_backoff_initial_ms": 50,
 //     "peer_backoff_cap_ms": 1000,                 // at least peer_backoff_initial_ms
 //     "peer_hello_timeout_ms": 2000,
-//     "peer_queue_limit_bytes": 67108864,          // at least max_line_bytes
+//     "peer_queue_limit_bytes": 67108864,          // at least max_line_bytes + 86
 //     "peer_stall_limit_ms": 1000,
 //     "shutdown_grace_ms": 3000,
 //     "max_records": 16000000,                     // 1 .. 4000000000; new clients past it get "?"
 //     "max_record_text_bytes": 1073741824,         // 1024 .. 2^40; new clients are admitted
 //                                                  // up to 15/16 of it, the rest is kept
 //                                                  // for known clients' records that grow
+//     "max_clock_skew_ms": 600000,                 // 1000 .. 86400000: how far ahead of the
+//                                                  // member's clock a client's time may lie
 //     "places": {
-//       "backend": "auto",                         // auto | none | google | google-legacy
+//       "backend": "auto",                         // auto | none | google | google-legacy | geonames
 //       "google_base_url": "https://places.googleapis.com",
 //       "legacy_base_url": "https://maps.googleapis.com",
 //       "ca_file": "",                             // extra trust anchors (PEM), "" = none
 //       "key_file": "",                            // read when GOOGLE_PLACES_API_KEY is unset
 //       "timeout_ms": 5000,
-//       "pool_size": 256                           // 1 .. 1024
+//       "pool_size": 256,                          // 1 .. 1024
+//       "geonames_file": "data/geonames/cities500.txt"  // GeoNames TSV; not empty
 //     }
 //   }
 //
@@ -74,6 +78,7 @@ constexpr std::pair<std::string_view, PlacesBackendKind> backend_names[] = {
     {"none", PlacesBackendKind::no_key},
     {"google", PlacesBackendKind::google},
     {"google-legacy", PlacesBackendKind::google_legacy},
+    {"geonames", PlacesBackendKind::geonames},
 };
 
 // ---------------------------------------------------------------------------------------
@@ -107,9 +112,11 @@ bool read_integer(const json& value, std::string_view field, std::uint64_t min,
 }
 
 bool read_duration(const json& value, std::string_view field, milliseconds& out,
-                   std::string& problem) {
+                   std::string& problem, milliseconds min = milliseconds(1),
+                   milliseconds max = milliseconds(max_duration_ms)) {
   std::int64_t count = 0;
-  if (!read_integer(value, field, 1, max_duration_ms, count, problem)) {
+  if (!read_integer(value, field, static_cast<std::uint64_t>(min.count()),
+                    static_cast<std::uint64_t>(max.count()), count, problem)) {
     problem += " (milliseconds)";
     return false;
   }
@@ -160,7 +167,11 @@ bool read_member(const json& value, const std::string& field, MemberAddress& mem
     const std::string item_field = field + "." + key;
     bool ok = false;
     if (key == "name") {
-      ok = read_word(item, item_field, member.name, problem);
+      ok = read_word(item, item_field, member.name, problem) &&
+           (member.name.size() <= max_member_name_bytes ||
+            fail(problem, item_field,
+                 "must be at most " + std::to_string(max_member_name_bytes) + " bytes (got " +
+                     std::to_string(member.name.size()) + ")"));
     } else if (key == "host") {
       ok = read_word(item, item_field, member.host, problem);
     } else if (key == "port") {
@@ -293,6 +304,9 @@ bool read_places(const json& value, PlacesConfig& places, std::string& problem) 
       ok = read_duration(item, field, places.timeout, problem);
     } else if (key == "pool_size") {
       ok = read_integer(item, field, 1, 1024, places.pool_size, problem);
+    } else if (key == "geonames_file") {
+      ok = read_string(item, field, places.geonames_file, problem) &&
+           (!places.geonames_file.empty() || fail(problem, field, "must not be empty"));
     } else {
       ok = fail(problem, field, "unknown key");
     }
@@ -312,7 +326,7 @@ bool read_setting(const std::string& key, const json& value, Config& config,
     return true;
   }
   if (key == "max_line_bytes") {
-    return read_integer(value, key, 64, 1u << 20, config.max_line_bytes, problem);
+    return read_integer(value, key, 64, max_line_bytes_limit, config.max_line_bytes, problem);
   }
   if (key == "peer_queue_limit_bytes") {
     return read_integer(value, key, 1, std::numeric_limits<std::int64_t>::max(),
@@ -337,6 +351,10 @@ bool read_setting(const std::string& key, const json& value, Config& config,
   for (const auto& [name, duration] : durations) {
     if (key == name) return read_duration(value, key, *duration, problem);
   }
+  if (key == "max_clock_skew_ms") {
+    return read_duration(value, key, config.max_clock_skew, problem, min_clock_skew,
+                         max_clock_skew_limit);
+  }
   if (key == "places") return read_places(value, config.places, problem);
   return fail(problem, key, "unknown key");
 }
@@ -349,9 +367,12 @@ bool check_consistency(const Config& config, std::string& problem) {
                     std::to_string(config.peer_backoff_initial.count()) + ")");
   }
   // A queue that cannot hold one line would drop every link at its first update.
-  if (config.peer_queue_limit_bytes < config.max_line_bytes) {
+  const std::size_t longest_link_line = config.peer_max_line_bytes() + 1;  // with its "\n"
+  if (config.peer_queue_limit_bytes < longest_link_line) {
     return fail(problem, "peer_queue_limit_bytes",
-                "must be at least max_line_bytes (" + std::to_string(config.max_line_bytes) + ")");
+                "must be at least " + std::to_string(longest_link_line) + " (max_line_bytes + " +
+                    std::to_string(longest_link_line - config.max_line_bytes) +
+                    "), the longest line a link carries with its newline");
   }
   return true;
 }

@@ -40,4 +40,30 @@ LinkBuffers size_link_buffers(asio::ip::tcp::socket& socket) {
   return chosen;
 }
 
+void enable_link_keepalive(asio::ip::tcp::socket& socket) {
+  // Best effort, as for the segment cap: without it a vanished host is only
+  // noticed when a write to it times out.
+  const int fd = socket.native_handle();
+  const int on = 1;
+  const int idle = static_cast<int>(link_keepalive_idle.count());
+  const int interval = static_cast<int>(link_keepalive_interval.count());
+  const int probes = link_keepalive_probes;
+  ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+  ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
+}
+
+bool link_still_open(asio::ip::tcp::socket& socket) {
+  if (!socket.is_open()) return false;
+  // A FIN moves the connection to CLOSE_WAIT, a reset or keepalive's verdict
+  // to CLOSE, whatever is still queued for reading.
+  tcp_info info{};
+  socklen_t info_size = sizeof info;
+  if (::getsockopt(socket.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &info_size) != 0) {
+    return false;
+  }
+  return info.tcpi_state == TCP_ESTABLISHED;
+}
+
 }  // namespace herd

@@ -22,10 +22,6 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-// While a neighbour stays unreachable, a reminder goes to the log this often
-// instead of a line per attempt.
-constexpr auto unreachable_reminder = std::chrono::seconds(60);
-
 // Flow control (see Peers::holds_back): past this much unsent, a link holds
 // back the clients whose updates it still queues. Small, because everything
 // queued along the herd is latency for the next update (see link_socket.hpp for
@@ -69,8 +65,9 @@ Peers::Peers(MemberState& state)
   const Config& config = state_.config();
   neighbour_members_ = config.neighbours(state_.self());
   for (std::size_t member : neighbour_members_) {
-    neighbours_.push_back(
-        Neighbour{member, dials(state_.name(), config.members[member].name), nullptr, nullptr});
+    Neighbour& neighbour = neighbours_.emplace_back();
+    neighbour.member = member;
+    neighbour.we_dial = dials(state_.name(), config.members[member].name);
   }
 }
 
@@ -160,42 +157,70 @@ void Peers::backlog_changed() {
   room_.cancel();
 }
 
-void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffered) {
+void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffered,
+                  std::string_view from) {
   const auto index = state_.config().member_index(member);
   Neighbour* neighbour = index ? find(*index) : nullptr;
+  const auto now = std::chrono::steady_clock::now();
   boost::system::error_code ignored;
   if (stopping_) {
     socket.close(ignored);
     return;
   }
   if (neighbour == nullptr) {
-    state_.log().warn("link refused: HELLO from \"{}\", which is not a neighbour of {}",
-                      Escaped{member}, state_.name());
+    if (const auto count = refused_strangers_.admit(now)) {
+      state_.log().warn("link refused: HELLO from \"{}\" ({}), which is not a neighbour of {}{}",
+                        Escaped{member}, from, state_.name(), held_back_note(count));
+    }
     socket.close(ignored);
     return;
   }
   if (neighbour->we_dial) {
     // Only one side dials, so that a pair never ends up with two links.
-    state_.log().warn("link refused: HELLO from {}, which {} dials itself", member,
-                      state_.name());
+    if (const auto count = neighbour->refused_hellos.admit(now)) {
+      state_.log().warn("link refused: HELLO from {} ({}), which {} dials itself{}", member, from,
+                        state_.name(), held_back_note(count));
+    }
+    socket.close(ignored);
+    return;
+  }
+  if (neighbour->live && neighbour->live->is_alive()) {
+    if (const auto count = neighbour->refused_hellos.admit(now)) {
+      state_.log().warn("link {0}: conflict: HELLO from {1} while the link with {0} is alive; "
+                        "refused (is a second process running as {0}?){2}",
+                        member, from, held_back_note(count));
+    }
     socket.close(ignored);
     return;
   }
   if (neighbour->live) {
-    // The neighbour restarted before we noticed the old link die: the new one wins.
-    neighbour->live->close("replaced by a new connection from " + std::string(member));
+    // The neighbour restarted before we read to the end of its old link.
+    neighbour->live->close("closed by the neighbour, which has connected again");
   }
   auto connection = std::make_shared<PeerConnection>(
       state_, neighbour->member, PeerConnection::Role::accepted, std::move(socket),
       std::move(buffered));
+  // At once, so that a HELLO right behind this one finds it alive.
+  neighbour->live = connection;
   asio::co_spawn(state_.executor(), run_link(*neighbour, std::move(connection)), asio::detached);
+}
+
+void Peers::link_up(std::size_t member) {
+  Neighbour* neighbour = find(member);
+  if (neighbour == nullptr) return;
+  if (const std::size_t failed = neighbour->failures.link_up(); failed > 0) {
+    state_.log().info("link {}: reachable again after {} failed attempt{}",
+                      state_.member_name(member), failed, failed == 1 ? "" : "s");
+  }
 }
 
 asio::awaitable<void> Peers::run_link(Neighbour& neighbour,
                                       std::shared_ptr<PeerConnection> connection) {
-  neighbour.live = connection;
   const std::string reason = co_await connection->run();
-  state_.log().info("link {}: dropped ({})", state_.member_name(neighbour.member), reason);
+  // One that never came up was refused; its dialer reports that.
+  if (connection->is_up()) {
+    state_.log().info("link {}: dropped ({})", state_.member_name(neighbour.member), reason);
+  }
   if (neighbour.live == connection) neighbour.live = nullptr;
 }
 
@@ -209,15 +234,14 @@ std::chrono::milliseconds Peers::jittered(std::chrono::milliseconds backoff) {
 asio::awaitable<void> Peers::run_dialer(Neighbour& neighbour) {
   const Config& config = state_.config();
   const MemberAddress& address = config.members[neighbour.member];
-  const std::string& name = address.name;
-  auto backoff = config.peer_backoff_initial;
-  std::size_t failures = 0;
-  std::string last_failure;
-  auto next_reminder = std::chrono::steady_clock::now();
+  const std::string where = address.host + ":" + std::to_string(address.port);
+  DialBackoff backoff(config.peer_backoff_initial, config.peer_backoff_cap);
   tcp::resolver resolver(state_.executor());
 
   while (!stopping_) {
     tcp::socket socket(state_.executor());
+    DialOutcome outcome = DialOutcome::unreachable;
+    std::chrono::steady_clock::duration up_for{};
     std::string failure;
     auto [resolve_error, endpoints] =
         co_await resolver.async_resolve(address.host, std::to_string(address.port), use_tuple);
@@ -225,44 +249,43 @@ asio::awaitable<void> Peers::run_dialer(Neighbour& neighbour) {
       failure = "cannot resolve " + address.host + ": " + resolve_error.message();
     } else {
       asio::steady_timer deadline(state_.executor(), config.peer_hello_timeout);
-      auto outcome =
+      auto connected =
           co_await (connect_link(socket, endpoints) || deadline.async_wait(use_tuple));
-      if (outcome.index() == 1) {
-        failure = "connect timed out";
-      } else if (auto error = std::get<0>(outcome); error) {
-        failure = error.message();
+      if (connected.index() == 1) {
+        failure = "cannot connect to " + where + " (connect timed out)";
+      } else if (auto error = std::get<0>(connected); error) {
+        failure = "cannot connect to " + where + " (" + error.message() + ")";
       }
     }
     if (stopping_) break;
 
     if (failure.empty()) {
       socket.set_option(tcp::no_delay(true));
-      if (failures > 0) {
-        state_.log().info("link {}: reachable again after {} failed attempts", name, failures);
-      }
-      failures = 0;
-      last_failure.clear();
       auto connection = std::make_shared<PeerConnection>(
           state_, neighbour.member, PeerConnection::Role::dialed, std::move(socket),
-          LineBuffer(config.max_line_bytes));
-      co_await run_link(neighbour, std::move(connection));
-      backoff = config.peer_backoff_initial;
-    } else {
-      ++failures;
-      const auto now = std::chrono::steady_clock::now();
-      if (failure != last_failure || now >= next_reminder) {
-        state_.log().info("link {}: cannot connect to {}:{} ({}); {} attempts so far, retrying "
-                          "every {} ms at most",
-                          name, address.host, address.port, failure, failures,
-                          config.peer_backoff_cap.count());
-        last_failure = failure;
-        next_reminder = now + unreachable_reminder;
+          LineBuffer(config.peer_max_line_bytes()));
+      neighbour.live = connection;
+      co_await run_link(neighbour, connection);
+      if (connection->is_up()) {
+        outcome = DialOutcome::dropped;
+        up_for = std::chrono::steady_clock::now() - connection->up_since();
+      } else {
+        outcome = DialOutcome::refused;
+        failure = "refused by " + where + " before the HELLO exchange (" +
+                  connection->close_reason() + ")";
       }
     }
     if (stopping_) break;
-    neighbour.retry->expires_after(jittered(backoff));
+    if (outcome != DialOutcome::dropped &&
+        neighbour.failures.admit(failure, std::chrono::steady_clock::now())) {
+      const std::size_t failed = neighbour.failures.failures();
+      state_.log().info("link {}: {}; {} attempt{} failed since the link was last up, retrying "
+                        "every {} ms at most",
+                        address.name, failure, failed, failed == 1 ? "" : "s",
+                        config.peer_backoff_cap.count());
+    }
+    neighbour.retry->expires_after(jittered(backoff.after(outcome, up_for)));
     co_await neighbour.retry->async_wait(use_tuple);
-    backoff = std::min(backoff * 2, config.peer_backoff_cap);
   }
 }
 

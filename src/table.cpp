@@ -27,7 +27,7 @@ bool RecordOrder::greater(const RecordView& a, const RecordView& b) const {
 Table::Table(const std::vector<std::string>& member_names, TableLimits limits, const SipKey& key)
     : order_(member_names),
       limits_(limits),
-      admission_limit_(limits.max_text_bytes - limits.max_text_bytes / 16),
+      admission_limit_(limits.max_record_text_bytes - limits.max_record_text_bytes / 16),
       key_(key) {}
 
 Table::~Table() = default;
@@ -71,6 +71,8 @@ std::optional<RecordView> Table::find(std::string_view client) const {
 
 namespace {
 
+static_assert(Table::max_text_bytes <= TextArena::largest_slice);
+
 // Room a record that outgrows its slice gets beyond its new text.
 constexpr std::size_t growth_room = 16;
 
@@ -87,9 +89,9 @@ void write_text(char* out, const RecordView& update) {
 }  // namespace
 
 Applied Table::apply(const RecordView& update) {
-  // The protocol's line limit keeps a record far below 64 KiB, but a record is
-  // only as good as its 16-bit sizes: refuse rather than truncate.
-  if (text_size(update) > UINT16_MAX) return Applied::no_room;
+  // The protocol's line limit keeps a record below this (max_line_bytes_limit),
+  // but a record is only as good as its sizes: refuse rather than truncate.
+  if (text_size(update) > max_text_bytes) return Applied::no_room;
   const std::uint32_t hash = client_hash(update.client);
   if (const auto position = position_of(update.client, hash)) {
     return replace(record(*position), update);
@@ -102,7 +104,7 @@ Applied Table::replace(Record& held, const RecordView& update) {
   const std::size_t size = text_size(update);
   if (size > TextArena::capacity(held.size_class)) {
     const auto grown = TextArena::class_for(std::min(size + growth_room, TextArena::largest_slice));
-    char* text = texts_.allocate(grown, limits_.max_text_bytes);
+    char* text = texts_.allocate(grown, limits_.max_record_text_bytes);
     if (text == nullptr) return Applied::no_room;
     texts_.release(held.text, held.size_class);
     held.text = text;
@@ -132,7 +134,7 @@ Applied Table::add(const RecordView& update, std::uint32_t hash) {
 std::string describe_fill(const Table& table) {
   return std::to_string(table.size()) + " of " + std::to_string(table.limits().max_records) +
          " records, " + std::to_string(table.text_bytes()) + " of " +
-         std::to_string(table.limits().max_text_bytes) + " text bytes";
+         std::to_string(table.limits().max_record_text_bytes) + " text bytes";
 }
 
 void prefetch_clients(std::string_view lines, const Table& table) {

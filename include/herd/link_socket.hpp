@@ -44,4 +44,23 @@ struct LinkBuffers {
 // For either side once connected: sizes both buffers by link_buffer_bytes_for.
 LinkBuffers size_link_buffers(boost::asio::ip::tcp::socket& socket);
 
+// A neighbour whose host vanishes without closing its links (a crash, a cut
+// cable) is noticed by TCP keepalive: once a link has been quiet this long,
+// the kernel probes it this often and gives it up after this many probes go
+// unanswered (within about 8 s). A host that comes back answers the first
+// probe with a reset, so its restarted member finds the old link dead.
+inline constexpr std::chrono::seconds link_keepalive_idle{5};
+inline constexpr std::chrono::seconds link_keepalive_interval{1};
+inline constexpr int link_keepalive_probes = 3;
+
+// For either side once connected.
+void enable_link_keepalive(boost::asio::ip::tcp::socket& socket);
+
+// Whether the kernel still holds the link open both ways. False once the
+// neighbour closed or reset it, or keepalive gave up on it, even while data
+// it sent before is still unread: a read reports the end only after that
+// data, but a second process claiming the neighbour's name must know at once
+// whether the old link is dead (Peers::adopt).
+bool link_still_open(boost::asio::ip::tcp::socket& socket);
+
 }  // namespace herd

@@ -17,6 +17,7 @@
 #include "herd/link_queue.hpp"
 #include "herd/link_socket.hpp"
 #include "herd/protocol.hpp"
+#include "herd/skipped_lines.hpp"
 
 namespace herd {
 
@@ -43,7 +44,14 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   void close(std::string reason);
   // Shutdown: read no more, send what is queued, then close.
   void finish();
+  // HELLO went both ways (it stays true once the link has closed), and since when.
   bool is_up() const { return up_; }
+  std::chrono::steady_clock::time_point up_since() const { return up_since_; }
+  // Why the link closed, once it has.
+  const std::string& close_reason() const { return close_reason_; }
+  // Open on our side, and not closed, reset or given up by the neighbour's
+  // side either, whether or not we have read that far (link_still_open).
+  bool is_alive();
 
   // Flood lines queued or being written, and when a write last completed: a
   // link with a backlog that still moves slows down the clients whose updates
@@ -60,6 +68,12 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   boost::asio::awaitable<void> watch_hello();
   void handle_line(std::string_view line);
   void handle_echo(const Echo& echo);
+  // A line longer than the link's limit (a buggy or hostile neighbour) is
+  // skipped up to its newline, so one bad line costs no catch-up.
+  void skip_overlong_line();
+  // Counts and logs (rate-limited) a line that is not applied; the link stays up.
+  void skip(std::string reason);
+  void log_skip_summary();
   void become_up();
   void append_dump(std::string& out);
   void wake_writer() {
@@ -79,12 +93,17 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   std::uint64_t written_through_ = 0;  // ticket of our own last flood written
   std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
   bool up_ = false;
+  std::chrono::steady_clock::time_point up_since_;
   bool writer_waiting_ = false;
   bool closed_ = false;
   bool draining_ = false;
   std::string close_reason_;
   std::size_t dump_next_ = 0;  // table positions [dump_next_, dump_end_) still to send
   std::size_t dump_end_ = 0;
+  SkippedLines skipped_;
+  std::string last_skip_reason_;
+  boost::asio::steady_timer skip_summary_;  // armed while skipped lines wait for their summary
+  bool skip_summary_armed_ = false;
 };
 
 }  // namespace herd

@@ -2,10 +2,19 @@
 //
 // One TCP link per neighbour pair. To make it exactly one even when both sides
 // start at once, the member whose name sorts first dials and the other accepts;
-// the dialer retries with a capped, jittered back-off while the neighbour is down.
-// A link opens with "HELLO <member>" from each side, then both send their whole
-// table as ECHO lines (catch-up), then every applied update is flooded to every
-// neighbour but the one it came from.
+// the dialer retries with a capped, jittered back-off while the neighbour is down
+// or refuses it (DialBackoff). A link opens with "HELLO <member>" from each side,
+// then both send their whole table as ECHO lines (catch-up), then every applied
+// update is flooded to every neighbour but the one it came from.
+//
+// Two processes claiming one member (an operator's mistake, or a client saying
+// HELLO) must not take each other's links: a HELLO from a neighbour whose link
+// is alive is a conflict, logged and refused by closing the connection, which
+// is sent nothing and whose lines are not read. A restarted neighbour still
+// takes over at once, because its old link is dead: "alive" means we have not
+// closed it and the kernel still holds it open both ways (link_still_open),
+// which a FIN or reset from the old process ends at once, even before we read
+// that far, and which keepalive ends within seconds for a vanished host.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -21,7 +30,9 @@
 #include <string_view>
 #include <vector>
 
+#include "herd/dial_backoff.hpp"
 #include "herd/line_buffer.hpp"
+#include "herd/log_throttle.hpp"
 #include "herd/table.hpp"
 
 namespace herd {
@@ -48,10 +59,13 @@ class Peers {
   // Closes every link and stops retrying.
   void stop();
 
-  // An incoming connection whose first line was "HELLO <member>". Refused (and
-  // closed) unless <member> is a neighbour that dials us.
+  // An incoming connection from `from` (its address, for the log) whose first
+  // line was "HELLO <member>". Refused (and closed) unless <member> is a
+  // neighbour that dials us and whose link, if any, is dead.
   void adopt(boost::asio::ip::tcp::socket socket, std::string_view member,
-             LineBuffer buffered);
+             LineBuffer buffered, std::string_view from);
+  // The link to `member` came up (HELLO both ways).
+  void link_up(std::size_t member);
 
   // Sends `record` as ECHO to every live neighbour link except `from`, logged
   // as of `now` (the time of the read that brought it). Returns the flood's
@@ -85,10 +99,12 @@ class Peers {
 
  private:
   struct Neighbour {
-    std::size_t member;
-    bool we_dial;
+    std::size_t member = 0;
+    bool we_dial = false;
     std::shared_ptr<PeerConnection> live;
     std::unique_ptr<boost::asio::steady_timer> retry;  // dialers only
+    DialFailureLog failures;                           // dialers only
+    LogThrottle refused_hellos;  // its HELLOs we refused
   };
 
   boost::asio::awaitable<void> run_dialer(Neighbour& neighbour);
@@ -101,6 +117,7 @@ class Peers {
   std::vector<Neighbour> neighbours_;
   std::vector<std::size_t> neighbour_members_;  // the same, as member indices
   std::minstd_rand jitter_;
+  LogThrottle refused_strangers_;  // HELLOs naming no neighbour
   std::uint64_t last_ticket_ = 0;
   boost::asio::steady_timer room_;  // waited on by paused clients, cancelled to wake them all
   bool stopping_ = false;

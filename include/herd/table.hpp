@@ -50,7 +50,7 @@ class RecordOrder {
 // clients still update, and memory for texts never exceeds the budget.
 struct TableLimits {
   std::size_t max_records = SIZE_MAX;
-  std::size_t max_text_bytes = SIZE_MAX;
+  std::size_t max_record_text_bytes = SIZE_MAX;
 };
 
 // What apply() did with an update.
@@ -71,6 +71,10 @@ class Table {
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
 
+  // The most bytes of client, location and time one record holds: their sizes
+  // are 16 bits.
+  static constexpr std::size_t max_text_bytes = UINT16_MAX;
+
   // Stores `update` if it is greater than the client's record (or the first)
   // and the table's bounds allow.
   Applied apply(const RecordView& update);
@@ -86,7 +90,7 @@ class Table {
   RecordView at(std::size_t position) const;
 
   const TableLimits& limits() const { return limits_; }
-  // Memory the texts take, held to limits().max_text_bytes.
+  // Memory the texts take, held to limits().max_record_text_bytes.
   std::size_t text_bytes() const { return texts_.bytes_carved(); }
   const ClientIndex& index() const { return index_; }
 

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
       {"iamat-persistent", run_iamat_persistent}, {"iamat-oneshot", run_iamat_oneshot},
       {"iamat-crafted", run_iamat_crafted},       {"propagation", run_propagation},
       {"whatsat", run_whatsat},                   {"memory", run_memory},
+      {"places-ready", run_places_ready},
   };
   const auto scenario = scenarios.find(options->scenario);
   if (scenario == scenarios.end()) {

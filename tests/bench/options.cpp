@@ -72,6 +72,7 @@ const std::map<std::string_view, Setter>& setters() {
       {"--pid", number<pid_t>(&Options::pid, 1, std::numeric_limits<pid_t>::max())},
       {"--ids", number<std::uint64_t>(&Options::ids, 1, 10'000'000)},
       {"--index-bits", number(&Options::index_bits, 1, 32)},
+      {"--baseline-pid", number<pid_t>(&Options::baseline_pid, 1, std::numeric_limits<pid_t>::max())},
       {"--records", number<std::uint64_t>(&Options::records, 0, 100'000'000)},
       {"--warmup-records", number<std::uint64_t>(&Options::warmup_records, 0, 100'000'000)},
       {"--idle-connections", number(&Options::idle_connections, 0, many)},
@@ -126,6 +127,8 @@ Scenarios:
                     unmeasured warm-up of --ids / 4 random ids)
   memory            RSS of --pid before/after --records distinct clients, and with
                     --idle-connections idle connections open
+  places-ready      a member just started with a gazetteer: ms from its start until it
+                    listens and until a WHATSAT gets places; RSS above --baseline-pid
 
 Common:       --host 127.0.0.1  --port 12000  --connections 50  --pipeline 1
               --duration 5  --warmup 1  --label herd  --id-base N (default random)
@@ -137,6 +140,8 @@ propagation:  --target-port N  --samples 500  --poll-interval-us 50  --sample-ga
               --load-pipeline 16
 whatsat:      --radius 10  --bound 5  --backend-delay-ms MS (to report latency above it)
               --member-log PATH (the member's log, to count its TLS handshakes)
+              --pid PID (the member's: adds its CPU microseconds per request)
+places-ready: --pid PID  --baseline-pid PID  --radius 10  --bound 5
 memory:       --pid PID  --records 1000000  --warmup-records 50000
               --idle-connections 10000 (the server needs RLIMIT_NOFILE above that too)
 )";

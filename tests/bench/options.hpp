@@ -42,8 +42,9 @@ struct Options {
   std::uint64_t ids = 20'000;  // per phase: random ids, then as many crafted ones
   int index_bits = 0;          // low hash bits the crafted ids share; 0: what the run needs
 
-  // memory
+  // memory, places-ready
   pid_t pid = 0;
+  pid_t baseline_pid = 0;  // places-ready: a member without a gazetteer
   std::uint64_t records = 1'000'000;
   std::uint64_t warmup_records = 50'000;
   int idle_connections = 10'000;

@@ -13,5 +13,6 @@ Report run_iamat_crafted(const Options& options);
 Report run_propagation(const Options& options);
 Report run_whatsat(const Options& options);
 Report run_memory(const Options& options);
+Report run_places_ready(const Options& options);
 
 }  // namespace herd::bench

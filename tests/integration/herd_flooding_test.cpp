@@ -16,14 +16,6 @@ using ::testing::StartsWith;
 
 const std::vector<std::string> all_members = {"Goloman", "Hands", "Holiday", "Welsh", "Wilkes"};
 
-// The AT line of an IAMAT reply, without "\n".
-std::string iamat(TestHerd& herd, const std::string& member, const std::string& client,
-                  const std::string& location, const std::string& time) {
-  const std::string reply = herd.exchange(member, "IAMAT " + client + " " + location + " " + time + "\n");
-  EXPECT_THAT(reply, StartsWith("AT " + member + " "));
-  return reply.substr(0, reply.find('\n'));
-}
-
 // Plays "Holiday" (which dials Welsh): says HELLO, then never reads again.
 // Returns once Welsh has the link up; nullopt if it never comes up.
 std::optional<TcpClient> hung_holiday_link(TestHerd& herd) {

@@ -8,9 +8,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <utility>
 
@@ -217,6 +220,51 @@ std::uint16_t free_port() {
     if (claim(port)) return port;
   }
   throw std::runtime_error("cannot find a free port that no other test holds");
+}
+
+TcpListener::TcpListener(const std::string& host, std::uint16_t port) {
+  socklen_t length = 0;
+  const sockaddr_storage address = loopback_address(host, port, length);
+  fd_ = ::socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int on = 1;
+  if (fd_ < 0 || ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+      ::bind(fd_, reinterpret_cast<const sockaddr*>(&address), length) != 0 ||
+      ::listen(fd_, 64) != 0) {
+    const int error = errno;
+    if (fd_ >= 0) ::close(fd_);
+    throw std::runtime_error("listen on " + host + ":" + std::to_string(port) + ": " +
+                             std::strerror(error));
+  }
+}
+
+TcpListener::~TcpListener() { ::close(fd_); }
+
+std::optional<TcpClient> TcpListener::accept(std::chrono::milliseconds timeout) {
+  pollfd waiting{fd_, POLLIN, 0};
+  const int wait_ms = static_cast<int>(std::max<std::int64_t>(timeout.count(), 0));
+  if (::poll(&waiting, 1, wait_ms) <= 0) return std::nullopt;
+  const int connection = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+  if (connection < 0) return std::nullopt;
+  return TcpClient(connection);
+}
+
+std::size_t connections_waiting_for_accept(std::uint16_t port) {
+  // For a listening socket (state 0A) the kernel shows its accept queue as rx_queue.
+  std::ifstream table("/proc/net/tcp");
+  std::string line;
+  std::getline(table, line);  // the header
+  while (std::getline(table, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues;
+    fields >> slot >> local >> remote >> state >> queues;
+    const auto colon = local.find(':');
+    if (state != "0A" || colon == std::string::npos ||
+        std::stoul(local.substr(colon + 1), nullptr, 16) != port) {
+      continue;
+    }
+    return std::stoul(queues.substr(queues.find(':') + 1), nullptr, 16);
+  }
+  return 0;
 }
 
 }  // namespace herd::test

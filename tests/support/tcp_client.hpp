@@ -20,6 +20,8 @@ class TcpClient {
   // Throws std::runtime_error if it cannot.
   TcpClient(const std::string& host, std::uint16_t port,
             std::chrono::milliseconds timeout = 5000ms);
+  // Takes over a connected socket (TcpListener::accept).
+  explicit TcpClient(int connected_fd) : fd_(connected_fd) {}
   ~TcpClient();
   TcpClient(TcpClient&& other) noexcept;
   TcpClient& operator=(TcpClient&&) = delete;
@@ -65,6 +67,26 @@ std::string exchange(const std::string& host, std::uint16_t port, std::string_vi
 // A loopback TCP port nobody listens on right now, and that no other test
 // process has been handed.
 std::uint16_t free_port();
+
+// A listening socket on host:port, for a test that plays a member refusing
+// or dropping links. Closed when destroyed.
+class TcpListener {
+ public:
+  TcpListener(const std::string& host, std::uint16_t port);
+  ~TcpListener();
+  TcpListener(const TcpListener&) = delete;
+  TcpListener& operator=(const TcpListener&) = delete;
+
+  // The next connection, or nullopt if none comes by the deadline.
+  std::optional<TcpClient> accept(std::chrono::milliseconds timeout);
+
+ private:
+  int fd_ = -1;
+};
+
+// Connections the kernel has completed on the IPv4 listening `port` that its
+// process has not accepted yet (e.g. because it is stopped).
+std::size_t connections_waiting_for_accept(std::uint16_t port);
 
 inline constexpr auto poll_interval = 5ms;
 

@@ -54,6 +54,15 @@ std::string read_file(const fs::path& path) {
   return text.str();
 }
 
+std::size_t occurrences(std::string_view text, std::string_view needle) {
+  std::size_t count = 0;
+  for (auto at = text.find(needle); at != std::string_view::npos;
+       at = text.find(needle, at + needle.size())) {
+    ++count;
+  }
+  return count;
+}
+
 ChildProcess::ChildProcess(const std::vector<std::string>& argv,
                            const std::vector<std::pair<std::string, std::string>>& environment,
                            const fs::path& output) {
@@ -140,14 +149,16 @@ TestHerd::TestHerd(HerdOptions options) : options_(std::move(options)) {
 }
 
 TestHerd::~TestHerd() {
+  std::vector<std::string> started;
+  for (const auto& [process, child] : processes_) started.push_back(process);
   processes_.clear();
   // A sanitizer report from a member fails the test that ran it, even when the
   // member kept answering.
-  for (const auto& member : options_.members) {
-    const std::string output = output_text(member);
+  for (const auto& process : started) {
+    const std::string output = output_text(process);
     if (output.find("runtime error:") != std::string::npos ||
         output.find("Sanitizer") != std::string::npos) {
-      ADD_FAILURE() << member << " reported a sanitizer error:\n" << output;
+      ADD_FAILURE() << process << " reported a sanitizer error:\n" << output;
     }
   }
   std::error_code ignored;
@@ -177,23 +188,28 @@ fs::path TestHerd::config_path_of(const std::string& member) const {
 }
 
 void TestHerd::start(const std::string& member) {
-  if (running(member)) throw std::logic_error(member + " is already running");
-  processes_[member] = std::make_unique<ChildProcess>(
-      std::vector<std::string>{server_binary().string(), member, "--config",
-                               config_path_of(member).string()},
-      options_.environment, dir_ / (member + ".out"));
+  start_process(member, {member, "--config", config_path_of(member).string()}, port(member));
+}
+
+void TestHerd::start_process(const std::string& process, const std::vector<std::string>& args,
+                             std::uint16_t port) {
+  if (running(process)) throw std::logic_error(process + " is already running");
+  std::vector<std::string> argv{server_binary().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  processes_[process] =
+      std::make_unique<ChildProcess>(argv, options_.environment, dir_ / (process + ".out"));
   // Ready once it accepts a connection; the probe closes at once.
   const bool ready = eventually([&] {
-    if (!processes_[member]->running()) return true;
+    if (!processes_[process]->running()) return true;
     try {
-      TcpClient probe(options_.host, port(member), 50ms);
+      TcpClient probe(options_.host, port, 50ms);
       return true;
     } catch (const std::exception&) {
       return false;
     }
   }, 10000ms);
-  if (!ready || !processes_[member]->running()) {
-    throw std::runtime_error(member + " did not start: " + output_text(member));
+  if (!ready || !processes_[process]->running()) {
+    throw std::runtime_error(process + " did not start: " + output_text(process));
   }
 }
 
@@ -201,20 +217,24 @@ void TestHerd::start_all() {
   for (const auto& member : options_.members) start(member);
 }
 
-void TestHerd::kill(const std::string& member) {
-  auto& process = processes_.at(member);
-  process->signal(SIGKILL);
-  process->wait();
+void TestHerd::kill(const std::string& process) {
+  auto& child = processes_.at(process);
+  child->signal(SIGKILL);
+  child->wait();
 }
 
-int TestHerd::stop(const std::string& member) {
-  auto& process = processes_.at(member);
-  process->signal(SIGTERM);
-  return process->wait();
+int TestHerd::stop(const std::string& process) {
+  auto& child = processes_.at(process);
+  child->signal(SIGTERM);
+  return child->wait();
 }
 
-bool TestHerd::running(const std::string& member) {
-  const auto found = processes_.find(member);
+void TestHerd::signal(const std::string& process, int number) {
+  processes_.at(process)->signal(number);
+}
+
+bool TestHerd::running(const std::string& process) {
+  const auto found = processes_.find(process);
   return found != processes_.end() && found->second->running();
 }
 
@@ -228,8 +248,8 @@ std::string TestHerd::log_text(const std::string& member) const {
   return read_file(log_path(member));
 }
 
-std::string TestHerd::output_text(const std::string& member) const {
-  return read_file(dir_ / (member + ".out"));
+std::string TestHerd::output_text(const std::string& process) const {
+  return read_file(dir_ / (process + ".out"));
 }
 
 TcpClient TestHerd::connect(const std::string& member) const {
@@ -282,6 +302,14 @@ bool TestHerd::converges_to(const std::map<std::string, std::string>& expected,
     }
     return true;
   }, timeout);
+}
+
+std::string iamat(TestHerd& herd, const std::string& member, const std::string& client,
+                  const std::string& location, const std::string& time) {
+  const std::string reply =
+      herd.exchange(member, "IAMAT " + client + " " + location + " " + time + "\n");
+  EXPECT_TRUE(reply.starts_with("AT " + member + " ")) << reply;
+  return reply.substr(0, reply.find('\n'));
 }
 
 std::chrono::milliseconds scaled(std::chrono::milliseconds deadline) {

@@ -68,9 +68,15 @@ class TestHerd {
 
   void start(const std::string& member);  // returns once it accepts connections
   void start_all();
-  void kill(const std::string& member);  // SIGKILL, waits for the exit
-  int stop(const std::string& member);   // SIGTERM; returns the exit status
-  bool running(const std::string& member);
+  // Runs herd_server with `args` as `process` (a name for kill, stop, running,
+  // signal and output_text), returning once it accepts connections on `port`:
+  // a member with a config of its own, or a second process claiming a member.
+  void start_process(const std::string& process, const std::vector<std::string>& args,
+                     std::uint16_t port);
+  void kill(const std::string& process);  // SIGKILL, waits for the exit
+  int stop(const std::string& process);   // SIGTERM; returns the exit status
+  void signal(const std::string& process, int number);  // e.g. SIGSTOP, SIGCONT
+  bool running(const std::string& process);
 
   const std::string& host() const { return options_.host; }
   std::uint16_t port(const std::string& member) const;
@@ -78,7 +84,7 @@ class TestHerd {
   const std::filesystem::path& config_path() const { return config_path_; }
   std::filesystem::path log_path(const std::string& member) const;
   std::string log_text(const std::string& member) const;
-  std::string output_text(const std::string& member) const;  // stdout + stderr
+  std::string output_text(const std::string& process) const;  // stdout + stderr
 
   TcpClient connect(const std::string& member) const;
   // Sends `request`, half-closes, returns everything up to EOF.
@@ -106,6 +112,11 @@ class TestHerd {
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
 };
 
+// Sends an IAMAT to `member`; returns the AT line of its reply (without "\n"),
+// failing the test if the reply is not one.
+std::string iamat(TestHerd& herd, const std::string& member, const std::string& client,
+                  const std::string& location, const std::string& time);
+
 // Deadlines of multi-process tests are multiplied by HERD_TEST_TIME_SCALE (e.g. 3
 // under sanitizers, which slow the members down several times).
 std::chrono::milliseconds scaled(std::chrono::milliseconds deadline);
@@ -115,5 +126,8 @@ std::filesystem::path make_temp_dir(const std::string& prefix);
 
 // Reads a whole file ("" if missing).
 std::string read_file(const std::filesystem::path& path);
+
+// How many times `needle` occurs in `text` (e.g. a log line's words in a log).
+std::size_t occurrences(std::string_view text, std::string_view needle);
 
 }  // namespace herd::test

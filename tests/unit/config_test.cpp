@@ -55,6 +55,8 @@ void expect_same_config(const Config& actual, const Config& expected) {
   EXPECT_EQ(actual.places.key_file, expected.places.key_file);
   EXPECT_EQ(actual.places.timeout, expected.places.timeout);
   EXPECT_EQ(actual.places.pool_size, expected.places.pool_size);
+  EXPECT_EQ(actual.max_clock_skew, expected.max_clock_skew);
+  EXPECT_EQ(actual.places.geonames_file, expected.places.geonames_file);
 }
 
 Config parse_ok(std::string_view text) {
@@ -166,6 +168,9 @@ TEST(ConfigDefaults, Tunables) {
   EXPECT_EQ(config.places.timeout, milliseconds(5000));
   EXPECT_EQ(config.max_records, 16'000'000u);
   EXPECT_EQ(config.max_record_text_bytes, 1024u * 1024 * 1024);
+  EXPECT_EQ(config.max_clock_skew, milliseconds(600'000));
+  EXPECT_EQ(config.peer_max_line_bytes(), 8192u + 85);
+  EXPECT_EQ(config.places.geonames_file, "data/geonames/cities500.txt");
 }
 
 // --- the JSON file ------------------------------------------------------------------------
@@ -194,9 +199,11 @@ TEST(ConfigFile, EveryKeyIsRead) {
     "shutdown_grace_ms": 40,
     "max_records": 7,
     "max_record_text_bytes": 5000,
+    "max_clock_skew_ms": 5000,
     "places": {"backend": "google-legacy", "google_base_url": "https://127.0.0.1:8443",
                "legacy_base_url": "https://localhost:9443", "ca_file": "ca.pem",
-               "key_file": "key.txt", "timeout_ms": 50, "pool_size": 1}
+               "key_file": "key.txt", "timeout_ms": 50, "pool_size": 1,
+               "geonames_file": "/srv/geonames/allCountries.txt"}
   })");
   ASSERT_EQ(config.members.size(), 2u);
   EXPECT_EQ(config.members[0].host, "::1");
@@ -221,6 +228,8 @@ TEST(ConfigFile, EveryKeyIsRead) {
   EXPECT_EQ(config.places.key_file, "key.txt");
   EXPECT_EQ(config.places.timeout, milliseconds(50));
   EXPECT_EQ(config.places.pool_size, 1u);
+  EXPECT_EQ(config.max_clock_skew, milliseconds(5000));
+  EXPECT_EQ(config.places.geonames_file, "/srv/geonames/allCountries.txt");
 }
 
 TEST(ConfigFile, SingleMemberWithoutLinks) {
@@ -353,18 +362,46 @@ TEST(ConfigValidation, BackoffCapNotBelowInitial) {
 
 TEST(ConfigValidation, MaxLineBytes) {
   EXPECT_EQ(rejection(R"({"max_line_bytes": 63})"),
-            "test.json: max_line_bytes: must be an integer from 64 to 1048576");
-  EXPECT_THAT(rejection(R"({"max_line_bytes": 1048577})"), HasSubstr("max_line_bytes: "));
-  EXPECT_EQ(parse_ok(R"({"max_line_bytes": 1048576, "peer_queue_limit_bytes": 1048576})")
-                .max_line_bytes,
-            1048576u);
+            "test.json: max_line_bytes: must be an integer from 64 to 65000");
+  EXPECT_EQ(parse_ok(R"({"max_line_bytes": 64})").max_line_bytes, 64u);
+  // Past this, a valid line could be too long for a record (Table::max_text_bytes).
+  EXPECT_EQ(rejection(R"({"max_line_bytes": 65001})"),
+            "test.json: max_line_bytes: must be an integer from 64 to 65000");
+  EXPECT_EQ(parse_ok(R"({"max_line_bytes": 65000})").max_line_bytes, 65000u);
 }
 
 TEST(ConfigValidation, QueueLimitHoldsALine) {
   EXPECT_THAT(rejection(R"({"peer_queue_limit_bytes": 0})"),
               HasSubstr("peer_queue_limit_bytes: must be an integer"));
-  EXPECT_THAT(rejection(R"({"peer_queue_limit_bytes": 100})"),
-              HasSubstr("peer_queue_limit_bytes: must be at least max_line_bytes (8192)"));
+  // The longest line a link carries, 8192 + 85 bytes, and its newline.
+  EXPECT_EQ(rejection(R"({"peer_queue_limit_bytes": 8277})"),
+            "test.json: peer_queue_limit_bytes: must be at least 8278 (max_line_bytes + 86), the "
+            "longest line a link carries with its newline");
+  EXPECT_EQ(parse_ok(R"({"peer_queue_limit_bytes": 8278})").peer_queue_limit_bytes, 8278u);
+  EXPECT_THAT(rejection(R"({"max_line_bytes": 65000, "peer_queue_limit_bytes": 65000})"),
+              HasSubstr("must be at least 65086"));
+}
+
+TEST(ConfigValidation, MemberNameLength) {
+  const auto members = [](std::size_t name_bytes) {
+    return R"({"members": [{"name": ")" + std::string(name_bytes, 'N') +
+           R"(", "port": 1}], "links": []})";
+  };
+  EXPECT_EQ(parse_ok(members(64)).members[0].name, std::string(64, 'N'));
+  EXPECT_EQ(rejection(members(65)),
+            "test.json: members[0].name: must be at most 64 bytes (got 65)");
+}
+
+TEST(ConfigValidation, MaxClockSkew) {
+  EXPECT_EQ(parse_ok(R"({"max_clock_skew_ms": 1000})").max_clock_skew, milliseconds(1000));
+  EXPECT_EQ(parse_ok(R"({"max_clock_skew_ms": 86400000})").max_clock_skew,
+            milliseconds(86'400'000));
+  for (const char* bad : {"999", "86400001", "0", "-1", "1.5", "\"600000\""}) {
+    EXPECT_EQ(rejection(std::string(R"({"max_clock_skew_ms": )") + bad + "}"),
+              "test.json: max_clock_skew_ms: must be an integer from 1000 to 86400000 "
+              "(milliseconds)")
+        << bad;
+  }
 }
 
 TEST(ConfigValidation, TableBounds) {
@@ -386,7 +423,7 @@ TEST(ConfigValidation, TableBounds) {
 
 TEST(ConfigValidation, Places) {
   EXPECT_EQ(rejection(R"({"places": {"backend": "bing"}})"),
-            R"(test.json: places.backend: unknown backend "bing" (one of auto, none, google, google-legacy))");
+            R"(test.json: places.backend: unknown backend "bing" (one of auto, none, google, google-legacy, geonames))");
   EXPECT_THAT(rejection(R"({"places": {"google_base_url": "http://127.0.0.1:8080"}})"),
               HasSubstr("places.google_base_url: must be an https:// URL"));
   EXPECT_THAT(rejection(R"({"places": {"legacy_base_url": "https://"}})"),
@@ -401,6 +438,13 @@ TEST(ConfigValidation, Places) {
             PlacesBackendKind::no_key);
   EXPECT_EQ(parse_ok(R"({"places": {"backend": "google"}})").places.backend,
             PlacesBackendKind::google);
+  EXPECT_EQ(parse_ok(R"({"places": {"backend": "geonames"}})").places.backend,
+            PlacesBackendKind::geonames);
+  EXPECT_EQ(rejection(R"({"places": {"geonames_file": ""}})"),
+            "test.json: places.geonames_file: must not be empty");
+  EXPECT_EQ(rejection(R"({"places": {"geonames_file": 1}})"),
+            "test.json: places.geonames_file: must be a string");
+  EXPECT_EQ(parse_ok(R"({"places": {"geonames_file": "x"}})").places.geonames_file, "x");
 }
 
 TEST(ConfigValidation, WrongTypes) {
@@ -451,9 +495,11 @@ TEST(CommandLine, MemberIsRequiredAndAlone) {
 TEST(CommandLine, FlagsWithSeparateOrAttachedValues) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"Hands", "--log-dir", "/tmp/l", "--port", "4000", "--places-backend", "none",
-            "--places-url", "https://127.0.0.1:8443", "--ca-file", "ca.pem"},
+            "--places-url", "https://127.0.0.1:8443", "--ca-file", "ca.pem", "--geonames-file",
+            "g.txt"},
            {"--log-dir=/tmp/l", "--port=4000", "--places-backend=none",
-            "--places-url=https://127.0.0.1:8443", "--ca-file=ca.pem", "Hands"}}) {
+            "--places-url=https://127.0.0.1:8443", "--ca-file=ca.pem", "--geonames-file=g.txt",
+            "Hands"}}) {
     const CommandLine command_line = parse_args_ok(args);
     const Config& config = command_line.config;
     EXPECT_EQ(command_line.member, "Hands");
@@ -464,6 +510,7 @@ TEST(CommandLine, FlagsWithSeparateOrAttachedValues) {
     EXPECT_EQ(config.places.google_base_url, "https://127.0.0.1:8443");
     EXPECT_EQ(config.places.legacy_base_url, "https://127.0.0.1:8443");
     EXPECT_EQ(config.places.ca_file, "ca.pem");
+    EXPECT_EQ(config.places.geonames_file, "g.txt");
   }
 }
 
@@ -527,6 +574,7 @@ TEST(CommandLine, BadPlacesFlags) {
               HasSubstr(R"(--places-backend: unknown backend "bing")"));
   EXPECT_THAT(args_rejection({"Hands", "--places-url", "http://127.0.0.1:1"}),
               HasSubstr("--places-url: must be an https:// URL"));
+  EXPECT_EQ(args_rejection({"Hands", "--geonames-file="}), "--geonames-file needs a value");
 }
 
 TEST(CommandLine, UsageMentionsEveryOption) {

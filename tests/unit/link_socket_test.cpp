@@ -1,6 +1,7 @@
 // The kernel settings of member links (link_socket.hpp): what the dialer sets
 // before connecting must bound the segments of both directions, and buffers
-// shrink that far only where that holds.
+// shrink that far only where that holds; a link the neighbour has closed is
+// known dead before its last bytes are read.
 #include "herd/link_socket.hpp"
 
 #include <gtest/gtest.h>
@@ -9,6 +10,10 @@
 #include <sys/socket.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/write.hpp>
+
+#include <string>
+#include <thread>
 
 namespace herd {
 namespace {
@@ -65,6 +70,57 @@ TEST(LinkSocket, AnUncappedLoopbackLinkGetsBuffersOfTwoSegments) {
   EXPECT_GT(socket_option(link.accepted, IPPROTO_TCP, TCP_MAXSEG), link_buffer_bytes);
   EXPECT_EQ(size_link_buffers(link.accepted).buffer_bytes, uncapped_link_buffer_bytes);
   EXPECT_GE(socket_option(link.accepted, SOL_SOCKET, SO_RCVBUF), uncapped_link_buffer_bytes);
+}
+
+TEST(LinkSocket, KeepaliveProbesAQuietLinkWithinSeconds) {
+  LinkPair link(true);
+  enable_link_keepalive(link.accepted);
+  EXPECT_EQ(socket_option(link.accepted, SOL_SOCKET, SO_KEEPALIVE), 1);
+  EXPECT_EQ(socket_option(link.accepted, IPPROTO_TCP, TCP_KEEPIDLE), link_keepalive_idle.count());
+  EXPECT_EQ(socket_option(link.accepted, IPPROTO_TCP, TCP_KEEPINTVL),
+            link_keepalive_interval.count());
+  EXPECT_EQ(socket_option(link.accepted, IPPROTO_TCP, TCP_KEEPCNT), link_keepalive_probes);
+}
+
+// Polls briefly for the kernel to take in the other end's FIN or reset (it
+// crosses loopback at once, but not synchronously with close()).
+bool becomes_closed(tcp::socket& socket) {
+  for (int i = 0; i < 1000 && link_still_open(socket); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return !link_still_open(socket);
+}
+
+TEST(LinkSocket, ALinkIsOpenWhileBothSidesHoldIt) {
+  LinkPair link(true);
+  asio::write(link.dialer, asio::buffer(std::string("HELLO Goloman\n")));
+  EXPECT_TRUE(link_still_open(link.accepted));
+  EXPECT_TRUE(link_still_open(link.dialer));
+}
+
+TEST(LinkSocket, ALinkClosedByTheNeighbourIsDeadBeforeItsLastBytesAreRead) {
+  LinkPair link(true);
+  // Lines the neighbour sent just before its process went: a read would
+  // return them first and report the end only after.
+  asio::write(link.dialer, asio::buffer(std::string("ECHO a +1+1 1 1.000000000 Goloman\n")));
+  link.dialer.close();
+  EXPECT_TRUE(becomes_closed(link.accepted));
+}
+
+TEST(LinkSocket, ALinkResetByTheNeighbourIsDead) {
+  LinkPair link(true);
+  // Closing with unread bytes resets the connection, as a killed process does.
+  asio::write(link.accepted, asio::buffer(std::string("HELLO Hands\n")));
+  asio::write(link.dialer, asio::buffer(std::string("ECHO a +1+1 1 1.000000000 Goloman\n")));
+  link.dialer.set_option(asio::socket_base::linger(true, 0));
+  link.dialer.close();
+  EXPECT_TRUE(becomes_closed(link.accepted));
+}
+
+TEST(LinkSocket, AClosedSocketIsNoOpenLink) {
+  LinkPair link(true);
+  link.accepted.close();
+  EXPECT_FALSE(link_still_open(link.accepted));
 }
 
 TEST(LinkSocket, OnlyShortLinksGetFixedBuffers) {

@@ -151,6 +151,16 @@ TEST(Table, RefusesARecordTooLongToHold) {
   EXPECT_EQ(table.size(), 0u);
 }
 
+TEST(Table, HoldsTextUpToItsLimit) {
+  Table table(members);
+  const std::string fits(Table::max_text_bytes - 5, 'c');  // with "+1+1" and "1"
+  EXPECT_EQ(table.apply(record(fits, 1, 1, 0)), Applied::stored);
+  EXPECT_EQ(table.find(fits)->client, fits);
+  const std::string one_more(Table::max_text_bytes - 4, 'd');
+  EXPECT_EQ(table.apply(record(one_more, 1, 1, 0)), Applied::no_room);
+  EXPECT_FALSE(table.find(one_more));
+}
+
 TEST(Table, SameUpdatesInAnyOrderGiveTheSameTable) {
   std::vector<std::string> times;
   std::vector<RecordView> updates;
@@ -252,7 +262,7 @@ class TableTextBudget : public ::testing::Test {
     }
     ASSERT_EQ(table.text_bytes(), 1500u);
   }
-  Table table{members, {.max_text_bytes = 1600}};
+  Table table{members, {.max_record_text_bytes = 1600}};
 };
 
 TEST_F(TableTextBudget, NewClientsAreAdmittedUpToTheBudgetLessTheReserve) {
@@ -283,7 +293,7 @@ TEST_F(TableTextBudget, KnownClientsGrowIntoTheReserveUpToTheBudgetAndNotOneByte
 }
 
 TEST(TableTextBudgetOneByteLess, AGrowthOneBytePastTheBudgetIsRefused) {
-  Table table(members, {.max_text_bytes = 1599});  // the same 1500 for new clients
+  Table table(members, {.max_record_text_bytes = 1599});  // the same 1500 for new clients
   for (int i = 0; i < 25; ++i) {
     ASSERT_EQ(apply_sized(table, client_name(i), 1, 60), Applied::stored);
   }
