@@ -15,7 +15,7 @@
 #include "herd/places.hpp"
 #include "herd/reply_batch.hpp"
 #include "herd/table.hpp"
-#include "herd/throttled_log.hpp"
+#include "herd/log_throttle.hpp"
 
 namespace herd {
 
@@ -34,8 +34,8 @@ class MemberState {
   Table& table() { return table_; }
   // Updates the table's bounds turned away (SPEC §5): IAMATs answered "?",
   // ECHOs dropped.
-  ThrottledLog& refused_iamats() { return refused_iamats_; }
-  ThrottledLog& dropped_echoes() { return dropped_echoes_; }
+  LogThrottle& refused_iamats() { return refused_iamats_; }
+  LogThrottle& dropped_echoes() { return dropped_echoes_; }
   Peers& peers() { return peers_; }
   PlacesBackend& places() { return *places_; }
   ReplyBatch& replies() { return replies_; }
@@ -48,8 +48,8 @@ class MemberState {
   std::size_t self_;
   std::shared_ptr<spdlog::logger> log_;
   Table table_;
-  ThrottledLog refused_iamats_;
-  ThrottledLog dropped_echoes_;
+  LogThrottle refused_iamats_;
+  LogThrottle dropped_echoes_;
   std::unique_ptr<PlacesBackend> places_;
   ReplyBatch replies_;
   Peers peers_;  // last: its links refer to everything above
