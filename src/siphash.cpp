@@ -7,9 +7,7 @@
 
 namespace herd {
 
-namespace {
-
-SipKey random_sip_key() {
+SipKey draw_sip_key() {
   SipKey key;
   auto* out = reinterpret_cast<unsigned char*>(&key);
   std::size_t filled = 0;
@@ -24,10 +22,8 @@ SipKey random_sip_key() {
   return key;
 }
 
-}  // namespace
-
 const SipKey& process_sip_key() {
-  static const SipKey key = random_sip_key();
+  static const SipKey key = draw_sip_key();
   return key;
 }
 

@@ -88,9 +88,12 @@ inline std::uint64_t siphash24(const SipKey& key, std::string_view bytes) {
   return siphash<2, 4>(key, bytes);
 }
 
-// This process's secret key, read from getrandom() on first use and the same
-// for the rest of the process. Throws std::system_error if the kernel has no
+// A new key from getrandom(). Throws std::system_error if the kernel has no
 // randomness to give.
+SipKey draw_sip_key();
+
+// This process's secret key: drawn on first use, the same for the rest of the
+// process, so every member (and every restart) has its own.
 const SipKey& process_sip_key();
 
 }  // namespace herd

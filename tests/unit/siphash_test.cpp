@@ -74,6 +74,40 @@ TEST(SipHash, OneThreeAgreesWithOtherImplementations) {
   EXPECT_EQ(siphash13({}, "siphash"), 0x8264ceeccb16bcbeULL);
 }
 
+TEST(SipHash, OneThreeMatchesCPythonsHashUnderTheZeroKey) {
+  // CPython 3.11 hashes bytes with SipHash-1-3; with PYTHONHASHSEED=0 its key
+  // is zero. Its hash() of the messages of 1 to 64 counting bytes (0 is
+  // special-cased there), printed as unsigned:
+  //   PYTHONHASHSEED=0 python3 -c 'print([hash(bytes(range(n))) % 2**64 for n in range(1, 65)])'
+  constexpr std::uint64_t expected[64] = {
+      0x68a914128e01e473ULL, 0x010bac45c41e3669ULL, 0x4d4c9a4a8ef6e0adULL,
+      0x7cc43f98813e4dbdULL, 0x5abe2169dff36275ULL, 0xe3c25f87624f1cdbULL,
+      0x2f098ab0c751325aULL, 0xead411e67ebe2eeaULL, 0x75927f9d95124362ULL,
+      0xaf9f77a65ab51a1dULL, 0xfe64ce8b6617fcffULL, 0xa6baf4fb0f9fe1c2ULL,
+      0xa0cf3211850f8e0dULL, 0x7f86049379fbfe67ULL, 0xf30eb725bb91c9eaULL,
+      0x8972188433a5c5b7ULL, 0x4883c49a2c009c1dULL, 0xadc2c0b63044067dULL,
+      0x091f4a3329f87d19ULL, 0x639e355ae68c0100ULL, 0xb17bef2cb5213239ULL,
+      0xf8aeb1066236ccfeULL, 0x37332b1389daa4ffULL, 0x31185a47af932f3aULL,
+      0xebf352e82ae23e2fULL, 0xed36ff242fe478b2ULL, 0x2454d97d299299dfULL,
+      0x8cd57fe8130d0ac7ULL, 0xbe98eb2faf0a0e85ULL, 0xd427c34ee09470c6ULL,
+      0x169739443111d49bULL, 0x31ef8061c910629bULL, 0x7fb71d24dfa4c9f6ULL,
+      0x92771f49e836d389ULL, 0x3c393cf6f0853bc3ULL, 0xac77921fcc642bd3ULL,
+      0x422a9751192ff266ULL, 0xc680ae8a8c584ddfULL, 0x6c76b6d34bb6d26bULL,
+      0x95bc321ab41d8206ULL, 0x908a3a97a6d37669ULL, 0xfcaf3c64874dd0b4ULL,
+      0xf689479b32b84a44ULL, 0xd857641079efd1fdULL, 0x8b581578722633f7ULL,
+      0x83cb09d35ea7bcd4ULL, 0x8485f7f5ae725a0dULL, 0xfe1f2445ba50237fULL,
+      0x23cece041d7866b0ULL, 0x416687480b336c09ULL, 0xf15960da7e7f3892ULL,
+      0xded6177b9826835aULL, 0xf80dae51668be6beULL, 0x17ecc6ee6647df18ULL,
+      0x5220d642b4a52110ULL, 0xa4f0cf4ba4adc016ULL, 0xe5125bb26d1f2976ULL,
+      0x851b0e75f580d256ULL, 0x12605250a37e39acULL, 0xd95a713568daebf1ULL,
+      0xcdcf4a42ec0dd605ULL, 0xa5c708712b617164ULL, 0x385d3e39e5f37359ULL,
+      0x75e05fd5bbc870c6ULL,
+  };
+  for (std::size_t length = 1; length <= 64; ++length) {
+    EXPECT_EQ(siphash13({}, counting_bytes(length)), expected[length - 1]) << length;
+  }
+}
+
 TEST(SipHash, OneThreeIsAnotherFunctionOfTheSameInput) {
   for (std::size_t length = 0; length < 64; ++length) {
     const std::string message = counting_bytes(length);
@@ -129,6 +163,14 @@ TEST(SipHash, TheProcessKeyIsDrawnOnce) {
   EXPECT_EQ(&key, &process_sip_key());
   // 2^-128 odds that a random key is all zeros.
   EXPECT_TRUE(key.k0 != 0 || key.k1 != 0);
+}
+
+TEST(SipHash, EveryDrawIsAFreshKey) {
+  // What each process starts with: two draws agree with odds of 2^-128.
+  const SipKey first = draw_sip_key();
+  const SipKey second = draw_sip_key();
+  EXPECT_TRUE(first.k0 != second.k0 || first.k1 != second.k1);
+  EXPECT_TRUE(first.k0 != 0 || first.k1 != 0);
 }
 
 }  // namespace
