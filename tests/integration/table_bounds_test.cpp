@@ -1,6 +1,7 @@
-// The table's bounds through real members (SPEC §5): at max_records a new
-// client's IAMAT is answered "?", known clients still update, and a neighbour
-// with a smaller bound drops (and counts) the ECHOs of clients it has no room for.
+// The table's bounds through real members (SPEC §5): at max_records or the
+// text budget a new client's IAMAT is answered "?", known clients still
+// update, and a neighbour with a smaller bound drops (and counts) the ECHOs
+// of clients it has no room for.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -64,6 +65,50 @@ TEST(TableBounds, ANewClientPastMaxRecordsIsAnsweredWithAQuestionMark) {
   EXPECT_TRUE(log_has(herd, "Goloman", "IAMATs refused (table full): 3 more in the last "));
   EXPECT_TRUE(log_has(herd, "Goloman", "(4 in all)"));
   EXPECT_THAT(herd.log_text("Goloman"), Not(HasSubstr("IAMAT for \"e\"")));
+}
+
+TEST(TableBounds, NewClientsPastTheTextBudgetAreRefusedAndKnownOnesStillUpdate) {
+  HerdOptions options;
+  options.members = {"Goloman"};
+  options.config = {{"max_record_text_bytes", 1024}};  // the least allowed
+  TestHerd herd(options);
+  herd.start("Goloman");
+
+  // Clients of 90 bytes of text each: a few fit 1024 bytes less the reserve.
+  const auto client = [](int i) {
+    return "client-" + std::to_string(100 + i) + std::string(54, 'x');
+  };
+  constexpr int clients = 20;
+  std::string request;
+  for (int i = 0; i < clients; ++i) request += iamat_line(client(i), "100.5");
+  request += iamat_line(client(0), "101.5");
+  TcpClient connection = herd.connect("Goloman");
+  connection.send(request);
+  connection.shutdown_write();
+  const auto replies = connection.read_to_eof();
+  ASSERT_TRUE(replies);
+  std::vector<std::string> lines;
+  std::size_t at = 0;
+  for (std::size_t end; (end = replies->find('\n', at)) != std::string::npos; at = end + 1) {
+    lines.push_back(replies->substr(at, end - at));
+  }
+  ASSERT_EQ(lines.size(), clients + 1u) << *replies;
+  // Admitted in order until the budget less its reserve is reached, then none.
+  int admitted = 0;
+  while (admitted < clients && lines[admitted].starts_with("AT Goloman ")) ++admitted;
+  EXPECT_GE(admitted, 5);
+  EXPECT_LT(admitted, clients);
+  for (int i = admitted; i < clients; ++i) {
+    const std::string line = iamat_line(client(i), "100.5");
+    EXPECT_EQ(lines[i], "? " + line.substr(0, line.size() - 1)) << i;
+  }
+  // The first client, known, still updates.
+  EXPECT_THAT(lines[clients], StartsWith("AT Goloman "));
+  EXPECT_THAT(lines[clients], HasSubstr(" 101.5"));
+  EXPECT_THAT(herd.record_at("Goloman", client(0)), HasSubstr(" 101.5"));
+  EXPECT_EQ(herd.record_at("Goloman", client(admitted)), "");
+  EXPECT_TRUE(log_has(herd, "Goloman", "refused: table full (" + std::to_string(admitted) +
+                                           " of 16000000 records, "));
 }
 
 TEST(TableBounds, ANeighbourWithASmallerBoundDropsAndCountsEchoesOfNewClients) {
