@@ -9,6 +9,7 @@
 #
 # Builds Release into build-bench/ (or $HERD_BENCH_BUILD_DIR), then on 127.0.0.1:
 #   1, 2, 5  one herd_server member (temp config, logging on), and null_server
+#   6        one fresh member: ids crafted to collide under an unkeyed hash
 #   3, 4     the five-member herd, pointed at fake_places_server for 4
 #   geonames the five-member herd with the GeoNames backend (data/geonames/
 #            cities500.txt, from install-deps.sh): start to ready, RSS per member,
@@ -39,7 +40,7 @@ while (($# > 0)); do
     --no-build) build=0; shift ;;
     --no-redis) use_redis=0; shift ;;
     --geonames-only) geonames_only=1; shift ;;
-    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -54,6 +55,7 @@ fill_pipeline=64          # memory: fill as fast as the member takes it
 whatsat_clients=200
 backend_delay_ms=20
 propagation_samples=300
+crafted_ids=20000         # 6: per phase; crafting them takes ~35 s of CPU here
 # WHATSAT from the gazetteer: the client at UCLA of docs/protocol.md §4, 10 km, bound 20.
 geonames_file=${HERD_GEONAMES_FILE:-$herd_root/data/geonames/cities500.txt}
 whatsat_latitude=34.068930
@@ -343,6 +345,17 @@ bench memory --label null --port "$(read_announced "$work/null.out" port)" --pid
   --records 0 --idle-connections "$idle_connections"
 stop_started
 rm -rf "$work/logs-memory"
+
+# ---------------------------------------------------------------- one fresh member: 6
+echo "== scenario 6: ids crafted to collide under an unkeyed hash, against random ids"
+read -r member_port < <(free_ports 1)
+single_config "$member_port" "$work/logs-crafted" >"$work/crafted.json"
+start_member Goloman "$work/crafted.json"
+wait_for_port "$member_port" "$member_pid" Goloman
+bench iamat-crafted --port "$member_port" --pid "$member_pid" --ids "$crafted_ids" \
+  --connections "$connections" --pipeline 16
+stop_started
+rm -rf "$work/logs-crafted"
 
 # ---------------------------------------------------------------- redis baseline
 # redis_geoadd PORT CONNECTIONS PIPELINE REQUESTS KEY [redis-benchmark options]:

@@ -60,13 +60,17 @@ std::vector<std::size_t> flood_targets(const std::vector<std::size_t>& neighbour
 }
 
 Peers::Peers(MemberState& state)
-    : state_(state), jitter_(std::random_device{}()), room_(state.executor()) {
+    : state_(state),
+      jitter_(std::random_device{}()),
+      refused_strangers_(state.executor(), state.log(), "link refused: HELLOs from non-neighbours"),
+      room_(state.executor()) {
   const Config& config = state_.config();
   neighbour_members_ = config.neighbours(state_.self());
   for (std::size_t member : neighbour_members_) {
-    Neighbour& neighbour = neighbours_.emplace_back();
-    neighbour.member = member;
-    neighbour.we_dial = dials(state_.name(), config.members[member].name);
+    const std::string& name = config.members[member].name;
+    neighbours_.emplace_back(
+        member, dials(state_.name(), name),
+        LogThrottle(state_.executor(), state_.log(), "link " + name + ": HELLOs refused"));
   }
 }
 
@@ -170,28 +174,28 @@ void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffer
     return;
   }
   if (neighbour == nullptr) {
-    if (const auto count = refused_strangers_.admit(now)) {
-      state_.log().warn("link refused: HELLO from \"{}\" ({}), which is not a neighbour of {}{}",
-                        Escaped{member}, from, state_.name(), held_back_note(count));
-    }
+    refused_strangers_.note(now, [&] {
+      return fmt::format("link refused: HELLO from \"{}\" ({}), which is not a neighbour of {}",
+                         Escaped{member}, from, state_.name());
+    });
     socket.close(ignored);
     return;
   }
   if (neighbour->we_dial) {
     // Only one side dials, so that a pair never ends up with two links.
-    if (const auto count = neighbour->refused_hellos.admit(now)) {
-      state_.log().warn("link refused: HELLO from {} ({}), which {} dials itself{}", member, from,
-                        state_.name(), held_back_note(count));
-    }
+    neighbour->refused_hellos.note(now, [&] {
+      return fmt::format("link refused: HELLO from {} ({}), which {} dials itself", member, from,
+                         state_.name());
+    });
     socket.close(ignored);
     return;
   }
   if (neighbour->live && neighbour->live->is_alive()) {
-    if (const auto count = neighbour->refused_hellos.admit(now)) {
-      state_.log().warn("link {0}: conflict: HELLO from {1} while the link with {0} is alive; "
-                        "refused (is a second process running as {0}?){2}",
-                        member, from, held_back_note(count));
-    }
+    neighbour->refused_hellos.note(now, [&] {
+      return fmt::format("link {0}: conflict: HELLO from {1} while the link with {0} is alive; "
+                         "refused (is a second process running as {0}?)",
+                         member, from);
+    });
     socket.close(ignored);
     return;
   }

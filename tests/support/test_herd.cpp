@@ -182,10 +182,20 @@ void TestHerd::write_config() {
   for (const auto& [a, b] : options_.links) config["links"].push_back({a, b});
   if (!config.contains("log_dir")) config["log_dir"] = (dir_ / "logs").string();
   std::ofstream(config_path_) << config.dump(2);
+  for (const auto& [member, overrides] : options_.member_config) {
+    nlohmann::json own = config;
+    own.merge_patch(overrides);
+    std::ofstream(config_path_of(member)) << own.dump(2);
+  }
+}
+
+fs::path TestHerd::config_path_of(const std::string& member) const {
+  if (!options_.member_config.contains(member)) return config_path_;
+  return dir_ / (member + ".json");
 }
 
 void TestHerd::start(const std::string& member) {
-  start_process(member, {member, "--config", config_path_.string()}, port(member));
+  start_process(member, {member, "--config", config_path_of(member).string()}, port(member));
 }
 
 void TestHerd::start_process(const std::string& process, const std::vector<std::string>& args,
