@@ -6,8 +6,8 @@
 #
 #   scripts/fuzz.sh [TARGET...]           all targets, or the ones named
 #   scripts/fuzz.sh --minimize [TARGET...]
-#       then merges what the runs found into the repository's corpus, keeping
-#       only inputs that add coverage (review and commit the result).
+#       then adds to the repository's corpus the inputs the runs found that
+#       add coverage to it (review and commit the result).
 #
 # HERD_FUZZ_SECONDS: time per target (default 20). HERD_FUZZ_CXX: the compiler
 # (default clang++-16, installed with libclang-rt-16-dev if missing).
@@ -59,10 +59,8 @@ for target in "${targets[@]}"; do
   coverage=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' <<<"$done_line")
   summary+=("$(printf '%-20s %s, %s runs' "$target" "$coverage" "$runs")")
   if ((minimize)); then
-    merged=$build_dir/corpus/$target.merged
-    rm -rf "$merged" && mkdir -p "$merged"
-    "$build_dir/tests/fuzz/$target" -merge=1 "$merged" "$seeds" "$found" >>"$log" 2>&1
-    rm -rf "$seeds" && mv "$merged" "$seeds"
+    # The seeds stay as they are; of the run's finds, only those adding coverage join them.
+    "$build_dir/tests/fuzz/$target" -merge=1 "$seeds" "$found" >>"$log" 2>&1
     echo "fuzz: $target corpus now $(ls "$seeds" | wc -l) inputs"
   fi
 done
