@@ -2,7 +2,8 @@
 # Builds herd with warnings as errors and runs the whole test suite (ctest).
 # HERD_SANITIZE=1 builds and runs it under AddressSanitizer + UBSan instead (build-asan/),
 # HERD_SANITIZE=thread under ThreadSanitizer (build-tsan/; suppressions in
-# tests/tsan.supp). HERD_TEST_REGEX runs only the tests whose names match.
+# tests/tsan.supp). HERD_TEST_REGEX runs only the tests whose names match;
+# HERD_TEST_SCOPE=unit builds and runs only the unit tests (no processes).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -25,6 +26,11 @@ elif [[ ${HERD_SANITIZE:-0} != 0 ]]; then
   exit 2
 fi
 cmake -S "$herd_root" -B "$build_dir" -G Ninja "${options[@]}"
-cmake --build "$build_dir" --parallel "$(nproc)"
+case ${HERD_TEST_SCOPE:-all} in
+  all) targets=(all); labels=() ;;
+  unit) targets=(herd_unit_tests); labels=(--label-regex '^unit$') ;;
+  *) echo "test.sh: HERD_TEST_SCOPE is all or unit, not ${HERD_TEST_SCOPE}" >&2; exit 2 ;;
+esac
+cmake --build "$build_dir" --parallel "$(nproc)" --target "${targets[@]}"
 ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)" --timeout 300 \
-  ${HERD_TEST_REGEX:+--tests-regex "$HERD_TEST_REGEX"}
+  "${labels[@]}" ${HERD_TEST_REGEX:+--tests-regex "$HERD_TEST_REGEX"}
