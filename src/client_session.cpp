@@ -6,6 +6,7 @@
 
 #include <utility>
 
+#include "herd/client_prefetch.hpp"
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
 #include "herd/peers.hpp"
@@ -144,7 +145,7 @@ asio::awaitable<void> ClientSession::read_loop() {
     if (error) {
       if (error == asio::error::eof) {
         // SPEC §2: end of stream also ends the last command.
-        if (auto rest = lines_.take_rest()) handle_line(*rest);
+        handle_last_line();
       } else {
         state_.log().info("client {}: read failed ({})", peer_, error.message());
         failed_ = true;
@@ -154,12 +155,7 @@ asio::awaitable<void> ClientSession::read_loop() {
       co_return;
     }
     lines_.commit(bytes);
-    prefetch_clients(lines_.unread(), state_.table());
-    while (!input_done_) {
-      const auto line = lines_.next_line();
-      if (!line) break;
-      handle_line(*line);
-    }
+    handle_complete_lines();
     if (!input_done_ && lines_.overflowed()) {
       const std::string_view prefix = lines_.overflow_prefix();
       state_.log().warn("client {}: line longer than {} bytes; closing", peer_,
@@ -232,7 +228,23 @@ void ClientSession::write_failed(const boost::system::error_code& error) {
   wake_progress_waiter();
 }
 
-void ClientSession::handle_line(std::string_view line) {
+void ClientSession::handle_complete_lines() {
+  ClientPrefetch clients(state_.table(), lines_.unread());
+  while (!input_done_) {
+    const auto line = lines_.next_line();
+    if (!line) break;
+    handle_line(*line, clients);
+  }
+}
+
+void ClientSession::handle_last_line() {
+  if (const auto rest = lines_.take_rest()) {
+    ClientPrefetch clients(state_.table(), *rest);
+    handle_line(*rest, clients);
+  }
+}
+
+void ClientSession::handle_line(std::string_view line, ClientPrefetch& clients) {
   const bool first_line = first_line_;
   first_line_ = false;
   const Command command = parse_command(line);
@@ -247,9 +259,9 @@ void ClientSession::handle_line(std::string_view line) {
   log_traffic(state_.log(), state_.config().log_traffic_level, read_time_, "client", peer_, "<",
               line);
   if (const auto* iamat = std::get_if<Iamat>(&command)) {
-    handle_iamat(*iamat, line);
+    handle_iamat(*iamat, line, clients.hash_of(iamat->client));
   } else if (const auto* whatsat = std::get_if<Whatsat>(&command)) {
-    handle_whatsat(*whatsat, line);
+    handle_whatsat(*whatsat, line, clients.hash_of(whatsat->client));
   } else if (const auto* invalid = std::get_if<Invalid>(&command)) {
     reject(line, invalid->reason);
   } else if (std::holds_alternative<Echo>(command)) {
@@ -259,7 +271,8 @@ void ClientSession::handle_line(std::string_view line) {
   }
 }
 
-void ClientSession::handle_iamat(const Iamat& command, std::string_view line) {
+void ClientSession::handle_iamat(const Iamat& command, std::string_view line,
+                                 std::uint32_t client_hash) {
   const nanoseconds_t received =
       std::chrono::duration_cast<std::chrono::nanoseconds>(read_time_.time_since_epoch()).count();
   const nanoseconds_t max_skew = std::chrono::nanoseconds(state_.config().max_clock_skew).count();
@@ -270,7 +283,7 @@ void ClientSession::handle_iamat(const Iamat& command, std::string_view line) {
   const RecordView update{command.client, command.location, command.time,
                           command.client_time, received,
                           static_cast<std::uint8_t>(state_.self())};
-  const Applied applied = state_.table().apply(update);
+  const Applied applied = state_.table().apply(update, client_hash);
   if (applied == Applied::no_room) {
     state_.refused_iamats().note(read_steady_time_, [&] {
       return fmt::format("client {}: IAMAT for \"{}\" refused: table full ({})", peer_,
@@ -290,8 +303,9 @@ void ClientSession::handle_iamat(const Iamat& command, std::string_view line) {
   }
 }
 
-void ClientSession::handle_whatsat(const Whatsat& command, std::string_view line) {
-  const auto record = state_.table().find(command.client);
+void ClientSession::handle_whatsat(const Whatsat& command, std::string_view line,
+                                   std::uint32_t client_hash) {
+  const auto record = state_.table().find(command.client, client_hash);
   if (!record) {
     reject(line, "WHATSAT for an unknown client");
     return;

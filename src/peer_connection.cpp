@@ -7,6 +7,7 @@
 
 #include <exception>
 
+#include "herd/client_prefetch.hpp"
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
 #include "herd/protocol.hpp"
@@ -150,15 +151,8 @@ asio::awaitable<void> PeerConnection::read_loop() {
   while (!closed_) {
     // The lines of one read are logged as of when it completed.
     read_time_ = std::chrono::system_clock::now();
-    for (;;) {
-      while (auto line = lines_.next_line()) {
-        handle_line(*line);
-        if (closed_) co_return;
-      }
-      if (!lines_.overflowed()) break;
-      skip_overlong_line();
-      if (closed_) co_return;
-    }
+    handle_complete_lines();
+    if (closed_) co_return;
     auto [error, bytes] = co_await socket_.async_read_some(read_buffer(lines_),
                                                            use_tuple);
     if (error) {
@@ -167,7 +161,6 @@ asio::awaitable<void> PeerConnection::read_loop() {
       co_return;
     }
     lines_.commit(bytes);
-    prefetch_clients(lines_.unread(), state_.table());
   }
 }
 
@@ -222,7 +215,20 @@ void PeerConnection::append_dump(std::string& out) {
   }
 }
 
-void PeerConnection::handle_line(std::string_view line) {
+void PeerConnection::handle_complete_lines() {
+  ClientPrefetch clients(state_.table(), lines_.unread());
+  for (;;) {
+    while (auto line = lines_.next_line()) {
+      handle_line(*line, clients);
+      if (closed_) return;
+    }
+    if (!lines_.overflowed()) return;
+    skip_overlong_line();
+    if (closed_) return;
+  }
+}
+
+void PeerConnection::handle_line(std::string_view line, ClientPrefetch& clients) {
   log_traffic(state_.log(), state_.config().log_traffic_level, read_time_, "link",
               neighbour_name(), "<", line);
   const Command command = parse_command(line);
@@ -236,7 +242,7 @@ void PeerConnection::handle_line(std::string_view line) {
     return;
   }
   if (const auto* echo = std::get_if<Echo>(&command)) {
-    handle_echo(*echo);
+    handle_echo(*echo, clients.hash_of(echo->client));
     return;
   }
   if (std::holds_alternative<Blank>(command)) return;
@@ -246,7 +252,7 @@ void PeerConnection::handle_line(std::string_view line) {
   skip(invalid != nullptr ? invalid->reason : "not an ECHO");
 }
 
-void PeerConnection::handle_echo(const Echo& echo) {
+void PeerConnection::handle_echo(const Echo& echo, std::uint32_t client_hash) {
   const auto origin = state_.config().member_index(echo.origin);
   if (!origin) {
     skip(fmt::format("ECHO from unknown origin \"{}\"", Escaped{echo.origin}));
@@ -263,7 +269,7 @@ void PeerConnection::handle_echo(const Echo& echo) {
   }
   const RecordView update{echo.client,      echo.location,     echo.time,
                           echo.client_time, echo.receive_time, static_cast<std::uint8_t>(*origin)};
-  const Applied applied = state_.table().apply(update);
+  const Applied applied = state_.table().apply(update, client_hash);
   if (applied == Applied::stored) {
     state_.peers().flood(update, neighbour_, read_time_);
   } else if (applied == Applied::no_room) {

@@ -48,11 +48,6 @@ RecordView Table::view(const Record& record) const {
 
 RecordView Table::at(std::size_t position) const { return view(record(position)); }
 
-std::uint32_t Table::client_hash(std::string_view client) const {
-  // The index keeps the low 32 bits: its slot number and the tag it compares.
-  return static_cast<std::uint32_t>(siphash13(key_, client));
-}
-
 std::optional<std::uint32_t> Table::position_of(std::string_view client,
                                                 std::uint32_t hash) const {
   return index_.find(hash, [&](std::uint32_t position) {
@@ -61,10 +56,8 @@ std::optional<std::uint32_t> Table::position_of(std::string_view client,
   });
 }
 
-void Table::prefetch(std::string_view client) const { index_.prefetch(client_hash(client)); }
-
-std::optional<RecordView> Table::find(std::string_view client) const {
-  const auto position = position_of(client, client_hash(client));
+std::optional<RecordView> Table::find(std::string_view client, std::uint32_t hash) const {
+  const auto position = position_of(client, hash);
   if (!position) return std::nullopt;
   return view(record(*position));
 }
@@ -88,11 +81,10 @@ void write_text(char* out, const RecordView& update) {
 
 }  // namespace
 
-Applied Table::apply(const RecordView& update) {
+Applied Table::apply(const RecordView& update, std::uint32_t hash) {
   // The protocol's line limit keeps a record below this (max_line_bytes_limit),
   // but a record is only as good as its sizes: refuse rather than truncate.
   if (text_size(update) > max_text_bytes) return Applied::no_room;
-  const std::uint32_t hash = client_hash(update.client);
   if (const auto position = position_of(update.client, hash)) {
     return replace(record(*position), update);
   }
@@ -135,18 +127,6 @@ std::string describe_fill(const Table& table) {
   return std::to_string(table.size()) + " of " + std::to_string(table.limits().max_records) +
          " records, " + std::to_string(table.text_bytes()) + " of " +
          std::to_string(table.limits().max_record_text_bytes) + " text bytes";
-}
-
-void prefetch_clients(std::string_view lines, const Table& table) {
-  const auto is_space = [](char c) { return is_field_space(c); };
-  while (!lines.empty()) {
-    const std::string_view line = lines.substr(0, lines.find('\n'));
-    const auto fields_end = line.end();
-    const auto verb_end = std::find_if(line.begin(), fields_end, is_space);
-    const auto client = std::find_if_not(verb_end, fields_end, is_space);
-    table.prefetch({client, std::find_if(client, fields_end, is_space)});
-    lines.remove_prefix(std::min(lines.size(), line.size() + 1));
-  }
 }
 
 Table::Record& Table::add_record(const RecordView& update, char* text,

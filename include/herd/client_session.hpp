@@ -25,6 +25,8 @@
 
 namespace herd {
 
+class ClientPrefetch;
+
 class MemberState;
 
 class ClientSession : public std::enable_shared_from_this<ClientSession> {
@@ -63,9 +65,14 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
                                               PendingReply& slot, PlacesQuery query);
   void finish_whatsat(PendingReply& slot, std::string at_line);
 
-  void handle_line(std::string_view line);
-  void handle_iamat(const Iamat& command, std::string_view line);
-  void handle_whatsat(const Whatsat& command, std::string_view line);
+  // The lines of a read, and at end of stream the last one without its "\n"
+  // (SPEC §2); plain functions, so their ClientPrefetch lives on the stack.
+  void handle_complete_lines();
+  void handle_last_line();
+  // `clients` holds the hashes of the lines' client ids, computed ahead.
+  void handle_line(std::string_view line, ClientPrefetch& clients);
+  void handle_iamat(const Iamat& command, std::string_view line, std::uint32_t client_hash);
+  void handle_whatsat(const Whatsat& command, std::string_view line, std::uint32_t client_hash);
   void reject(std::string_view line, std::string_view reason);
   void reply_invalid(std::string_view line);  // "? <line>", logged by the caller
   void reply_now(std::string_view text);

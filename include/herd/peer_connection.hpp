@@ -21,6 +21,8 @@
 
 namespace herd {
 
+class ClientPrefetch;
+
 class MemberState;
 
 class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
@@ -66,8 +68,12 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   boost::asio::awaitable<void> read_loop();
   boost::asio::awaitable<void> write_loop();
   boost::asio::awaitable<void> watch_hello();
-  void handle_line(std::string_view line);
-  void handle_echo(const Echo& echo);
+  // The complete lines of a read; a plain function, so that its ClientPrefetch
+  // lives on the stack.
+  void handle_complete_lines();
+  // `clients` holds the hashes of the lines' client ids, computed ahead.
+  void handle_line(std::string_view line, ClientPrefetch& clients);
+  void handle_echo(const Echo& echo, std::uint32_t client_hash);
   // A line longer than the link's limit (a buggy or hostile neighbour) is
   // skipped up to its newline, so one bad line costs no catch-up.
   void skip_overlong_line();

@@ -77,12 +77,24 @@ class Table {
 
   // Stores `update` if it is greater than the client's record (or the first)
   // and the table's bounds allow.
-  Applied apply(const RecordView& update);
+  Applied apply(const RecordView& update) { return apply(update, client_hash(update.client)); }
+  // The same, with `hash` = client_hash(update.client) computed beforehand: the
+  // hash is keyed and so not free, and a read's lines are hashed once, ahead.
+  Applied apply(const RecordView& update, std::uint32_t hash);
 
-  std::optional<RecordView> find(std::string_view client) const;
+  std::optional<RecordView> find(std::string_view client) const {
+    return find(client, client_hash(client));
+  }
+  std::optional<RecordView> find(std::string_view client, std::uint32_t hash) const;
 
-  // Starts loading what apply() or find() of `client` will read first.
-  void prefetch(std::string_view client) const;
+  // The index's hash of `client` under this table's secret key (SPEC §5).
+  std::uint32_t client_hash(std::string_view client) const {
+    // The index keeps the low 32 bits: its slot number and the tag it compares.
+    return static_cast<std::uint32_t>(siphash13(key_, client));
+  }
+
+  // Starts loading what apply() or find() of the client with `hash` will read first.
+  void prefetch(std::uint32_t hash) const { index_.prefetch(hash); }
 
   // Records keep the position they were first inserted at, so a dump can walk
   // positions 0..size() while new records arrive behind it.
@@ -123,7 +135,6 @@ class Table {
   Record& add_record(const RecordView& update, char* text, TextArena::SizeClass size_class);
 
   RecordView view(const Record& record) const;
-  std::uint32_t client_hash(std::string_view client) const;
   std::optional<std::uint32_t> position_of(std::string_view client, std::uint32_t hash) const;
 
   Applied add(const RecordView& update, std::uint32_t hash);
@@ -142,12 +153,5 @@ class Table {
 
 // "N of M records, T of L text bytes": how full `table` is, for log lines.
 std::string describe_fill(const Table& table);
-
-// Starts the table loads for the client named by each line of `lines` before
-// any is handled: a pipelined read or a burst of floods holds many lines, and
-// their cache misses then overlap instead of coming one after another. Every
-// command that names a client (IAMAT, WHATSAT, ECHO) names it second; for any
-// other line the prefetch is wasted, nothing more.
-void prefetch_clients(std::string_view lines, const Table& table);
 
 }  // namespace herd
