@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Paired runs of one change: alternates `herd_bench iamat-persistent` between two
+# herd_server binaries (before and after), each one fresh member with logging on,
+# so that both sides see the same spells of a shared machine. Prints each run's
+# JSON line, then the medians of the pairs' ratios (after/before) and in how many
+# pairs the after side was worse.
+#
+#   tests/bench/paired.sh BEFORE_BIN AFTER_BIN [PAIRS=16] [SECONDS=3] [PIPELINE=16]
+#
+# herd_bench comes from build-bench/ (scripts/bench.sh builds it) unless
+# HERD_BENCH names another.
+set -euo pipefail
+if (($# < 2)); then
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+fi
+before=$1 after=$2 pairs=${3:-16} seconds=${4:-3} pipeline=${5:-16}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bench=${HERD_BENCH:-$root/build-bench/tests/bench/herd_bench}
+for program in "$before" "$after" "$bench"; do
+  [[ -x $program ]] || { echo "paired.sh: $program is not an executable" >&2; exit 2; }
+done
+work=$(mktemp -d)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# A free loopback port, from the kernel.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+declare -A port pid
+for side in before after; do
+  mkdir -p "$work/$side/logs"
+  port[$side]=$(free_port)
+  printf '{"members": [{"name": "Goloman", "host": "127.0.0.1", "port": %s}], "links": [], "log_dir": "%s"}\n' \
+    "${port[$side]}" "$work/$side/logs" >"$work/$side/config.json"
+  binary=$before
+  [[ $side == after ]] && binary=$after
+  "$binary" Goloman --config "$work/$side/config.json" >"$work/$side/out" 2>&1 </dev/null &
+  pid[$side]=$!
+  pids+=("$!")
+done
+for side in before after; do
+  for ((try = 0; try < 100; ++try)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/${port[$side]}") 2>/dev/null && break
+    sleep 0.1
+  done
+done
+
+results=$work/results.jsonl
+for ((i = 0; i < pairs; ++i)); do
+  order=(before after)
+  ((i % 2)) && order=(after before)  # neither side always goes first
+  for side in "${order[@]}"; do
+    "$bench" iamat-persistent --label "$side" --port "${port[$side]}" --pid "${pid[$side]}" \
+      --connections 50 --pipeline "$pipeline" --duration "$seconds" --warmup 1 |
+      grep '^{' | tee -a "$results"
+    rm -f "$work"/*/logs/*.log.*  # rotated logs: keep the disk out of it
+  done
+done
+echo "# load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$results" <<'PY'
+import json, statistics, sys
+runs = [json.loads(line) for line in open(sys.argv[1])]
+before = [r for r in runs if r["target"] == "before"]
+after = [r for r in runs if r["target"] == "after"]
+for key, worse in (("requests_per_s", lambda r: r < 1), ("server_cpu_us_per_request", lambda r: r > 1)):
+    ratios = [a[key] / b[key] for b, a in zip(before, after)]
+    print(f"{key}: after/before median {statistics.median(ratios):.3f}, "
+          f"after worse in {sum(map(worse, ratios))} of {len(ratios)} pairs")
+PY
