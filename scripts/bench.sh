@@ -113,17 +113,6 @@ fi
 : >"$output"
 
 # ---------------------------------------------------------------- helpers
-# N distinct free loopback ports, one per line.
-free_ports() {
-  python3 - "$1" <<'PY'
-import socket, sys
-sockets = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in sockets:
-    s.bind(("127.0.0.1", 0))
-print("\n".join(str(s.getsockname()[1]) for s in sockets))
-PY
-}
-
 # Waits (bounded) until host:port accepts, failing early if `pid` died.
 wait_for_port() {
   local port=$1 pid=$2 name=$3
@@ -157,7 +146,7 @@ declare -A port_of
 write_herd_config() {
   local file=$1 log_dir=$2 places=$3 members_json="" i
   local ports
-  mapfile -t ports < <(free_ports ${#names[@]})
+  mapfile -t ports < <(herd_free_ports ${#names[@]})
   for i in "${!names[@]}"; do
     port_of[${names[$i]}]=${ports[$i]}
     members_json+="${members_json:+, }{\"name\": \"${names[$i]}\", \"host\": \"$host\", \"port\": ${ports[$i]}}"
@@ -235,7 +224,7 @@ else
   sed -n '1~2p' "$work/gazetteer.out"
   sed -n '2~2p' "$work/gazetteer.out" >>"$output"
   # A member without a gazetteer, for the RSS a gazetteer adds.
-  read -r base_port < <(free_ports 1)
+  read -r base_port < <(herd_free_ports 1)
   printf '{"members": [{"name": "Goloman", "host": "%s", "port": %s}], "links": [],
            "log_dir": "%s", "places": {"backend": "none"}}\n' \
     "$host" "$base_port" "$work/logs-base" >"$work/base.json"
@@ -272,7 +261,7 @@ else
   stop_started
 
   if ((use_redis)) && command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; then
-    read -r redis_port < <(free_ports 1)
+    read -r redis_port < <(herd_free_ports 1)
     redis-server --port "$redis_port" --bind "$host" --save '' --appendonly no --dir "$work" \
       >"$work/redis.out" 2>&1 </dev/null &
     started_pids+=($!)
@@ -297,14 +286,9 @@ if ((geonames_only)); then
 fi
 
 # ---------------------------------------------------------------- one member: 1, 2
-single_config() {  # PORT LOG_DIR
-  printf '{"members": [{"name": "Goloman", "host": "%s", "port": %s}], "links": [], "log_dir": "%s"}\n' \
-    "$host" "$1" "$2"
-}
-
 echo "== scenarios 1, 2: one member (logging on) and the null server"
-read -r member_port < <(free_ports 1)
-single_config "$member_port" "$work/logs-single" >"$work/single.json"
+read -r member_port < <(herd_free_ports 1)
+herd_single_member_config "$host" "$member_port" "$work/logs-single" >"$work/single.json"
 start_member Goloman "$work/single.json"
 wait_for_port "$member_port" "$member_pid" Goloman
 
@@ -333,8 +317,8 @@ rm -rf "$work/logs-single"  # read by no one: deleted, its pages need no writing
 
 # ---------------------------------------------------------------- one fresh member: 5
 echo "== scenario 5: memory of one fresh member; idle connections of the null server"
-read -r member_port < <(free_ports 1)
-single_config "$member_port" "$work/logs-memory" >"$work/memory.json"
+read -r member_port < <(herd_free_ports 1)
+herd_single_member_config "$host" "$member_port" "$work/logs-memory" >"$work/memory.json"
 start_member Goloman "$work/memory.json"
 wait_for_port "$member_port" "$member_pid" Goloman
 bench memory --port "$member_port" --pid "$member_pid" --records "$records" \
@@ -348,8 +332,8 @@ rm -rf "$work/logs-memory"
 
 # ---------------------------------------------------------------- one fresh member: 6
 echo "== scenario 6: ids crafted to collide under an unkeyed hash, against random ids"
-read -r member_port < <(free_ports 1)
-single_config "$member_port" "$work/logs-crafted" >"$work/crafted.json"
+read -r member_port < <(herd_free_ports 1)
+herd_single_member_config "$host" "$member_port" "$work/logs-crafted" >"$work/crafted.json"
 start_member Goloman "$work/crafted.json"
 wait_for_port "$member_port" "$member_pid" Goloman
 bench iamat-crafted --port "$member_port" --pid "$member_pid" --ids "$crafted_ids" \
@@ -380,7 +364,7 @@ if ((use_redis)) && ! command -v redis-benchmark >/dev/null && [[ $(id -u) == 0 
 fi
 if ((use_redis)) && command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; then
   echo "== Redis baseline: GEOADD with the same C and P; memory per member"
-  read -r redis_port < <(free_ports 1)
+  read -r redis_port < <(herd_free_ports 1)
   redis-server --port "$redis_port" --bind "$host" --save '' --appendonly no --dir "$work" \
     >"$work/redis.out" 2>&1 </dev/null &
   started_pids+=($!)

@@ -73,6 +73,24 @@ herd_wait_until() {
   done
 }
 
+# herd_free_ports N: N distinct free loopback ports, one per line.
+herd_free_ports() {
+  python3 - "$1" <<'PY'
+import socket, sys
+sockets = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in sockets:
+    s.bind(("127.0.0.1", 0))
+print("\n".join(str(s.getsockname()[1]) for s in sockets))
+PY
+}
+
+# herd_single_member_config HOST PORT LOG_DIR: the config of Goloman alone, no links
+# (what benchmarks of one member run).
+herd_single_member_config() {
+  printf '{"members": [{"name": "Goloman", "host": "%s", "port": %s}], "links": [], "log_dir": "%s"}\n' \
+    "$1" "$2" "$3"
+}
+
 # The pid of the fake_places_server that start_herd_with_fake_places.sh started, if
 # that process still runs.
 herd_fake_places_live_pid() { herd_pid_from_file "$HERD_RUN_DIR/fake_places.pid" fake_places_server; }

@@ -15,8 +15,8 @@ if (($# < 2)); then
   exit 2
 fi
 before=$1 after=$2 pairs=${3:-16} seconds=${4:-3} pipeline=${5:-16}
-root=$(cd "$(dirname "$0")/../.." && pwd)
-bench=${HERD_BENCH:-$root/build-bench/tests/bench/herd_bench}
+source "$(dirname "$0")/../../scripts/common.sh"
+bench=${HERD_BENCH:-$herd_root/build-bench/tests/bench/herd_bench}
 for program in "$before" "$after" "$bench"; do
   [[ -x $program ]] || { echo "paired.sh: $program is not an executable" >&2; exit 2; }
 done
@@ -24,15 +24,12 @@ work=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# A free loopback port, from the kernel.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
 declare -A port pid
+mapfile -t ports < <(herd_free_ports 2)
+port[before]=${ports[0]} port[after]=${ports[1]}
 for side in before after; do
   mkdir -p "$work/$side/logs"
-  port[$side]=$(free_port)
-  printf '{"members": [{"name": "Goloman", "host": "127.0.0.1", "port": %s}], "links": [], "log_dir": "%s"}\n' \
-    "${port[$side]}" "$work/$side/logs" >"$work/$side/config.json"
+  herd_single_member_config 127.0.0.1 "${port[$side]}" "$work/$side/logs" >"$work/$side/config.json"
   binary=$before
   [[ $side == after ]] && binary=$after
   "$binary" Goloman --config "$work/$side/config.json" >"$work/$side/out" 2>&1 </dev/null &
@@ -40,10 +37,8 @@ for side in before after; do
   pids+=("$!")
 done
 for side in before after; do
-  for ((try = 0; try < 100; ++try)); do
-    (exec 3<>"/dev/tcp/127.0.0.1/${port[$side]}") 2>/dev/null && break
-    sleep 0.1
-  done
+  herd_wait_until $((SECONDS + 15)) "${pid[$side]}" "$work/$side/out" "paired.sh: $side" \
+    "not listening on ${port[$side]}" herd_port_open 127.0.0.1 "${port[$side]}" || exit 1
 done
 
 results=$work/results.jsonl
