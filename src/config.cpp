@@ -25,13 +25,20 @@
 //       "key_file": "",                            // read when GOOGLE_PLACES_API_KEY is unset
 //       "timeout_ms": 5000,
 //       "pool_size": 256                           // 1 .. 1024
+//     },
+//     "peer_tls": {                                // links between members (SPEC §10)
+//       "mode": "off",                             // off | required (TLS 1.3, mutual)
+//       "ca_file": "",                             // the herd CA (PEM)
+//       "cert_file": "",                           // "{member}" stands for the member's name,
+//       "key_file": ""                             // e.g. "certs/{member}.pem"
 //     }
 //   }
 //
 // "members" replaces the whole member list (host defaults to 127.0.0.1, name and port are
 // required); "links" replaces the whole link list and may name only configured members.
 // Durations are whole milliseconds, at least 1. Base URLs must be https:// because the
-// Places client always verifies TLS (SPEC §7).
+// Places client always verifies TLS (SPEC §7). peer_tls.mode "required" needs all three
+// files, which are read and checked when the member starts (peer_tls.hpp).
 #include "herd/config.hpp"
 
 #include <algorithm>
@@ -66,6 +73,11 @@ constexpr std::pair<std::string_view, PlacesBackendKind> backend_names[] = {
     {"none", PlacesBackendKind::no_key},
     {"google", PlacesBackendKind::google},
     {"google-legacy", PlacesBackendKind::google_legacy},
+};
+
+constexpr std::pair<std::string_view, PeerTlsMode> peer_tls_mode_names[] = {
+    {"off", PeerTlsMode::off},
+    {"required", PeerTlsMode::required},
 };
 
 // ---------------------------------------------------------------------------------------
@@ -293,6 +305,38 @@ bool read_places(const json& value, PlacesConfig& places, std::string& problem) 
   return true;
 }
 
+bool read_peer_tls_mode(const json& value, std::string_view field, PeerTlsMode& out,
+                        std::string& problem) {
+  std::string name;
+  if (!read_string(value, field, name, problem)) return false;
+  std::string why;
+  const auto mode = peer_tls_mode_named(name, why);
+  if (!mode) return fail(problem, field, why);
+  out = *mode;
+  return true;
+}
+
+bool read_peer_tls(const json& value, PeerTlsConfig& peer_tls, std::string& problem) {
+  if (!value.is_object()) return fail(problem, "peer_tls", "must be an object");
+  for (const auto& [key, item] : value.items()) {
+    const std::string field = "peer_tls." + key;
+    bool ok = false;
+    if (key == "mode") {
+      ok = read_peer_tls_mode(item, field, peer_tls.mode, problem);
+    } else if (key == "ca_file") {
+      ok = read_string(item, field, peer_tls.ca_file, problem);
+    } else if (key == "cert_file") {
+      ok = read_string(item, field, peer_tls.cert_file, problem);
+    } else if (key == "key_file") {
+      ok = read_string(item, field, peer_tls.key_file, problem);
+    } else {
+      ok = fail(problem, field, "unknown key");
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
 // One top-level key other than the topology.
 bool read_setting(const std::string& key, const json& value, Config& config,
                   std::string& problem) {
@@ -322,6 +366,7 @@ bool read_setting(const std::string& key, const json& value, Config& config,
     if (key == name) return read_duration(value, key, *duration, problem);
   }
   if (key == "places") return read_places(value, config.places, problem);
+  if (key == "peer_tls") return read_peer_tls(value, config.peer_tls, problem);
   return fail(problem, key, "unknown key");
 }
 
@@ -337,7 +382,7 @@ bool check_consistency(const Config& config, std::string& problem) {
     return fail(problem, "peer_queue_limit_bytes",
                 "must be at least max_line_bytes (" + std::to_string(config.max_line_bytes) + ")");
   }
-  return true;
+  return check_peer_tls_files_given(config.peer_tls, problem);
 }
 
 bool read_config(const json& document, Config& config, std::string& problem) {
@@ -373,6 +418,27 @@ std::optional<PlacesBackendKind> places_backend_named(std::string_view name,
   for (const auto& entry : backend_names) names.emplace_back(entry.first);
   problem = "unknown backend " + in_quotes(name) + " (one of " + joined(names) + ")";
   return std::nullopt;
+}
+
+std::optional<PeerTlsMode> peer_tls_mode_named(std::string_view name, std::string& problem) {
+  for (const auto& [known, mode] : peer_tls_mode_names) {
+    if (name == known) return mode;
+  }
+  problem = "unknown mode " + in_quotes(name) + " (off or required)";
+  return std::nullopt;
+}
+
+bool check_peer_tls_files_given(const PeerTlsConfig& peer_tls, std::string& problem) {
+  if (peer_tls.mode == PeerTlsMode::off) return true;
+  const std::pair<std::string_view, const std::string*> files[] = {
+      {"peer_tls.ca_file", &peer_tls.ca_file},
+      {"peer_tls.cert_file", &peer_tls.cert_file},
+      {"peer_tls.key_file", &peer_tls.key_file},
+  };
+  for (const auto& [field, path] : files) {
+    if (path->empty()) return fail(problem, field, "required when peer_tls.mode is required");
+  }
+  return true;
 }
 
 bool check_https_url(std::string_view url, std::string& problem) {
