@@ -9,7 +9,9 @@
 #include <utility>
 
 #include "herd/logging.hpp"
+#include "herd/link_stream.hpp"
 #include "herd/member_state.hpp"
+#include "herd/peer_tls.hpp"
 #include "herd/peers.hpp"
 #include "herd/places.hpp"
 
@@ -58,9 +60,14 @@ asio::awaitable<void> ClientSession::run() {
   // rather than block the loop.
   socket_.non_blocking(true, ignored);
   co_await read_loop();
+  if (opened_with_tls_) {
+    socket_.non_blocking(false, ignored);  // as the peer link expects a socket
+    state_.peers().adopt_tls(std::move(socket_), std::string(lines_.unread()), peer_);
+    co_return;
+  }
   if (!hello_from_.empty()) {
     socket_.non_blocking(false, ignored);  // as the peer link expects a socket
-    state_.peers().adopt(std::move(socket_), hello_from_, std::move(lines_), peer_);
+    state_.peers().adopt(LinkStream(std::move(socket_)), hello_from_, std::move(lines_), peer_);
     co_return;
   }
   co_await finish_owed_replies();
@@ -156,6 +163,12 @@ asio::awaitable<void> ClientSession::read_loop() {
       co_return;
     }
     lines_.commit(bytes);
+    if (first_line_ && starts_tls_record(lines_.unread())) {
+      // A neighbour dialing us with TLS (SPEC §10): no command starts so.
+      opened_with_tls_ = true;
+      input_done_ = true;
+      co_return;
+    }
     prefetch_clients(lines_.unread(), state_.table());
     while (!input_done_) {
       const auto line = lines_.next_line();

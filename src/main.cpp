@@ -49,6 +49,15 @@ asio::awaitable<void> shut_down(asio::io_context& io, herd::MemberState& state,
   io.stop();
 }
 
+// SIGHUP: the peer TLS files are read again for links made from then on.
+void reload_on_sighup(asio::signal_set& signals, herd::MemberState& state) {
+  signals.async_wait([&signals, &state](const boost::system::error_code& error, int) {
+    if (error) return;
+    state.peers().reload_tls();
+    reload_on_sighup(signals, state);
+  });
+}
+
 int run_member(const herd::CommandLine& command_line) {
   const herd::Config& config = command_line.config;
   const std::size_t self = *config.member_index(command_line.member);
@@ -81,11 +90,20 @@ int run_member(const herd::CommandLine& command_line) {
   {
     // Declared after `io`, so destroyed before it: nothing pending still runs then.
     herd::MemberState state(io.get_executor(), config, self, log, std::move(places));
+    // Before any link: bad peer TLS files stop the member now, not at its first link.
+    if (!state.peers().load_tls(error)) {
+      std::cerr << "herd_server " << address.name << ": " << error << "\n";
+      state.log().error("{} not started: {}", address.name, error);
+      herd::shutdown_logging();
+      return exit_startup;
+    }
     herd::Server server(state, std::move(*listener));
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& wait_error, int signal) {
       if (!wait_error) boost::asio::co_spawn(io, shut_down(io, state, server, signal), boost::asio::detached);
     });
+    boost::asio::signal_set reloads(io, SIGHUP);
+    reload_on_sighup(reloads, state);
     std::signal(SIGPIPE, SIG_IGN);
     server.start();
     state.peers().start();

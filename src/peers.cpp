@@ -6,12 +6,14 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <tuple>
 
 #include "herd/link_socket.hpp"
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
 #include "herd/peer_connection.hpp"
+#include "herd/peer_tls.hpp"
 
 namespace herd {
 
@@ -47,6 +49,14 @@ asio::awaitable<boost::system::error_code> connect_link(
   co_return error;
 }
 
+// An IPv4 peer of a dual-stack listener shows as ::ffff:a.b.c.d.
+asio::ip::address unmapped(const asio::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  }
+  return address;
+}
+
 }  // namespace
 
 bool dials(std::string_view self, std::string_view neighbour) { return self < neighbour; }
@@ -73,7 +83,70 @@ Peers::Peers(MemberState& state)
 
 Peers::~Peers() = default;
 
+bool Peers::load_tls(std::string& error) {
+  const PeerTlsConfig& config = state_.config().peer_tls;
+  if (config.mode == PeerTlsMode::off) return true;
+  tls_ = load_peer_tls(config, state_.name(), std::chrono::system_clock::now(), error);
+  if (!tls_) return false;
+  state_.log().info("links: mutual TLS 1.3 required; {}", tls_->description);
+  if (!tls_->warning.empty()) state_.log().warn("links: {}", tls_->warning);
+  return true;
+}
+
+void Peers::reload_tls() {
+  if (!tls_) {
+    state_.log().info("SIGHUP: links are plaintext (peer_tls.mode off); no certificates to reload");
+    return;
+  }
+  std::string error;
+  auto loaded =
+      load_peer_tls(state_.config().peer_tls, state_.name(), std::chrono::system_clock::now(), error);
+  if (!loaded) {
+    state_.log().error("SIGHUP: kept the peer TLS files loaded before: {}", error);
+    return;
+  }
+  // Links already up keep the contexts they were made with (LinkStream).
+  tls_ = std::move(loaded);
+  state_.log().info("SIGHUP: reloaded the peer TLS files for links made from now on: {}",
+                    tls_->description);
+  if (!tls_->warning.empty()) state_.log().warn("links: {}", tls_->warning);
+}
+
+void Peers::resolve_neighbour_hosts() {
+  const Config& config = state_.config();
+  tcp::resolver resolver(state_.executor());
+  for (Neighbour& neighbour : neighbours_) {
+    const MemberAddress& address = config.members[neighbour.member];
+    boost::system::error_code error;
+    const auto results = resolver.resolve(address.host, "", error);
+    if (error) {
+      state_.log().warn("links: the host {} of {} does not resolve ({}); its HELLOs are refused "
+                        "until {} restarts",
+                        address.host, address.name, error.message(), state_.name());
+      continue;
+    }
+    for (const auto& entry : results) {
+      neighbour.addresses.push_back(unmapped(entry.endpoint().address()));
+    }
+  }
+}
+
+bool Peers::from_configured_host(const Neighbour& neighbour, LinkStream& stream) const {
+  boost::system::error_code error;
+  const auto endpoint = stream.socket().remote_endpoint(error);
+  if (error) return false;
+  const auto address = unmapped(endpoint.address());
+  return std::find(neighbour.addresses.begin(), neighbour.addresses.end(), address) !=
+         neighbour.addresses.end();
+}
+
 void Peers::start() {
+  if (!tls_) {
+    resolve_neighbour_hosts();
+    state_.log().warn("links are not authenticated (peer_tls.mode off): a HELLO is taken from "
+                      "any process on a neighbour's configured host, since only addresses are "
+                      "checked; scripts/start_herd.sh starts the herd with mutual TLS");
+  }
   for (Neighbour& neighbour : neighbours_) {
     if (!neighbour.we_dial) continue;
     neighbour.retry = std::make_unique<asio::steady_timer>(state_.executor());
@@ -157,14 +230,22 @@ void Peers::backlog_changed() {
   room_.cancel();
 }
 
-void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffered,
+void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffered,
                   std::string_view from) {
   const auto index = state_.config().member_index(member);
   Neighbour* neighbour = index ? find(*index) : nullptr;
   const auto now = std::chrono::steady_clock::now();
-  boost::system::error_code ignored;
   if (stopping_) {
-    socket.close(ignored);
+    stream.close();
+    return;
+  }
+  if (tls_ && !stream.is_tls()) {
+    if (const auto count = refused_plaintext_.admit(now)) {
+      state_.log().warn("link refused: plaintext HELLO from \"{}\" ({}): links to {} require "
+                        "TLS (peer_tls.mode required){}",
+                        Escaped{member}, from, state_.name(), held_back_note(count));
+    }
+    stream.close();
     return;
   }
   if (neighbour == nullptr) {
@@ -172,7 +253,17 @@ void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffer
       state_.log().warn("link refused: HELLO from \"{}\" ({}), which is not a neighbour of {}{}",
                         Escaped{member}, from, state_.name(), held_back_note(count));
     }
-    socket.close(ignored);
+    stream.close();
+    return;
+  }
+  if (!stream.is_tls() && !from_configured_host(*neighbour, stream)) {
+    if (const auto count = neighbour->refused_hellos.admit(now)) {
+      state_.log().warn("link refused: HELLO from {} ({}), which is not an address of its "
+                        "configured host {} (links are plaintext: only addresses are checked){}",
+                        member, from, state_.config().members[neighbour->member].host,
+                        held_back_note(count));
+    }
+    stream.close();
     return;
   }
   if (neighbour->we_dial) {
@@ -181,7 +272,7 @@ void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffer
       state_.log().warn("link refused: HELLO from {} ({}), which {} dials itself{}", member, from,
                         state_.name(), held_back_note(count));
     }
-    socket.close(ignored);
+    stream.close();
     return;
   }
   if (neighbour->live && neighbour->live->is_alive()) {
@@ -190,7 +281,7 @@ void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffer
                         "refused (is a second process running as {0}?){2}",
                         member, from, held_back_note(count));
     }
-    socket.close(ignored);
+    stream.close();
     return;
   }
   if (neighbour->live) {
@@ -198,11 +289,57 @@ void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffer
     neighbour->live->close("closed by the neighbour, which has connected again");
   }
   auto connection = std::make_shared<PeerConnection>(
-      state_, neighbour->member, PeerConnection::Role::accepted, std::move(socket),
+      state_, neighbour->member, PeerConnection::Role::accepted, std::move(stream),
       std::move(buffered));
   // At once, so that a HELLO right behind this one finds it alive.
   neighbour->live = connection;
   asio::co_spawn(state_.executor(), run_link(*neighbour, std::move(connection)), asio::detached);
+}
+
+void Peers::adopt_tls(tcp::socket socket, std::string received, std::string_view from) {
+  boost::system::error_code ignored;
+  if (stopping_) {
+    socket.close(ignored);
+    return;
+  }
+  if (!tls_) {
+    if (const auto count = refused_tls_.admit(std::chrono::steady_clock::now())) {
+      state_.log().warn("link refused: TLS handshake from {}, but links to {} are plaintext "
+                        "(peer_tls.mode off){}",
+                        from, state_.name(), held_back_note(count));
+    }
+    socket.close(ignored);
+    return;
+  }
+  asio::co_spawn(state_.executor(),
+                 run_tls_acceptance(std::move(socket), std::move(received), std::string(from)),
+                 asio::detached);
+}
+
+asio::awaitable<void> Peers::run_tls_acceptance(tcp::socket socket, std::string received,
+                                                std::string from) {
+  const Config& config = state_.config();
+  LinkStream stream(std::move(socket), tls_->accepting);
+  LineBuffer lines(config.max_line_bytes);
+  asio::steady_timer deadline(state_.executor(), config.peer_hello_timeout);
+  auto outcome = co_await (accept_tls_hello(stream, asio::buffer(received), lines) ||
+                           deadline.async_wait(use_tuple));
+  TlsHello hello;
+  if (outcome.index() == 0) {
+    hello = std::move(std::get<0>(outcome));
+  } else {
+    hello.failure = "no TLS handshake and HELLO within " +
+                    std::to_string(config.peer_hello_timeout.count()) + " ms";
+  }
+  if (!hello.failure.empty()) {
+    if (const auto count = refused_tls_.admit(std::chrono::steady_clock::now())) {
+      state_.log().warn("link refused: TLS connection from {}: {}{}", from, Escaped{hello.failure},
+                        held_back_note(count));
+    }
+    stream.close();
+    co_return;
+  }
+  adopt(std::move(stream), hello.member, std::move(lines), from);
 }
 
 void Peers::link_up(std::size_t member) {
@@ -231,38 +368,55 @@ std::chrono::milliseconds Peers::jittered(std::chrono::milliseconds backoff) {
   return std::chrono::milliseconds(pick(jitter_));
 }
 
+asio::awaitable<std::string> Peers::open_link(const Neighbour& neighbour, LinkStream& stream,
+                                              DialOutcome& outcome) {
+  const Config& config = state_.config();
+  const MemberAddress& address = config.members[neighbour.member];
+  const std::string where = address.host + ":" + std::to_string(address.port);
+  tcp::resolver resolver(state_.executor());
+  auto [resolve_error, endpoints] =
+      co_await resolver.async_resolve(address.host, std::to_string(address.port), use_tuple);
+  if (resolve_error) co_return "cannot resolve " + address.host + ": " + resolve_error.message();
+  {
+    asio::steady_timer deadline(state_.executor(), config.peer_hello_timeout);
+    auto connected =
+        co_await (connect_link(stream.socket(), endpoints) || deadline.async_wait(use_tuple));
+    if (connected.index() == 1) co_return "cannot connect to " + where + " (connect timed out)";
+    if (auto error = std::get<0>(connected); error) {
+      co_return "cannot connect to " + where + " (" + error.message() + ")";
+    }
+  }
+  if (!stream.is_tls() || stopping_) co_return "";
+  asio::steady_timer deadline(state_.executor(), config.peer_hello_timeout);
+  auto secured = co_await (dial_tls(stream, address.name) || deadline.async_wait(use_tuple));
+  std::string why = secured.index() == 1
+                        ? "no handshake within " +
+                              std::to_string(config.peer_hello_timeout.count()) + " ms"
+                        : std::get<0>(std::move(secured));
+  if (why.empty()) co_return "";
+  outcome = DialOutcome::refused;
+  co_return "refused by " + where + " at the TLS handshake (" + why + ")";
+}
+
 asio::awaitable<void> Peers::run_dialer(Neighbour& neighbour) {
   const Config& config = state_.config();
   const MemberAddress& address = config.members[neighbour.member];
   const std::string where = address.host + ":" + std::to_string(address.port);
   DialBackoff backoff(config.peer_backoff_initial, config.peer_backoff_cap);
-  tcp::resolver resolver(state_.executor());
 
   while (!stopping_) {
-    tcp::socket socket(state_.executor());
+    // Made afresh each attempt: it holds the TLS contexts loaded last (SIGHUP).
+    LinkStream stream = tls_ ? LinkStream(tcp::socket(state_.executor()), tls_->dialing)
+                             : LinkStream(tcp::socket(state_.executor()));
     DialOutcome outcome = DialOutcome::unreachable;
     std::chrono::steady_clock::duration up_for{};
-    std::string failure;
-    auto [resolve_error, endpoints] =
-        co_await resolver.async_resolve(address.host, std::to_string(address.port), use_tuple);
-    if (resolve_error) {
-      failure = "cannot resolve " + address.host + ": " + resolve_error.message();
-    } else {
-      asio::steady_timer deadline(state_.executor(), config.peer_hello_timeout);
-      auto connected =
-          co_await (connect_link(socket, endpoints) || deadline.async_wait(use_tuple));
-      if (connected.index() == 1) {
-        failure = "cannot connect to " + where + " (connect timed out)";
-      } else if (auto error = std::get<0>(connected); error) {
-        failure = "cannot connect to " + where + " (" + error.message() + ")";
-      }
-    }
+    std::string failure = co_await open_link(neighbour, stream, outcome);
     if (stopping_) break;
 
     if (failure.empty()) {
-      socket.set_option(tcp::no_delay(true));
+      stream.socket().set_option(tcp::no_delay(true));
       auto connection = std::make_shared<PeerConnection>(
-          state_, neighbour.member, PeerConnection::Role::dialed, std::move(socket),
+          state_, neighbour.member, PeerConnection::Role::dialed, std::move(stream),
           LineBuffer(config.max_line_bytes));
       neighbour.live = connection;
       co_await run_link(neighbour, connection);
