@@ -2,7 +2,7 @@
 # Runs herd's benchmarks (issue 5) with their baselines and prints a table.
 #
 #   scripts/bench.sh [--output FILE] [--duration SECONDS] [--records N]
-#                    [--idle-connections N] [--no-build] [--no-redis]
+#                    [--idle-connections N] [--no-build] [--no-redis] [--geonames-only]
 #
 # Defaults: 5 s per run, 1,000,000 records, 10,000 idle connections; about two
 # minutes after the build, and up to 0.5 GB of member logs in a temp directory.
@@ -10,6 +10,10 @@
 # Builds Release into build-bench/ (or $HERD_BENCH_BUILD_DIR), then on 127.0.0.1:
 #   1, 2, 5  one herd_server member (temp config, logging on), and null_server
 #   3, 4     the five-member herd, pointed at fake_places_server for 4
+#   geonames the five-member herd with the GeoNames backend (data/geonames/
+#            cities500.txt, from install-deps.sh): start to ready, RSS per member,
+#            WHATSAT with the same C and P as 1, against Redis GEOSEARCH over the
+#            same places (--geonames-only runs just this)
 #   redis    redis-server (installed with apt-get if missing and we are root)
 #            loaded by redis-benchmark GEOADD with the same C and P
 # Every JSON line goes to --output (default bench-results.jsonl). Everything it
@@ -25,6 +29,7 @@ records=1000000
 idle_connections=10000
 build=1
 use_redis=1
+geonames_only=0
 while (($# > 0)); do
   case $1 in
     --output) output=$2; shift 2 ;;
@@ -33,7 +38,8 @@ while (($# > 0)); do
     --idle-connections) idle_connections=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --no-redis) use_redis=0; shift ;;
-    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --geonames-only) geonames_only=1; shift ;;
+    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -48,6 +54,12 @@ fill_pipeline=64          # memory: fill as fast as the member takes it
 whatsat_clients=200
 backend_delay_ms=20
 propagation_samples=300
+# WHATSAT from the gazetteer: the spec's client at UCLA, 10 km, bound 20.
+geonames_file=${HERD_GEONAMES_FILE:-$herd_root/data/geonames/cities500.txt}
+whatsat_latitude=34.068930
+whatsat_longitude=-118.445127
+whatsat_radius_km=10
+whatsat_bound=20
 
 host=127.0.0.1
 work=$(mktemp -d "${TMPDIR:-/tmp}/herd-bench.XXXXXX")
@@ -77,7 +89,7 @@ if ((build)); then
   cmake -S "$herd_root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHERD_BENCH=ON \
     -DHERD_TESTS=ON >/dev/null
   cmake --build "$build_dir" --parallel "${HERD_BENCH_JOBS:-2}" \
-    --target herd_server herd_bench null_server fake_places_server
+    --target herd_server herd_bench null_server fake_places_server gazetteer_bench
 fi
 server_bin=$build_dir/herd_server
 bench_bin=$build_dir/tests/bench/herd_bench
@@ -136,6 +148,36 @@ start_member() {
   member_pid=$!
 }
 
+# write_herd_config FILE LOG_DIR PLACES_JSON: the five members of SPEC §1 on free
+# ports (into port_of), with the given "places" settings.
+names=(Goloman Hands Holiday Welsh Wilkes)
+declare -A port_of
+write_herd_config() {
+  local file=$1 log_dir=$2 places=$3 members_json="" i
+  local ports
+  mapfile -t ports < <(free_ports ${#names[@]})
+  for i in "${!names[@]}"; do
+    port_of[${names[$i]}]=${ports[$i]}
+    members_json+="${members_json:+, }{\"name\": \"${names[$i]}\", \"host\": \"$host\", \"port\": ${ports[$i]}}"
+  done
+  cat >"$file" <<JSON
+{
+  "members": [$members_json],
+  "links": [["Goloman", "Hands"], ["Goloman", "Holiday"], ["Goloman", "Wilkes"],
+            ["Hands", "Wilkes"], ["Holiday", "Welsh"], ["Holiday", "Wilkes"]],
+  "log_dir": "$log_dir",
+  "places": $places
+}
+JSON
+}
+
+print_table() {
+  echo
+  python3 "$table_script" "$output"
+  echo
+  echo "JSON lines: $output"
+}
+
 # Runs herd_bench, shows its human line, appends its JSON line to the results.
 bench() {
   local lines
@@ -147,6 +189,110 @@ bench() {
   sed -n 1p <<<"$lines"
   sed -n 2p <<<"$lines" >>"$output"
 }
+
+# ---------------------------------------------------------------- geonames
+# Redis loaded with the same places as herd's gazetteer, each a GEOADD member
+# named by its geonameid; prints how many it took.
+redis_load_places() {
+  python3 - "$geonames_file" <<'PY' | redis-cli -h "$host" -p "$1" --pipe >/dev/null
+import sys
+
+def command(*words):
+    encoded = [word.encode() for word in words]
+    return b"*%d\r\n" % len(encoded) + b"".join(b"$%d\r\n%s\r\n" % (len(w), w) for w in encoded)
+
+out = sys.stdout.buffer
+batch = []
+for line in open(sys.argv[1], encoding="utf-8"):
+    columns = line.rstrip("\n").split("\t")
+    batch += [columns[5], columns[4], columns[0]]  # longitude, latitude, geonameid
+    if len(batch) >= 3000:
+        out.write(command("GEOADD", "places", *batch))
+        batch = []
+if batch:
+    out.write(command("GEOADD", "places", *batch))
+PY
+  redis-cli -h "$host" -p "$1" zcard places
+}
+
+# redis_geosearch PORT CONNECTIONS PIPELINE REQUESTS [redis-benchmark options]:
+# the WHATSAT of the herd_bench runs, as Redis answers it.
+redis_geosearch() {
+  local port=$1 clients=$2 pipeline=$3 requests=$4
+  shift 4
+  timeout 600 redis-benchmark -h "$host" -p "$port" -c "$clients" -P "$pipeline" -n "$requests" \
+    "$@" GEOSEARCH places FROMLONLAT "$whatsat_longitude" "$whatsat_latitude" \
+    BYRADIUS "$whatsat_radius_km" km ASC COUNT "$whatsat_bound" WITHCOORD WITHDIST
+}
+
+if [[ ! -f $geonames_file ]]; then
+  echo "== no $geonames_file (scripts/install-deps.sh installs it): no geonames figures"
+else
+  echo "== geonames: the five-member herd loads $geonames_file; WHATSAT; Redis GEOSEARCH"
+  "$build_dir/tests/bench/gazetteer_bench" "$geonames_file" --queries 100000 >"$work/gazetteer.out"
+  sed -n '1~2p' "$work/gazetteer.out"
+  sed -n '2~2p' "$work/gazetteer.out" >>"$output"
+  # A member without a gazetteer, for the RSS a gazetteer adds.
+  read -r base_port < <(free_ports 1)
+  printf '{"members": [{"name": "Goloman", "host": "%s", "port": %s}], "links": [],
+           "log_dir": "%s", "places": {"backend": "none"}}\n' \
+    "$host" "$base_port" "$work/logs-base" >"$work/base.json"
+  start_member Goloman "$work/base.json"
+  base_pid=$member_pid
+  wait_for_port "$base_port" "$base_pid" Goloman
+  sync
+  write_herd_config "$work/geonames.json" "$work/logs-geonames" \
+    "{\"backend\": \"geonames\", \"geonames_file\": \"$geonames_file\"}"
+  # All five at once, as start_herd.sh starts them; each watched by its own
+  # herd_bench from its first moment.
+  declare -A geonames_pid
+  for name in "${names[@]}"; do
+    start_member "$name" "$work/geonames.json"
+    geonames_pid[$name]=$member_pid
+  done
+  ready_pids=()
+  for name in "${names[@]}"; do
+    "$bench_bin" places-ready --label "$name" --port "${port_of[$name]}" \
+      --pid "${geonames_pid[$name]}" --baseline-pid "$base_pid" \
+      --radius "$whatsat_radius_km" --bound "$whatsat_bound" >"$work/ready-$name.out" &
+    ready_pids+=($!)
+  done
+  for pid in "${ready_pids[@]}"; do wait "$pid" || { echo "bench: places-ready failed" >&2; exit 1; }; done
+  for name in "${names[@]}"; do
+    sed -n 1p "$work/ready-$name.out"
+    sed -n 2p "$work/ready-$name.out" >>"$output"
+  done
+  for pipeline in "${pipelines[@]}"; do
+    bench whatsat --label herd-geonames --port "${port_of[Goloman]}" --pid "${geonames_pid[Goloman]}" \
+      --connections "$connections" --pipeline "$pipeline" --duration "$duration" \
+      --radius "$whatsat_radius_km" --bound "$whatsat_bound"
+  done
+  stop_started
+
+  if ((use_redis)) && command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; then
+    read -r redis_port < <(free_ports 1)
+    redis-server --port "$redis_port" --bind "$host" --save '' --appendonly no --dir "$work" \
+      >"$work/redis.out" 2>&1 </dev/null &
+    started_pids+=($!)
+    wait_for_port "$redis_port" "$!" redis
+    loaded=$(redis_load_places "$redis_port")
+    echo "  Redis holds $loaded places"
+    for pipeline in "${pipelines[@]}"; do
+      probe_rps=$(redis_geosearch "$redis_port" "$connections" "$pipeline" 20000 --csv |
+        tail -n 1 | cut -d'"' -f4)
+      requests=$(python3 -c "print(max(20000, int($probe_rps * $duration)))")
+      redis_geosearch "$redis_port" "$connections" "$pipeline" "$requests" --csv \
+        >"$work/redis-geosearch-$pipeline.csv"
+      python3 "$redis_results" throughput "$work/redis-geosearch-$pipeline.csv" "$connections" \
+        "$pipeline" whatsat redis-geosearch | tee -a "$output" | sed 's/^/  /'
+    done
+    stop_started
+  fi
+fi
+if ((geonames_only)); then
+  print_table
+  exit 0
+fi
 
 # ---------------------------------------------------------------- one member: 1, 2
 single_config() {  # PORT LOG_DIR
@@ -258,25 +404,10 @@ started_pids+=($!)
 fake_port=$(read_announced "$work/fake.out" port)
 fake_ca=$(read_announced "$work/fake.out" ca)
 
-names=(Goloman Hands Holiday Welsh Wilkes)
-mapfile -t ports < <(free_ports ${#names[@]})
-declare -A port_of
-members_json=""
-for i in "${!names[@]}"; do
-  port_of[${names[$i]}]=${ports[$i]}
-  members_json+="${members_json:+, }{\"name\": \"${names[$i]}\", \"host\": \"$host\", \"port\": ${ports[$i]}}"
-done
-# SPEC §1's links; the fake answers both Places APIs under one base URL.
-cat >"$work/herd.json" <<JSON
-{
-  "members": [$members_json],
-  "links": [["Goloman", "Hands"], ["Goloman", "Holiday"], ["Goloman", "Wilkes"],
-            ["Hands", "Wilkes"], ["Holiday", "Welsh"], ["Holiday", "Wilkes"]],
-  "log_dir": "$work/logs-herd",
-  "places": {"backend": "google", "google_base_url": "https://localhost:$fake_port",
-             "legacy_base_url": "https://localhost:$fake_port", "ca_file": "$fake_ca"}
-}
-JSON
+# The fake answers both Places APIs under one base URL.
+write_herd_config "$work/herd.json" "$work/logs-herd" \
+  "{\"backend\": \"google\", \"google_base_url\": \"https://localhost:$fake_port\",
+    \"legacy_base_url\": \"https://localhost:$fake_port\", \"ca_file\": \"$fake_ca\"}"
 declare -A pid_of
 for name in "${names[@]}"; do
   start_member "$name" "$work/herd.json" GOOGLE_PLACES_API_KEY=bench-key
@@ -303,7 +434,4 @@ bench whatsat --label herd --port "${port_of[Goloman]}" --connections "$whatsat_
 stop_started
 
 # ---------------------------------------------------------------- table
-echo
-python3 "$table_script" "$output"
-echo
-echo "JSON lines: $output"
+print_table

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts every member of the herd in the background: pid files in run/, logs in
-# logs/<member>.log. Extra arguments go to every member (e.g. --places-url URL).
+# logs/<member>.log, WHATSAT answered from data/geonames/cities500.txt when no
+# Google key is set. Extra arguments go to every member (e.g. --places-url URL).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -23,7 +24,8 @@ fi
 
 for entry in "${members[@]}"; do
   read -r name _ _ <<<"$entry"
-  nohup "$HERD_BIN" "$name" --config "$HERD_CONFIG" --log-dir "$HERD_LOG_DIR" "$@" \
+  nohup "$HERD_BIN" "$name" --config "$HERD_CONFIG" --log-dir "$HERD_LOG_DIR" \
+    --geonames-file "$HERD_GEONAMES_FILE" "$@" \
     >>"$HERD_RUN_DIR/$name.out" 2>&1 </dev/null &
   echo $! >"$HERD_RUN_DIR/$name.pid"
 done

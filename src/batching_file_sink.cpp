@@ -1,27 +1,12 @@
 #include "herd/batching_file_sink.hpp"
 
-#include <spdlog/common.h>
-
-#include <cerrno>
-#include <cstring>
+#include <string_view>
 
 namespace herd {
 
-namespace {
-
-std::FILE* open_for_append(const std::filesystem::path& path) {
-  std::FILE* file = std::fopen(path.c_str(), "ab");
-  if (!file) {
-    throw spdlog::spdlog_ex("cannot open log file " + path.string() + ": " +
-                            std::strerror(errno));
-  }
-  return file;
-}
-
-}  // namespace
-
-BatchingFileSink::BatchingFileSink(const std::filesystem::path& path, Limits limits)
-    : limits_(limits), file_(open_for_append(path)), writer_([this] { write_batches(); }) {
+BatchingFileSink::BatchingFileSink(const std::filesystem::path& path, LogFile::Rotation rotation,
+                                   Limits limits)
+    : limits_(limits), file_(path, rotation), writer_([this] { write_batches(); }) {
   batch_.reserve(limits_.batch_bytes + 1024);
 }
 
@@ -36,7 +21,19 @@ BatchingFileSink::~BatchingFileSink() {
   }
   queue_changed_.notify_all();
   writer_.join();
-  std::fclose(file_);
+}
+
+void BatchingFileSink::reopen() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    reopen_wanted_ = true;
+  }
+  queue_changed_.notify_all();
+}
+
+std::uint64_t BatchingFileSink::lines_lost() {
+  std::lock_guard lock(queue_mutex_);
+  return lines_lost_;
 }
 
 void BatchingFileSink::sink_it_(const spdlog::details::log_msg& message) {
@@ -72,8 +69,16 @@ void BatchingFileSink::hand_over_batch() {
 void BatchingFileSink::write_batches() {
   std::unique_lock lock(queue_mutex_);
   while (true) {
-    const bool woken = queue_changed_.wait_for(lock, limits_.flush_interval,
-                                               [&] { return !queue_.empty() || stopping_; });
+    const bool woken = queue_changed_.wait_for(lock, limits_.flush_interval, [&] {
+      return !queue_.empty() || stopping_ || reopen_wanted_;
+    });
+    if (reopen_wanted_) {
+      reopen_wanted_ = false;
+      lock.unlock();
+      file_.reopen();
+      lock.lock();
+      continue;
+    }
     if (!woken) {
       // Quiet for a while: take the partial batch so it reaches the file too.
       // The sink's mutex comes first everywhere, so this one is let go meanwhile;
@@ -88,11 +93,9 @@ void BatchingFileSink::write_batches() {
     Batch batch = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
-    // A failed write (disk full) cannot be reported through the log itself;
-    // the next batch tries again rather than stopping the member.
-    std::fwrite(batch.data(), 1, batch.size(), file_);
-    std::fflush(file_);
+    file_.append(std::string_view(batch.data(), batch.size()));
     lock.lock();
+    lines_lost_ = file_.lines_lost();
     queued_bytes_ -= batch.size();
     ++written_;
     if (spare_.size() < 2) spare_.push_back(std::move(batch));

@@ -259,9 +259,10 @@ void ClientSession::handle_line(std::string_view line) {
     return;
   }
   idle_deadline_ = read_steady_time_ + state_.config().client_idle_timeout;
-  log_traffic(state_.log(), read_time_, "client", peer_, "<", line);
+  log_traffic(state_.log(), state_.config().log_traffic_level, read_time_, "client", peer_, "<",
+              line);
   if (const auto* iamat = std::get_if<Iamat>(&command)) {
-    handle_iamat(*iamat);
+    handle_iamat(*iamat, line);
   } else if (const auto* whatsat = std::get_if<Whatsat>(&command)) {
     handle_whatsat(*whatsat, line);
   } else if (const auto* invalid = std::get_if<Invalid>(&command)) {
@@ -273,9 +274,14 @@ void ClientSession::handle_line(std::string_view line) {
   }
 }
 
-void ClientSession::handle_iamat(const Iamat& command) {
+void ClientSession::handle_iamat(const Iamat& command, std::string_view line) {
   const nanoseconds_t received =
       std::chrono::duration_cast<std::chrono::nanoseconds>(read_time_.time_since_epoch()).count();
+  const nanoseconds_t max_skew = std::chrono::nanoseconds(state_.config().max_clock_skew).count();
+  if (const auto problem = future_time_problem(command, received, max_skew); !problem.empty()) {
+    reject(line, problem);
+    return;
+  }
   const RecordView update{command.client, command.location, command.time,
                           command.client_time, received,
                           static_cast<std::uint8_t>(state_.self())};
@@ -334,8 +340,8 @@ asio::awaitable<void> ClientSession::answer_whatsat(std::shared_ptr<ClientSessio
   slot.text += answer.body;
   slot.text += "\n\n";
   slot.ready = true;
-  log_traffic(state_.log(), std::chrono::system_clock::now(), "client", peer_, ">",
-              without_last_newline(slot.text));
+  log_traffic(state_.log(), state_.config().log_traffic_level, std::chrono::system_clock::now(),
+              "client", peer_, ">", without_last_newline(slot.text));
   promote_ready_replies();
 }
 
@@ -348,7 +354,8 @@ void ClientSession::reject(std::string_view line, std::string_view reason) {
 }
 
 void ClientSession::reply_now(std::string_view text) {
-  log_traffic(state_.log(), read_time_, "client", peer_, ">", without_last_newline(text));
+  log_traffic(state_.log(), state_.config().log_traffic_level, read_time_, "client", peer_, ">",
+              without_last_newline(text));
   if (pending_.empty()) {
     ready_.append(text);  // sent by the send_soon() that follows the commands of this read
   } else {

@@ -19,6 +19,7 @@ struct Arguments {
   std::optional<std::string> places_backend;
   std::optional<std::string> places_url;
   std::optional<std::string> ca_file;
+  std::optional<std::string> geonames_file;
   std::optional<std::string> peer_tls;
   std::optional<std::string> peer_ca;
   std::optional<std::string> peer_cert;
@@ -39,6 +40,7 @@ constexpr ValueOption value_options[] = {
     {"--places-backend", &Arguments::places_backend},
     {"--places-url", &Arguments::places_url},
     {"--ca-file", &Arguments::ca_file},
+    {"--geonames-file", &Arguments::geonames_file},
     {"--peer-tls", &Arguments::peer_tls},
     {"--peer-ca", &Arguments::peer_ca},
     {"--peer-cert", &Arguments::peer_cert},
@@ -124,6 +126,7 @@ bool apply_peer_tls_overrides(const Arguments& arguments, PeerTlsConfig& peer_tl
 bool apply_overrides(const Arguments& arguments, Config& config, std::string& error) {
   if (arguments.log_dir) config.log_dir = *arguments.log_dir;
   if (arguments.ca_file) config.places.ca_file = *arguments.ca_file;
+  if (arguments.geonames_file) config.places.geonames_file = *arguments.geonames_file;
   if (arguments.places_backend) {
     std::string problem;
     const auto kind = places_backend_named(*arguments.places_backend, problem);
@@ -223,8 +226,10 @@ Options (each as --flag VALUE or --flag=VALUE):
                            override it wherever they appear
   --log-dir DIR            append to DIR/<member>.log (default: logs)
   --port N                 listen on port N (1-65535) instead of the configured one
-  --places-backend NAME    auto (default: google when a key is available), none,
-                           google (Places API New) or google-legacy (Nearby Search)
+  --places-backend NAME    auto (default: google when a key is available, else
+                           geonames when its file exists, else none), none,
+                           google (Places API New), google-legacy (Nearby Search)
+                           or geonames (offline, from a GeoNames gazetteer file)
   --places-url URL         https:// base URL of the Places backend, e.g. a local fake
   --ca-file FILE           extra trusted CA certificates (PEM) for the Places backend
   --peer-tls MODE          links between members: off (plaintext, taken only from a
@@ -234,6 +239,8 @@ Options (each as --flag VALUE or --flag=VALUE):
   --peer-cert FILE         this member's certificate (PEM): peer_tls.cert_file
   --peer-key FILE          its private key (PEM): peer_tls.key_file; in these three,
                            {member} stands for the member's name
+  --geonames-file FILE     the geonames backend's gazetteer, GeoNames TSV (default:
+                           data/geonames/cities500.txt, from scripts/install-deps.sh)
   -h, --help               print this help and exit
   --version                print the version and exit
 

@@ -7,24 +7,32 @@
 //
 //   {
 //     "members": [ {"name": "Goloman", "host": "127.0.0.1", "port": 12000}, ... ],
+//                                                  // names of at most 64 bytes
 //     "links": [ ["Goloman", "Hands"], ... ],      // bidirectional; required with "members"
 //     "log_dir": "logs",                           // <log_dir>/<member>.log
+//     "log_max_file_bytes": 104857600,             // 4096 ..; then rotated to <member>.log.1
+//     "log_rotated_files": 5,                      // 1 .. 1000: <member>.log.1 .. .5 are kept
+//     "log_level": "info",                         // debug | info | warn | error | off
+//     "log_traffic_level": "info",                 // every protocol line in and out; see below
 //     "client_idle_timeout_ms": 60000,
-//     "max_line_bytes": 8192,                      // 64 .. 1048576
+//     "max_line_bytes": 8192,                      // 64 .. 65000
 //     "peer_backoff_initial_ms": 50,
 //     "peer_backoff_cap_ms": 1000,                 // at least peer_backoff_initial_ms
 //     "peer_hello_timeout_ms": 2000,
-//     "peer_queue_limit_bytes": 67108864,          // at least max_line_bytes
+//     "peer_queue_limit_bytes": 67108864,          // at least max_line_bytes + 86
 //     "peer_stall_limit_ms": 1000,
 //     "shutdown_grace_ms": 3000,
+//     "max_clock_skew_ms": 600000,                 // 1000 .. 86400000: how far ahead of the
+//                                                  // member's clock a client's time may lie
 //     "places": {
-//       "backend": "auto",                         // auto | none | google | google-legacy
+//       "backend": "auto",                         // auto | none | google | google-legacy | geonames
 //       "google_base_url": "https://places.googleapis.com",
 //       "legacy_base_url": "https://maps.googleapis.com",
 //       "ca_file": "",                             // extra trust anchors (PEM), "" = none
 //       "key_file": "",                            // read when GOOGLE_PLACES_API_KEY is unset
 //       "timeout_ms": 5000,
-//       "pool_size": 256                           // 1 .. 1024
+//       "pool_size": 256,                          // 1 .. 1024
+//       "geonames_file": "data/geonames/cities500.txt"  // GeoNames TSV; not empty
 //     },
 //     "peer_tls": {                                // links between members (SPEC §10)
 //       "mode": "off",                             // off | required (TLS 1.3, mutual)
@@ -39,6 +47,13 @@
 // Durations are whole milliseconds, at least 1. Base URLs must be https:// because the
 // Places client always verifies TLS (SPEC §7). peer_tls.mode "required" needs all three
 // files, which are read and checked when the member starts (peer_tls.hpp).
+//
+// The traffic log (one line per protocol line received or sent, several per request) is
+// written at log_traffic_level and dropped when that is below log_level or "off". It is
+// most of the log's volume (a full-herd load wrote 1.2 GB in 15 s) and of its cost: 20-31%
+// of a member's CPU at 50 connections with 16 requests in flight each. Under logrotate,
+// send SIGHUP after rotating (the member then reopens its log) and set log_max_file_bytes
+// above logrotate's size.
 #include "herd/config.hpp"
 
 #include <algorithm>
@@ -68,11 +83,17 @@ std::string joined(const std::vector<std::string>& items) {
   return text;
 }
 
+constexpr std::pair<std::string_view, LogLevel> log_level_names[] = {
+    {"debug", LogLevel::debug}, {"info", LogLevel::info}, {"warn", LogLevel::warn},
+    {"error", LogLevel::error}, {"off", LogLevel::off},
+};
+
 constexpr std::pair<std::string_view, PlacesBackendKind> backend_names[] = {
     {"auto", PlacesBackendKind::automatic},
     {"none", PlacesBackendKind::no_key},
     {"google", PlacesBackendKind::google},
     {"google-legacy", PlacesBackendKind::google_legacy},
+    {"geonames", PlacesBackendKind::geonames},
 };
 
 constexpr std::pair<std::string_view, PeerTlsMode> peer_tls_mode_names[] = {
@@ -111,9 +132,11 @@ bool read_integer(const json& value, std::string_view field, std::uint64_t min,
 }
 
 bool read_duration(const json& value, std::string_view field, milliseconds& out,
-                   std::string& problem) {
+                   std::string& problem, milliseconds min = milliseconds(1),
+                   milliseconds max = milliseconds(max_duration_ms)) {
   std::int64_t count = 0;
-  if (!read_integer(value, field, 1, max_duration_ms, count, problem)) {
+  if (!read_integer(value, field, static_cast<std::uint64_t>(min.count()),
+                    static_cast<std::uint64_t>(max.count()), count, problem)) {
     problem += " (milliseconds)";
     return false;
   }
@@ -164,7 +187,11 @@ bool read_member(const json& value, const std::string& field, MemberAddress& mem
     const std::string item_field = field + "." + key;
     bool ok = false;
     if (key == "name") {
-      ok = read_word(item, item_field, member.name, problem);
+      ok = read_word(item, item_field, member.name, problem) &&
+           (member.name.size() <= max_member_name_bytes ||
+            fail(problem, item_field,
+                 "must be at most " + std::to_string(max_member_name_bytes) + " bytes (got " +
+                     std::to_string(member.name.size()) + ")"));
     } else if (key == "host") {
       ok = read_word(item, item_field, member.host, problem);
     } else if (key == "port") {
@@ -267,6 +294,22 @@ bool read_topology(const json& document, Config& config, std::string& problem) {
   return links == document.end() || read_links(*links, config, problem);
 }
 
+bool read_log_level(const json& value, std::string_view field, LogLevel& out,
+                    std::string& problem) {
+  std::string name;
+  if (!read_string(value, field, name, problem)) return false;
+  for (const auto& [known, level] : log_level_names) {
+    if (name == known) {
+      out = level;
+      return true;
+    }
+  }
+  std::vector<std::string> names;
+  for (const auto& entry : log_level_names) names.emplace_back(entry.first);
+  return fail(problem, field,
+              "unknown level " + in_quotes(name) + " (one of " + joined(names) + ")");
+}
+
 bool read_backend(const json& value, std::string_view field, PlacesBackendKind& out,
                   std::string& problem) {
   std::string name;
@@ -297,6 +340,9 @@ bool read_places(const json& value, PlacesConfig& places, std::string& problem) 
       ok = read_duration(item, field, places.timeout, problem);
     } else if (key == "pool_size") {
       ok = read_integer(item, field, 1, 1024, places.pool_size, problem);
+    } else if (key == "geonames_file") {
+      ok = read_string(item, field, places.geonames_file, problem) &&
+           (!places.geonames_file.empty() || fail(problem, field, "must not be empty"));
     } else {
       ok = fail(problem, field, "unknown key");
     }
@@ -347,8 +393,20 @@ bool read_setting(const std::string& key, const json& value, Config& config,
     config.log_dir = dir;
     return true;
   }
+  // Below 4 KiB a file would hold only a few dozen lines.
+  if (key == "log_max_file_bytes") {
+    return read_integer(value, key, 4096, std::numeric_limits<std::int64_t>::max(),
+                        config.log_max_file_bytes, problem);
+  }
+  if (key == "log_rotated_files") {
+    return read_integer(value, key, 1, 1000, config.log_rotated_files, problem);
+  }
+  if (key == "log_level") return read_log_level(value, key, config.log_level, problem);
+  if (key == "log_traffic_level") {
+    return read_log_level(value, key, config.log_traffic_level, problem);
+  }
   if (key == "max_line_bytes") {
-    return read_integer(value, key, 64, 1u << 20, config.max_line_bytes, problem);
+    return read_integer(value, key, 64, max_line_bytes_limit, config.max_line_bytes, problem);
   }
   if (key == "peer_queue_limit_bytes") {
     return read_integer(value, key, 1, std::numeric_limits<std::int64_t>::max(),
@@ -365,6 +423,10 @@ bool read_setting(const std::string& key, const json& value, Config& config,
   for (const auto& [name, duration] : durations) {
     if (key == name) return read_duration(value, key, *duration, problem);
   }
+  if (key == "max_clock_skew_ms") {
+    return read_duration(value, key, config.max_clock_skew, problem, min_clock_skew,
+                         max_clock_skew_limit);
+  }
   if (key == "places") return read_places(value, config.places, problem);
   if (key == "peer_tls") return read_peer_tls(value, config.peer_tls, problem);
   return fail(problem, key, "unknown key");
@@ -378,9 +440,12 @@ bool check_consistency(const Config& config, std::string& problem) {
                     std::to_string(config.peer_backoff_initial.count()) + ")");
   }
   // A queue that cannot hold one line would drop every link at its first update.
-  if (config.peer_queue_limit_bytes < config.max_line_bytes) {
+  const std::size_t longest_link_line = config.peer_max_line_bytes() + 1;  // with its "\n"
+  if (config.peer_queue_limit_bytes < longest_link_line) {
     return fail(problem, "peer_queue_limit_bytes",
-                "must be at least max_line_bytes (" + std::to_string(config.max_line_bytes) + ")");
+                "must be at least " + std::to_string(longest_link_line) + " (max_line_bytes + " +
+                    std::to_string(longest_link_line - config.max_line_bytes) +
+                    "), the longest line a link carries with its newline");
   }
   return check_peer_tls_files_given(config.peer_tls, problem);
 }

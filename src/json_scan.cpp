@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "herd/utf8.hpp"
+
 namespace herd {
 
 namespace {
@@ -13,28 +15,6 @@ namespace {
 using Kind = JsonScanError::Kind;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// The length of the well-formed UTF-8 sequence at `p` (whose first byte is
-// 0x80 or more), or 0. The ranges are RFC 3629's: no overlong forms, no
-// surrogates, nothing past U+10FFFF.
-std::size_t utf8_sequence(const unsigned char* p, const unsigned char* end) {
-  const auto in = [&](std::size_t i, unsigned char low, unsigned char high) {
-    return p + i < end && p[i] >= low && p[i] <= high;
-  };
-  const unsigned char lead = p[0];
-  if (lead >= 0xC2 && lead <= 0xDF) return in(1, 0x80, 0xBF) ? 2 : 0;
-  if (lead == 0xE0) return in(1, 0xA0, 0xBF) && in(2, 0x80, 0xBF) ? 3 : 0;
-  if ((lead >= 0xE1 && lead <= 0xEC) || lead == 0xEE || lead == 0xEF) {
-    return in(1, 0x80, 0xBF) && in(2, 0x80, 0xBF) ? 3 : 0;
-  }
-  if (lead == 0xED) return in(1, 0x80, 0x9F) && in(2, 0x80, 0xBF) ? 3 : 0;
-  if (lead == 0xF0) return in(1, 0x90, 0xBF) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
-  if (lead >= 0xF1 && lead <= 0xF3) {
-    return in(1, 0x80, 0xBF) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
-  }
-  if (lead == 0xF4) return in(1, 0x80, 0x8F) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
-  return 0;
-}
 
 void append_utf8(std::string& out, std::uint32_t code_point) {
   if (code_point < 0x80) {

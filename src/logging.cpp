@@ -10,8 +10,9 @@
 
 namespace herd {
 
-std::shared_ptr<spdlog::logger> make_member_logger(const std::filesystem::path& log_dir,
+std::shared_ptr<spdlog::logger> make_member_logger(const Config& config,
                                                    const std::string& member) {
+  const std::filesystem::path& log_dir = config.log_dir;
   std::error_code error;
   std::filesystem::create_directories(log_dir, error);
   if (error) {
@@ -20,41 +21,106 @@ std::shared_ptr<spdlog::logger> make_member_logger(const std::filesystem::path& 
   }
   // Formatting happens on the event loop (a few hundred nanoseconds, no
   // allocation); the disk is the sink's writer thread's business.
-  auto sink = std::make_shared<BatchingFileSink>(log_dir / (member + ".log"));
+  auto sink = std::make_shared<BatchingFileSink>(
+      log_dir / (member + ".log"),
+      LogFile::Rotation{.max_file_bytes = config.log_max_file_bytes,
+                        .rotated_files = config.log_rotated_files},
+      BatchingFileSink::Limits{});
   auto logger = std::make_shared<spdlog::logger>(member, std::move(sink));
   logger->set_formatter(std::make_unique<LogLineFormatter>());
-  logger->set_level(spdlog::level::info);
+  logger->set_level(spdlog_level(config.log_level));
   spdlog::register_logger(logger);
   return logger;
 }
 
+void reopen_log_files(spdlog::logger& log) {
+  for (const auto& sink : log.sinks()) {
+    if (auto file_sink = std::dynamic_pointer_cast<BatchingFileSink>(sink)) file_sink->reopen();
+  }
+}
+
+spdlog::level::level_enum spdlog_level(LogLevel level) {
+  switch (level) {
+    case LogLevel::debug: return spdlog::level::debug;
+    case LogLevel::info: return spdlog::level::info;
+    case LogLevel::warn: return spdlog::level::warn;
+    case LogLevel::error: return spdlog::level::err;
+    case LogLevel::off: break;
+  }
+  return spdlog::level::off;
+}
+
+namespace {
+
+// The length of the well-formed UTF-8 sequence `text` starts with (its first
+// byte is not ASCII), or 0 if there is none: Unicode's table 3-7, which rules out
+// overlong forms, surrogates and code points past U+10FFFF by the second byte's range.
+std::size_t utf8_sequence_length(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(0);
+  std::size_t length = 0;
+  unsigned char second_min = 0x80;
+  unsigned char second_max = 0xbf;
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    if (lead == 0xe0) second_min = 0xa0;  // below: overlong
+    if (lead == 0xed) second_max = 0x9f;  // above: surrogates
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    if (lead == 0xf0) second_min = 0x90;  // below: overlong
+    if (lead == 0xf4) second_max = 0x8f;  // above: past U+10FFFF
+  } else {
+    return 0;  // a continuation byte, an overlong lead (C0, C1) or F5..FF
+  }
+  if (text.size() < length || byte(1) < second_min || byte(1) > second_max) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if ((byte(i) & 0xc0) != 0x80) return 0;
+  }
+  return length;
+}
+
+bool plain_ascii(unsigned char byte) { return byte >= 0x20 && byte < 0x7f && byte != '\\'; }
+
+}  // namespace
+
 std::size_t next_to_escape(std::string_view text, std::size_t from) {
   // Bit tricks on 64-bit words: a word has a zero byte when (w - 0x01..)
   // borrows into a byte's top bit that w itself lacks, and a byte below 0x20
-  // when (w - 0x20..) does. XOR turns "equals 0x7f" into "is zero".
+  // when (w - 0x20..) does. XOR turns "equals 0x7f" into "is zero". A byte's
+  // own top bit means it is not ASCII, and UTF-8 is checked byte by byte.
   constexpr std::uint64_t ones = 0x0101010101010101;
   constexpr std::uint64_t tops = 0x8080808080808080;
   const auto below = [&](std::uint64_t word, std::uint64_t limit) {
     return ((word - ones * limit) & ~word & tops) != 0;
   };
   std::size_t i = from;
-  for (; i + 8 <= text.size(); i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, text.data() + i, sizeof word);
-    if (below(word, 0x20) || below(word ^ (ones * 0x7f), 1) || below(word ^ (ones * '\\'), 1)) {
-      break;
+  while (i < text.size()) {
+    for (; i + 8 <= text.size(); i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if ((word & tops) != 0 || below(word, 0x20) || below(word ^ (ones * 0x7f), 1) ||
+          below(word ^ (ones * '\\'), 1)) {
+        break;
+      }
     }
+    while (i < text.size() && plain_ascii(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == text.size()) break;
+    if (static_cast<unsigned char>(text[i]) < 0x80) return i;  // control, DEL or backslash
+    const std::size_t length = utf8_sequence_length(text.substr(i));
+    if (length == 0) return i;
+    i += length;
   }
-  for (; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte == 0x7f || byte == '\\') return i;
-  }
-  return i;
+  return text.size();
 }
 
-void log_traffic(spdlog::logger& log, spdlog::log_clock::time_point time, std::string_view kind,
-                 std::string_view who, std::string_view arrow, std::string_view line) {
-  if (!log.should_log(spdlog::level::info)) return;
+void log_traffic(spdlog::logger& log, LogLevel level, spdlog::log_clock::time_point time,
+                 std::string_view kind, std::string_view who, std::string_view arrow,
+                 std::string_view line) {
+  // spdlog would log a message at "off" (its threshold test is >=), so off is
+  // checked here; turned down, a line costs nothing but these two tests.
+  if (level == LogLevel::off || !log.should_log(spdlog_level(level))) return;
   // One buffer per thread, reused: no allocation per line once it has grown.
   thread_local spdlog::memory_buf_t message;
   message.clear();
@@ -68,7 +134,7 @@ void log_traffic(spdlog::logger& log, spdlog::log_clock::time_point time, std::s
   put(arrow);
   put(" ");
   for_each_escaped_piece(line, put);
-  log.log(time, spdlog::source_loc{}, spdlog::level::info,
+  log.log(time, spdlog::source_loc{}, spdlog_level(level),
           spdlog::string_view_t(message.data(), message.size()));
 }
 

@@ -49,12 +49,17 @@ asio::awaitable<void> shut_down(asio::io_context& io, herd::MemberState& state,
   io.stop();
 }
 
-// SIGHUP: the peer TLS files are read again for links made from then on.
-void reload_on_sighup(asio::signal_set& signals, herd::MemberState& state) {
-  signals.async_wait([&signals, &state](const boost::system::error_code& error, int) {
-    if (error) return;
+// SIGHUP, as logrotate sends after renaming the log: the log's writer thread
+// closes the file and opens its path anew. The peer TLS files are read again
+// too, for links made from then on (certificates expire). Waits again after
+// each one.
+void on_sighup(asio::signal_set& hangups, herd::MemberState& state) {
+  hangups.async_wait([&hangups, &state](const boost::system::error_code& error, int) {
+    if (error) return;  // cancelled: the member is stopping
+    state.log().info("{} received SIGHUP: reopening the log", state.name());
+    herd::reopen_log_files(state.log());
     state.peers().reload_tls();
-    reload_on_sighup(signals, state);
+    on_sighup(hangups, state);
   });
 }
 
@@ -73,7 +78,7 @@ int run_member(const herd::CommandLine& command_line) {
   }
   std::shared_ptr<spdlog::logger> log;
   try {
-    log = herd::make_member_logger(config.log_dir, address.name);
+    log = herd::make_member_logger(config, address.name);
   } catch (const std::exception& failure) {
     std::cerr << "herd_server " << address.name << ": " << failure.what() << "\n";
     return exit_startup;
@@ -102,9 +107,12 @@ int run_member(const herd::CommandLine& command_line) {
     signals.async_wait([&](const boost::system::error_code& wait_error, int signal) {
       if (!wait_error) boost::asio::co_spawn(io, shut_down(io, state, server, signal), boost::asio::detached);
     });
-    boost::asio::signal_set reloads(io, SIGHUP);
-    reload_on_sighup(reloads, state);
+    boost::asio::signal_set hangups(io, SIGHUP);
+    on_sighup(hangups, state);
     std::signal(SIGPIPE, SIG_IGN);
+    // A file size limit (ulimit -f) must not kill the member: its log counts
+    // the lines it could not write instead.
+    std::signal(SIGXFSZ, SIG_IGN);
     server.start();
     state.peers().start();
     io.run();

@@ -25,6 +25,14 @@ constexpr std::size_t dump_batch_bytes = 64 * 1024;
 // meanwhile from another origin waits behind little (LinkQueue).
 constexpr std::size_t flood_write_bytes = 8 * 1024;
 
+// Every line a link takes fits a record, so Table::apply never refuses an
+// ECHO (nor the IAMAT it carries) for its size.
+static_assert(echo_line_limit(max_line_bytes_limit, max_member_name_bytes) <=
+              Table::max_text_bytes);
+
+// How much of a skipped over-long line the log shows.
+constexpr std::size_t skipped_prefix_bytes = 64;
+
 }  // namespace
 
 PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role role,
@@ -34,7 +42,11 @@ PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role r
       stream_(std::move(stream)),
       lines_(std::move(buffered)),
       wake_(stream_.get_executor()),
-      queued_(state_.config().members.size()) {
+      queued_(state_.config().members.size()),
+      skip_summary_(stream_.get_executor()) {
+  // An accepted link's buffer comes from the client session that read its
+  // HELLO, with the client limit; ECHO lines are longer.
+  lines_.set_max_line_bytes(state_.config().peer_max_line_bytes());
   buffers_ = size_link_buffers(stream_.socket());
   enable_link_keepalive(stream_.socket());
   if (role == Role::accepted) become_up();
@@ -96,6 +108,8 @@ void PeerConnection::close(std::string reason) {
   if (closed_) return;
   closed_ = true;
   close_reason_ = std::move(reason);
+  log_skip_summary();
+  skip_summary_.cancel();
   stream_.close();
   wake_writer();
   state_.peers().backlog_changed();  // a closed link holds nobody back
@@ -119,13 +133,14 @@ asio::awaitable<void> PeerConnection::read_loop() {
   while (!closed_) {
     // The lines of one read are logged as of when it completed.
     read_time_ = std::chrono::system_clock::now();
-    while (auto line = lines_.next_line()) {
-      handle_line(*line);
+    for (;;) {
+      while (auto line = lines_.next_line()) {
+        handle_line(*line);
+        if (closed_) co_return;
+      }
+      if (!lines_.overflowed()) break;
+      skip_overlong_line();
       if (closed_) co_return;
-    }
-    if (lines_.overflowed()) {
-      close("line longer than " + std::to_string(state_.config().max_line_bytes) + " bytes");
-      co_return;
     }
     auto [error, bytes] = co_await stream_.async_read_some(read_buffer(lines_),
                                                            use_tuple);
@@ -195,7 +210,8 @@ void PeerConnection::append_dump(std::string& out) {
 }
 
 void PeerConnection::handle_line(std::string_view line) {
-  log_traffic(state_.log(), read_time_, "link", neighbour_name(), "<", line);
+  log_traffic(state_.log(), state_.config().log_traffic_level, read_time_, "link",
+              neighbour_name(), "<", line);
   const Command command = parse_command(line);
   if (!up_) {
     const auto* hello = std::get_if<Hello>(&command);
@@ -214,15 +230,22 @@ void PeerConnection::handle_line(std::string_view line) {
   // A neighbour speaking nonsense is logged, not obeyed; the link stays up so one
   // bad line does not cost a full catch-up.
   const auto* invalid = std::get_if<Invalid>(&command);
-  state_.log().warn("link {}: ignored line ({})", neighbour_name(),
-                    invalid != nullptr ? invalid->reason : "not an ECHO");
+  skip(std::string(invalid != nullptr ? invalid->reason : "not an ECHO"));
 }
 
 void PeerConnection::handle_echo(const Echo& echo) {
   const auto origin = state_.config().member_index(echo.origin);
   if (!origin) {
-    state_.log().warn("link {}: ignored ECHO from unknown origin \"{}\"", neighbour_name(),
-                      Escaped{echo.origin});
+    skip(fmt::format("ECHO from unknown origin \"{}\"", Escaped{echo.origin}));
+    return;
+  }
+  const nanoseconds_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                read_time_.time_since_epoch())
+                                .count();
+  const nanoseconds_t max_skew =
+      std::chrono::nanoseconds(state_.config().max_clock_skew).count();
+  if (const auto problem = future_time_problem(echo, now, max_skew); !problem.empty()) {
+    skip(std::string(problem));
     return;
   }
   const RecordView update{echo.client,      echo.location,     echo.time,
@@ -230,6 +253,43 @@ void PeerConnection::handle_echo(const Echo& echo) {
   if (state_.table().apply(update)) {
     state_.peers().flood(update, neighbour_, read_time_);
   }
+}
+
+void PeerConnection::skip_overlong_line() {
+  const std::size_t limit = state_.config().peer_max_line_bytes();
+  if (!up_) {
+    close("line longer than " + std::to_string(limit) + " bytes instead of HELLO");
+    return;
+  }
+  const std::string_view start = lines_.overflow_prefix().substr(0, skipped_prefix_bytes);
+  skip(fmt::format("line longer than {} bytes, starting \"{}\"", limit, Escaped{start}));
+  lines_.skip_line();
+}
+
+void PeerConnection::skip(std::string reason) {
+  if (skipped_.skip(std::chrono::steady_clock::now())) {
+    state_.log().warn("link {}: skipped a line ({}); {} skipped on this link", neighbour_name(),
+                      reason, skipped_.total());
+    return;
+  }
+  last_skip_reason_ = std::move(reason);
+  if (skip_summary_armed_) return;
+  skip_summary_armed_ = true;
+  skip_summary_.expires_at(skipped_.summary_due());
+  skip_summary_.async_wait([weak = weak_from_this()](const boost::system::error_code&) {
+    if (const auto self = weak.lock()) {
+      self->skip_summary_armed_ = false;
+      self->log_skip_summary();
+    }
+  });
+}
+
+void PeerConnection::log_skip_summary() {
+  if (skipped_.unlogged() == 0) return;
+  const std::uint64_t count = skipped_.take_unlogged(std::chrono::steady_clock::now());
+  state_.log().warn("link {}: skipped {} more since the last report (the last: {}); {} skipped "
+                    "on this link",
+                    neighbour_name(), count, last_skip_reason_, skipped_.total());
 }
 
 }  // namespace herd

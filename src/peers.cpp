@@ -192,7 +192,7 @@ std::uint64_t Peers::flood(const RecordView& record, std::optional<std::size_t> 
     sent_to += state_.member_name(neighbour.member);
   }
   if (sent_to.empty()) return 0;
-  log_traffic(state_.log(), now, "link", sent_to, ">", line);
+  log_traffic(state_.log(), state_.config().log_traffic_level, now, "link", sent_to, ">", line);
   last_ticket_ = ticket;
   return ticket;
 }
@@ -417,7 +417,7 @@ asio::awaitable<void> Peers::run_dialer(Neighbour& neighbour) {
       stream.socket().set_option(tcp::no_delay(true));
       auto connection = std::make_shared<PeerConnection>(
           state_, neighbour.member, PeerConnection::Role::dialed, std::move(stream),
-          LineBuffer(config.max_line_bytes));
+          LineBuffer(config.peer_max_line_bytes()));
       neighbour.live = connection;
       co_await run_link(neighbour, connection);
       if (connection->is_up()) {

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <spdlog/logger.h>
+
+#include "herd/gazetteer_file.hpp"
 #include "herd/https_client.hpp"
 #include "herd/places_backends.hpp"
 
@@ -24,6 +27,20 @@ class NoKeyPlaces final : public PlacesBackend {
  private:
   std::string name_;
 };
+
+constexpr std::string_view install_hint =
+    "scripts/install-deps.sh installs cities500 at data/geonames/cities500.txt";
+
+// Under "auto" without a key: whether the gazetteer is there; if not, the
+// log says why and how to get it, and the member runs without places.
+bool geonames_available(const PlacesConfig& config, spdlog::logger& log) {
+  std::string why;
+  if (check_gazetteer_file(config.geonames_file, why)) return true;
+  log.warn("places: no Google key and no GeoNames data ({}); WHATSAT answers REQUEST_DENIED. {}, "
+           "or set places.geonames_file",
+           why, install_hint);
+  return false;
+}
 
 }  // namespace
 
@@ -73,9 +90,18 @@ std::unique_ptr<PlacesBackend> make_places_backend(const PlacesConfig& config,
 
   auto kind = config.backend;
   if (kind == PlacesBackendKind::automatic) {
-    kind = key->empty() ? PlacesBackendKind::no_key : PlacesBackendKind::google;
+    kind = !key->empty() ? PlacesBackendKind::google
+           : geonames_available(config, log) ? PlacesBackendKind::geonames
+                                             : PlacesBackendKind::no_key;
+  } else if (kind == PlacesBackendKind::geonames &&
+             !check_gazetteer_file(config.geonames_file, error)) {
+    error = "places.geonames_file " + error + " (" + std::string(install_hint) + ")";
+    return nullptr;
   }
   if (kind == PlacesBackendKind::no_key) return make_no_key_places("no-key");
+  if (kind == PlacesBackendKind::geonames) {
+    return make_geonames_places(std::move(executor), config.geonames_file, config.timeout, log);
+  }
 
   const bool legacy = kind == PlacesBackendKind::google_legacy;
   const std::string name = legacy ? "google-legacy" : "google";

@@ -9,6 +9,7 @@
 
 #include "herd/json_scan.hpp"
 #include "herd/places_backends.hpp"
+#include "herd/places_json_writer.hpp"
 
 namespace herd {
 
@@ -81,62 +82,6 @@ struct PlaceFields {
   bool usable() const {
     return id.present && name.present && latitude.is_number() && longitude.is_number();
   }
-};
-
-// A JSON string as nlohmann's serializer prints it without ASCII escaping.
-// The parser has checked the UTF-8 already, so no byte needs replacing.
-void append_string(std::string& out, std::string_view text) {
-  out.push_back('"');
-  std::size_t run = 0;  // start of the bytes that print as they are
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
-    out.append(text.substr(run, i - run));
-    run = i + 1;
-    switch (byte) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\f': out += "\\f"; break;
-      case '\r': out += "\\r"; break;
-      default: fmt::format_to(std::back_inserter(out), "\\u{:04x}", byte);
-    }
-  }
-  out.append(text.substr(run));
-  out.push_back('"');
-}
-
-void indent(std::string& out, int depth) { out.append(static_cast<std::size_t>(depth) * 3, ' '); }
-
-// Writes the members of one object at a fixed depth, commas between them.
-class ObjectWriter {
- public:
-  ObjectWriter(std::string& out, int depth) : out_(out), depth_(depth) {}
-
-  void key(std::string_view name) {
-    if (!first_) out_ += ",\n";
-    first_ = false;
-    indent(out_, depth_);
-    append_string(out_, name);
-    out_ += ": ";
-  }
-
-  void string(std::string_view name, std::string_view value) {
-    key(name);
-    append_string(out_, value);
-  }
-
-  void number(std::string_view name, const json& value) {
-    key(name);
-    out_ += value.dump();
-  }
-
- private:
-  std::string& out_;
-  int depth_;
-  bool first_ = true;
 };
 
 // Keeps what the legacy answer needs as the body is read, and writes each
@@ -328,22 +273,22 @@ class Converter final : public JsonEvents {
   void write_result() {
     std::string& out = results_text_;
     out += "      {\n";
-    ObjectWriter result(out, 3);
+    JsonObjectWriter result(out, 3);
     if (place_.business_status.present) {
       result.string("business_status", place_.business_status.text);
     }
     result.key("geometry");
     out += "{\n";
-    ObjectWriter geometry(out, 4);
+    JsonObjectWriter geometry(out, 4);
     geometry.key("location");
     out += "{\n";
-    ObjectWriter location(out, 5);
+    JsonObjectWriter location(out, 5);
     location.number("lat", place_.latitude);
     location.number("lng", place_.longitude);
     out += '\n';
-    indent(out, 4);
+    append_json_indent(out, 4);
     out += "}\n";
-    indent(out, 3);
+    append_json_indent(out, 3);
     out += '}';
     result.string("name", place_.name.text);
     result.string("place_id", place_.id.text);
@@ -355,11 +300,11 @@ class Converter final : public JsonEvents {
       out += "[\n";
       for (std::size_t i = 0; i < place_.type_count; ++i) {
         if (i != 0) out += ",\n";
-        indent(out, 4);
-        append_string(out, place_.types[i]);
+        append_json_indent(out, 4);
+        append_json_string(out, place_.types[i]);
       }
       out += '\n';
-      indent(out, 3);
+      append_json_indent(out, 3);
       out += ']';
     }
     if (place_.rating_count.is_number()) {

@@ -372,6 +372,25 @@ Command parse_command(std::string_view line) {
   return Invalid{"unknown command"};
 }
 
+std::string_view future_time_problem(const Iamat& iamat, nanoseconds_t now,
+                                     nanoseconds_t max_skew) {
+  if (too_far_ahead(iamat.client_time, now, max_skew)) {
+    return "IAMAT: time too far ahead of this member's clock";
+  }
+  return {};
+}
+
+std::string_view future_time_problem(const Echo& echo, nanoseconds_t now,
+                                     nanoseconds_t max_skew) {
+  if (too_far_ahead(echo.client_time, now, max_skew)) {
+    return "ECHO: client time too far ahead of this member's clock";
+  }
+  if (too_far_ahead(echo.receive_time, now, max_skew)) {
+    return "ECHO: receive time too far ahead of this member's clock";
+  }
+  return {};
+}
+
 std::optional<Coordinates> parse_location(std::string_view text) {
   const Location location = read_location(text);
   if (location.error != FieldError::none) return std::nullopt;

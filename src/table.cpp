@@ -88,10 +88,9 @@ void Table::store_text(Record& record, const RecordView& update) {
 }
 
 bool Table::apply(const RecordView& update) {
-  // The protocol's line limit keeps a record far below 64 KiB, but a record is
-  // only as good as its sizes: refuse rather than truncate.
-  constexpr std::size_t text_limit = UINT16_MAX - 15;
-  if (update.client.size() + update.location.size() + update.time.size() > text_limit) {
+  // The protocol's line limit keeps a record below this (max_line_bytes_limit),
+  // but a record is only as good as its sizes: refuse rather than truncate.
+  if (update.client.size() + update.location.size() + update.time.size() > max_text_bytes) {
     return false;
   }
   const std::uint32_t hash = client_hash(update.client);

@@ -1,7 +1,8 @@
 // A spdlog sink that appends to a file without making the event loop wait for
 // the disk, and without a thread hand-off per line: lines are formatted into a
 // batch in memory, and a writer thread writes whole batches (when one fills,
-// and otherwise every `flush_interval`, so `tail -f` stays current).
+// and otherwise every `flush_interval`, so `tail -f` stays current). The file's
+// upkeep (rotation, reopening, failed writes) is LogFile's, on the writer thread.
 #pragma once
 
 #include <spdlog/sinks/base_sink.h>
@@ -9,12 +10,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
-#include <cstdio>
+#include <cstdint>
 #include <deque>
 #include <filesystem>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "herd/log_file.hpp"
 
 namespace herd {
 
@@ -29,15 +32,18 @@ class BatchingFileSink final : public spdlog::sinks::base_sink<std::mutex> {
   };
 
   // Opens `path` for appending; throws spdlog::spdlog_ex naming it if it cannot.
-  BatchingFileSink(const std::filesystem::path& path, Limits limits);
-  explicit BatchingFileSink(const std::filesystem::path& path)
-      : BatchingFileSink(path, Limits{}) {}
+  BatchingFileSink(const std::filesystem::path& path, LogFile::Rotation rotation, Limits limits);
   // Writes everything still held, then closes the file.
   ~BatchingFileSink() override;
 
+  // Has the writer thread close the file and open its path anew (SIGHUP).
+  void reopen();
+  // Lines that could not be written, as of the last batch written.
+  std::uint64_t lines_lost();
+
  protected:
   void sink_it_(const spdlog::details::log_msg& message) override;
-  // Returns once everything logged so far is in the file.
+  // Returns once everything logged so far is in the file (or counted lost).
   void flush_() override;
 
  private:
@@ -47,7 +53,7 @@ class BatchingFileSink final : public spdlog::sinks::base_sink<std::mutex> {
   void write_batches();    // the writer thread
 
   Limits limits_;
-  std::FILE* file_;
+  LogFile file_;  // the writer thread's
   Batch batch_;  // being filled; guarded by base_sink's mutex_
 
   std::mutex queue_mutex_;
@@ -59,6 +65,8 @@ class BatchingFileSink final : public spdlog::sinks::base_sink<std::mutex> {
   std::size_t queued_bytes_ = 0;
   std::size_t handed_over_ = 0;    // batches given to the writer, ever
   std::size_t written_ = 0;        // of those, written to the file
+  std::uint64_t lines_lost_ = 0;
+  bool reopen_wanted_ = false;
   bool stopping_ = false;
   std::thread writer_;  // last: starts once everything above exists
 };

@@ -60,7 +60,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
                                               std::string at_line);
 
   void handle_line(std::string_view line);
-  void handle_iamat(const Iamat& command);
+  void handle_iamat(const Iamat& command, std::string_view line);
   void handle_whatsat(const Whatsat& command, std::string_view line);
   void reject(std::string_view line, std::string_view reason);
   void reply_now(std::string_view text);

@@ -10,9 +10,24 @@
 #include <string_view>
 #include <vector>
 
+#include "herd/protocol.hpp"
+
 namespace herd {
 
 using std::chrono::milliseconds;
+
+// Limits that keep every valid client line within what links and records
+// carry (SPEC §2, §5). Member names travel in every ECHO, so their length
+// bounds a link's lines (Config::peer_max_line_bytes).
+inline constexpr std::size_t max_member_name_bytes = 64;
+// A record holds its texts' sizes in 16 bits (Table::max_text_bytes): the
+// longest line a link carries at this limit still fits one.
+inline constexpr std::size_t max_line_bytes_limit = 65'000;
+// max_clock_skew's range. At least a second: an ECHO is checked against the
+// receiving member's clock, which may lag the origin's a little. At most a
+// day: a client can pin its record that far ahead of the true time.
+inline constexpr milliseconds min_clock_skew{1'000};
+inline constexpr milliseconds max_clock_skew_limit{86'400'000};
 
 struct MemberAddress {
   std::string name;
@@ -22,11 +37,15 @@ struct MemberAddress {
 
 // Which Places backend answers WHATSAT (SPEC §7).
 enum class PlacesBackendKind {
-  automatic,  // google when a key is available, otherwise no_key
+  automatic,  // google when a key is available, else geonames when its file is there, else no_key
   no_key,     // answers REQUEST_DENIED: no API key configured
   google,     // Places API (New), POST places:searchNearby
   google_legacy,  // legacy Nearby Search, GET nearbysearch/json
+  geonames,   // offline, from a GeoNames gazetteer file
 };
+
+// Levels of the member's log, lowest first; `off` logs nothing.
+enum class LogLevel { debug, info, warn, error, off };
 
 struct PlacesConfig {
   PlacesBackendKind backend = PlacesBackendKind::automatic;
@@ -38,6 +57,9 @@ struct PlacesConfig {
   // Connections per backend host, each carrying one request at a time; more
   // concurrent WHATSATs than this wait for one to come free.
   std::size_t pool_size = 256;
+  // The gazetteer of the geonames backend (standard GeoNames TSV), relative to
+  // the working directory; scripts/install-deps.sh installs cities500 here.
+  std::string geonames_file = "data/geonames/cities500.txt";
 };
 
 // Whether links between members use mutual TLS (SPEC §10).
@@ -61,6 +83,16 @@ struct Config {
   std::vector<std::pair<std::string, std::string>> links;
 
   std::filesystem::path log_dir = "logs";
+  // The log's bounds and levels (SPEC §8). Past log_max_file_bytes the file is
+  // renamed <member>.log.1 (.1 to .2, and so on) and a new one begun; the
+  // log_rotated_files newest of those are kept.
+  std::uint64_t log_max_file_bytes = 100u << 20;
+  std::size_t log_rotated_files = 5;
+  LogLevel log_level = LogLevel::info;
+  // Every protocol line in and out is logged at this level, so it is dropped
+  // when below log_level. It is most of the log and costs a loaded member
+  // 20-31% of its CPU (C=50 P=16, README "Performance").
+  LogLevel log_traffic_level = LogLevel::info;
   milliseconds client_idle_timeout{60'000};
   std::size_t max_line_bytes = 8192;
 
@@ -77,6 +109,14 @@ struct Config {
   milliseconds shutdown_grace{3000};
 
   PlacesConfig places;
+
+  // How far ahead of this member's clock the time of an IAMAT or an ECHO may
+  // lie (SPEC §3, §5); a later one is refused (IAMAT) or skipped (ECHO).
+  milliseconds max_clock_skew{600'000};
+  // A link's line limit: the ECHO of any valid IAMAT fits.
+  std::size_t peer_max_line_bytes() const {
+    return echo_line_limit(max_line_bytes, max_member_name_bytes);
+  }
 
   PeerTlsConfig peer_tls;
 
@@ -104,7 +144,7 @@ std::optional<Config> parse_config_json(std::string_view text, std::string_view 
 std::string in_quotes(std::string_view text);
 // "Goloman, Hands, ...": the configured member names, for messages.
 std::string member_list(const Config& config);
-// The backend called `name` ("auto", "none", "google", "google-legacy"); otherwise
+// The backend called `name` ("auto", "none", "google", "google-legacy", "geonames"); otherwise
 // nullopt and `problem` says which names there are.
 std::optional<PlacesBackendKind> places_backend_named(std::string_view name,
                                                       std::string& problem);

@@ -19,6 +19,7 @@
 #include "herd/link_socket.hpp"
 #include "herd/link_stream.hpp"
 #include "herd/protocol.hpp"
+#include "herd/skipped_lines.hpp"
 
 namespace herd {
 
@@ -70,6 +71,12 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   boost::asio::awaitable<void> watch_hello();
   void handle_line(std::string_view line);
   void handle_echo(const Echo& echo);
+  // A line longer than the link's limit (a buggy or hostile neighbour) is
+  // skipped up to its newline, so one bad line costs no catch-up.
+  void skip_overlong_line();
+  // Counts and logs (rate-limited) a line that is not applied; the link stays up.
+  void skip(std::string reason);
+  void log_skip_summary();
   void become_up();
   void append_dump(std::string& out);
   void wake_writer() {
@@ -96,6 +103,10 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   std::string close_reason_;
   std::size_t dump_next_ = 0;  // table positions [dump_next_, dump_end_) still to send
   std::size_t dump_end_ = 0;
+  SkippedLines skipped_;
+  std::string last_skip_reason_;
+  boost::asio::steady_timer skip_summary_;  // armed while skipped lines wait for their summary
+  bool skip_summary_armed_ = false;
 };
 
 }  // namespace herd

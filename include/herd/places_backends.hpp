@@ -2,7 +2,9 @@
 // Google ones share. Tests build them directly to point them at a fake server.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -10,6 +12,7 @@
 #include <string_view>
 
 #include "herd/config.hpp"
+#include "herd/gazetteer_file.hpp"
 #include "herd/https_client.hpp"
 #include "herd/places.hpp"
 
@@ -30,6 +33,25 @@ std::unique_ptr<PlacesBackend> make_google_places(std::unique_ptr<HttpsClient> c
 // Legacy Nearby Search: GET {base}/maps/api/place/nearbysearch/json, passed through.
 std::unique_ptr<PlacesBackend> make_legacy_places(std::unique_ptr<HttpsClient> client,
                                                   std::string key, spdlog::logger& log);
+
+// Offline, from the GeoNames gazetteer `file` (gazetteer_file.hpp), loaded on
+// a thread of its own while the member already serves. A WHATSAT that comes
+// before the gazetteer is ready waits for it, up to `wait_limit`, then answers
+// UNKNOWN_ERROR; so does every WHATSAT when the file could not be loaded.
+std::unique_ptr<PlacesBackend> make_geonames_places(boost::asio::any_io_executor executor,
+                                                    std::string file,
+                                                    std::chrono::milliseconds wait_limit,
+                                                    spdlog::logger& log);
+
+// Builds the gazetteer on the loading thread; gives up soon after `stop` is set.
+using GazetteerLoader = std::function<GazetteerLoad(const std::atomic<bool>& stop)>;
+
+// The same with the loading done by `load` (tests hold it back); `file` names
+// what it loads in messages.
+std::unique_ptr<PlacesBackend> make_geonames_places(boost::asio::any_io_executor executor,
+                                                    std::string file, GazetteerLoader load,
+                                                    std::chrono::milliseconds wait_limit,
+                                                    spdlog::logger& log);
 
 // --- shared by the Google backends ---
 

@@ -2,6 +2,7 @@
 // Pure functions, no I/O: everything here is tested without a socket.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -66,6 +67,35 @@ inline constexpr int max_bound = 20;
 
 // Parses one line, without its terminator (a trailing '\r' is whitespace).
 Command parse_command(std::string_view line);
+
+// SPEC §3, §5: a time more than `max_skew` ahead of `now`, the receiving
+// member's clock, would pin its client's record against every later real
+// update. Times in the past always pass. Checked apart from parse_command,
+// which stays a function of the line alone.
+constexpr bool too_far_ahead(nanoseconds_t time, nanoseconds_t now, nanoseconds_t max_skew) {
+  // In unsigned arithmetic the difference cannot overflow, whatever the clock says.
+  return time > now && static_cast<std::uint64_t>(time) - static_cast<std::uint64_t>(now) >
+                           static_cast<std::uint64_t>(max_skew);
+}
+// Why the command is invalid for a time too far ahead (its "? " reason, or
+// why a link skips it), or an empty view when its times are fine.
+std::string_view future_time_problem(const Iamat& iamat, nanoseconds_t now,
+                                     nanoseconds_t max_skew);
+std::string_view future_time_problem(const Echo& echo, nanoseconds_t now,
+                                     nanoseconds_t max_skew);
+
+// The longest ECHO line that carries a valid IAMAT of at most `max_line_bytes`
+// from an origin whose name has at most `max_origin_bytes`: the IAMAT's
+// client, location and time (its line less "IAMAT" and three separators), then
+// "ECHO", five separators, a receive time (at most 20 characters: INT64_MAX
+// nanoseconds) and the origin.
+constexpr std::size_t echo_line_limit(std::size_t max_line_bytes, std::size_t max_origin_bytes) {
+  constexpr std::size_t iamat_fixed_bytes = 5 + 3;
+  constexpr std::size_t echo_fixed_bytes = 4 + 5;
+  constexpr std::size_t max_receive_time_chars = 20;
+  return max_line_bytes - iamat_fixed_bytes + echo_fixed_bytes + max_receive_time_chars +
+         max_origin_bytes;
+}
 
 // ISO 6709 "+34.068930-118.445127": sign mandatory on both, ranges checked.
 std::optional<Coordinates> parse_location(std::string_view text);

@@ -48,6 +48,10 @@ class Table {
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
 
+  // The most bytes of client, location and time one record holds: their sizes
+  // are 16 bits, and a slice is rounded up to 16 bytes.
+  static constexpr std::size_t max_text_bytes = UINT16_MAX - 15;
+
   // Stores `update` if it is greater than the client's record (or the first);
   // returns whether it did.
   bool apply(const RecordView& update);

@@ -13,6 +13,10 @@ PROPAGATION_P99_US = {False: 1000, True: 5000}
 WHATSAT_OF_CEILING = 0.9
 PLACES_POOL_SIZE = 256
 IDLE_CONNECTION_BYTES = 4096
+# Issue 17's targets for the geonames backend.
+GEONAMES_READY_MS = 1000
+GEONAMES_MEMBER_MB = 48
+GEONAMES_OF_REDIS = 1.0
 
 
 def load(path):
@@ -67,8 +71,40 @@ def cpu_row(herd, null):
                "", "")
 
 
+def geonames_rows(rows):
+    ready = [row for row in rows if row["scenario"] == "places-ready"]
+    if ready:
+        listening = max(row["listening_ms"] for row in ready)
+        slowest = max(row["ready_ms"] for row in ready)
+        yield (f"G start to listening / to gazetteer ready, ms (slowest of {len(ready)} members)",
+               f"{number(listening)} / {number(slowest)}", None, None, "", "",
+               f"ready <= {GEONAMES_READY_MS}", verdict(slowest <= GEONAMES_READY_MS))
+        added = [row["rss_added_kib"] for row in ready if "rss_added_kib" in row]
+        if added:
+            most = max(added) / 1024
+            yield (f"G RSS added per member, MB (largest of {len(added)})", round(most, 1), None, None,
+                   "", "", f"<= {GEONAMES_MEMBER_MB}", verdict(most <= GEONAMES_MEMBER_MB))
+    for row in rows:
+        if row["scenario"] == "gazetteer" and row.get("figure") == "query":
+            yield (f"G one query, band index / R-tree, us (r={row['radius_km']:g} km)",
+                   f"{row['band_index_us']} / {row['rtree_us']}", None, None, "", "", "", "")
+    for pipeline in (1, 16):
+        herd = find(rows, "whatsat", "herd-geonames", pipeline=pipeline)
+        redis = find(rows, "whatsat", "redis-geosearch", pipeline=pipeline)
+        if herd is None and redis is None:
+            continue
+        h, r = value(herd, "requests_per_s"), value(redis, "requests_per_s")
+        yield (f"G WHATSAT geonames / GEOSEARCH C=50 P={pipeline}, req/s", h, None, r, "",
+               ratio(h, r), f">= {GEONAMES_OF_REDIS} redis", verdict(at_least(h, r, GEONAMES_OF_REDIS)))
+        yield ("  latency p50 / p99, us", latencies(herd), None, latencies(redis), "", "", "", "")
+        cpu = value(herd, "server_cpu_us_per_request")
+        if cpu is not None:
+            yield ("  member CPU per WHATSAT, us", cpu, None, None, "", "", "", "")
+
+
 def table_rows(rows):
     yield ("figure", "herd", "null", "redis", "herd/null", "herd/redis", "target", "")
+    yield from geonames_rows(rows)
     for pipeline in (1, 16):
         herd, null, redis = (find(rows, "iamat-persistent", target, pipeline=pipeline)
                              for target in ("herd", "null", "redis"))

@@ -70,6 +70,7 @@ const std::map<std::string_view, Setter>& setters() {
       {"--backend-delay-ms", number(&Options::backend_delay_ms, 0.0, 60'000.0)},
       {"--member-log", text(&Options::member_log)},
       {"--pid", number<pid_t>(&Options::pid, 1, std::numeric_limits<pid_t>::max())},
+      {"--baseline-pid", number<pid_t>(&Options::baseline_pid, 1, std::numeric_limits<pid_t>::max())},
       {"--records", number<std::uint64_t>(&Options::records, 0, 100'000'000)},
       {"--warmup-records", number<std::uint64_t>(&Options::warmup_records, 0, 100'000'000)},
       {"--idle-connections", number(&Options::idle_connections, 0, many)},
@@ -120,6 +121,8 @@ Scenarios:
   whatsat           C connections, P WHATSATs in flight each, for one seeded client
   memory            RSS of --pid before/after --records distinct clients, and with
                     --idle-connections idle connections open
+  places-ready      a member just started with a gazetteer: ms from its start until it
+                    listens and until a WHATSAT gets places; RSS above --baseline-pid
 
 Common:       --host 127.0.0.1  --port 12000  --connections 50  --pipeline 1
               --duration 5  --warmup 1  --label herd  --id-base N (default random)
@@ -129,6 +132,8 @@ propagation:  --target-port N  --samples 500  --poll-interval-us 50  --sample-ga
               --load-pipeline 16
 whatsat:      --radius 10  --bound 5  --backend-delay-ms MS (to report latency above it)
               --member-log PATH (the member's log, to count its TLS handshakes)
+              --pid PID (the member's: adds its CPU microseconds per request)
+places-ready: --pid PID  --baseline-pid PID  --radius 10  --bound 5
 memory:       --pid PID  --records 1000000  --warmup-records 50000
               --idle-connections 10000 (the server needs RLIMIT_NOFILE above that too)
 )";

@@ -38,8 +38,9 @@ struct Options {
   double backend_delay_ms = 0;    // the fake's delay, to report latency above it
   std::string member_log;         // to count the member's TLS handshakes with Places
 
-  // memory
+  // memory, places-ready
   pid_t pid = 0;
+  pid_t baseline_pid = 0;  // places-ready: a member without a gazetteer
   std::uint64_t records = 1'000'000;
   std::uint64_t warmup_records = 50'000;
   int idle_connections = 10'000;

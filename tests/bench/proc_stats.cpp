@@ -1,5 +1,6 @@
 #include "proc_stats.hpp"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "event_loop.hpp"
 
@@ -28,21 +30,41 @@ std::uint64_t rss_kib(pid_t pid) {
   throw std::runtime_error("no VmRSS for pid " + std::to_string(pid) + " (is it running?)");
 }
 
-std::chrono::microseconds cpu_time(pid_t pid) {
+namespace {
+
+// Fields `first` to `last` (1-based, as proc(5) numbers them) of /proc/<pid>/stat.
+std::vector<std::uint64_t> stat_fields(pid_t pid, int first, int last) {
   std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
   std::string stat;
   if (!std::getline(file, stat)) {
     throw std::runtime_error("no /proc/" + std::to_string(pid) + "/stat (is it running?)");
   }
-  // After "pid (comm) ": state is field 3, utime and stime are fields 14 and 15.
-  // The command name may hold spaces and parentheses, so count from its last ')'.
+  // After "pid (comm) " comes field 3, the state. The command name may hold
+  // spaces and parentheses, so count from its last ')'.
   std::istringstream fields(stat.substr(stat.rfind(')') + 2));
   std::string field;
-  for (int skipped = 3; skipped <= 13; ++skipped) fields >> field;
-  std::uint64_t user_ticks = 0, system_ticks = 0;
-  fields >> user_ticks >> system_ticks;
-  const auto ticks_per_second = static_cast<std::uint64_t>(::sysconf(_SC_CLK_TCK));
-  return std::chrono::microseconds((user_ticks + system_ticks) * 1'000'000 / ticks_per_second);
+  for (int skipped = 3; skipped < first; ++skipped) fields >> field;
+  std::vector<std::uint64_t> values(static_cast<std::size_t>(last - first + 1));
+  for (auto& value : values) fields >> value;
+  return values;
+}
+
+std::uint64_t ticks_per_second() { return static_cast<std::uint64_t>(::sysconf(_SC_CLK_TCK)); }
+
+}  // namespace
+
+std::chrono::microseconds cpu_time(pid_t pid) {
+  const auto ticks = stat_fields(pid, 14, 15);  // utime, stime
+  return std::chrono::microseconds((ticks[0] + ticks[1]) * 1'000'000 / ticks_per_second());
+}
+
+std::chrono::microseconds process_age(pid_t pid) {
+  const auto started_ticks = stat_fields(pid, 22, 22)[0];  // starttime, since boot
+  timespec now{};
+  ::clock_gettime(CLOCK_BOOTTIME, &now);
+  const std::int64_t now_us = std::int64_t{now.tv_sec} * 1'000'000 + now.tv_nsec / 1000;
+  return std::chrono::microseconds(
+      now_us - static_cast<std::int64_t>(started_ticks * 1'000'000 / ticks_per_second()));
 }
 
 ServerCpu::ServerCpu(pid_t pid)

@@ -16,6 +16,10 @@ std::uint64_t rss_kib(pid_t pid);
 // CPU time (user + system, all threads) `pid` has used so far; throws if it is gone.
 std::chrono::microseconds cpu_time(pid_t pid);
 
+// How long ago `pid` started, to the kernel's clock tick (10 ms where
+// USER_HZ is 100); throws if it is gone.
+std::chrono::microseconds process_age(pid_t pid);
+
 // Microseconds of the server's CPU time per reply, which on a shared, noisy
 // machine compares two servers more steadily than their throughput does.
 class ServerCpu {

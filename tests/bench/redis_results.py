@@ -2,7 +2,7 @@
 """Turns redis-benchmark and INFO memory figures into herd_bench's JSON lines, so
 scripts/bench.sh compares them with herd's in one file.
 
-  redis_results.py throughput CSV_FILE CONNECTIONS PIPELINE
+  redis_results.py throughput CSV_FILE CONNECTIONS PIPELINE [SCENARIO TARGET]
   redis_results.py memory MEMBERS USED_BEFORE USED_AFTER RSS_BEFORE RSS_AFTER
 """
 import csv
@@ -10,12 +10,12 @@ import json
 import sys
 
 
-def throughput(csv_path, connections, pipeline):
+def throughput(csv_path, connections, pipeline, scenario="iamat-persistent", target="redis"):
     # redis-benchmark --csv: a header, then one row per test (latencies in ms).
     with open(csv_path) as lines:
         row = list(csv.DictReader(lines))[-1]
     return {
-        "scenario": "iamat-persistent", "target": "redis",
+        "scenario": scenario, "target": target,
         "connections": int(connections), "pipeline": int(pipeline),
         "requests_per_s": round(float(row["rps"])),
         "p50_us": round(float(row["p50_latency_ms"]) * 1000, 1),

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "places_handshakes.hpp"
+#include "proc_stats.hpp"
 #include "pipelined_load.hpp"
 #include "scenarios.hpp"
 #include "sockets.hpp"
@@ -37,6 +38,7 @@ Report run_whatsat(const Options& options) {
                      {options.host, options.port, options.connections, options.pipeline, 0});
   loop.run_until(seconds_from_now(options.warmup_s));
   load.begin_window();
+  const ServerCpu server_cpu(options.pid);
   loop.run_until(seconds_from_now(options.duration_s));
   const double seconds = load.window_seconds();
   const auto handshakes_after = new_tls_connections(options.member_log);
@@ -46,6 +48,7 @@ Report run_whatsat(const Options& options) {
   report["pipeline"] = options.pipeline;
   report["requests_per_s"] = rounded(static_cast<double>(load.replies()) / seconds);
   add_latency(report, load.latency());
+  server_cpu.add_to(report, load.replies());
   if (options.backend_delay_ms > 0) {
     // Closed loop: at most connections × pipeline requests per backend delay.
     const double ceiling = options.connections * options.pipeline * 1e3 / options.backend_delay_ms;

@@ -12,5 +12,6 @@ Report run_iamat_oneshot(const Options& options);
 Report run_propagation(const Options& options);
 Report run_whatsat(const Options& options);
 Report run_memory(const Options& options);
+Report run_places_ready(const Options& options);
 
 }  // namespace herd::bench

@@ -134,6 +134,13 @@ std::pair<int, std::string> run_server_to_exit(const std::vector<std::string>& a
   return {status, output};
 }
 
+HerdOptions single_member(nlohmann::json config) {
+  HerdOptions options;
+  options.members = {"Goloman"};
+  options.config = std::move(config);
+  return options;
+}
+
 TestHerd::TestHerd(HerdOptions options) : options_(std::move(options)) {
   dir_ = make_temp_dir("herd-test");
   config_path_ = dir_ / "herd.json";
@@ -229,6 +236,8 @@ bool TestHerd::running(const std::string& process) {
 }
 
 std::uint16_t TestHerd::port(const std::string& member) const { return ports_.at(member); }
+
+pid_t TestHerd::pid(const std::string& process) const { return processes_.at(process)->pid(); }
 
 fs::path TestHerd::log_path(const std::string& member) const {
   return dir_ / "logs" / (member + ".log");

@@ -59,6 +59,9 @@ struct HerdOptions {
   std::string host = "127.0.0.1";
 };
 
+// Goloman alone, with `config` merged into its config file.
+HerdOptions single_member(nlohmann::json config = nlohmann::json::object());
+
 class TestHerd {
  public:
   explicit TestHerd(HerdOptions options = {});
@@ -75,6 +78,7 @@ class TestHerd {
   int stop(const std::string& process);   // SIGTERM; returns the exit status
   void signal(const std::string& process, int number);  // e.g. SIGSTOP, SIGCONT
   bool running(const std::string& process);
+  pid_t pid(const std::string& process) const;  // e.g. to set its file size limit
 
   const std::string& host() const { return options_.host; }
   std::uint16_t port(const std::string& member) const;

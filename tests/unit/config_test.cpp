@@ -38,6 +38,10 @@ void expect_same_config(const Config& actual, const Config& expected) {
   }
   EXPECT_EQ(actual.links, expected.links);
   EXPECT_EQ(actual.log_dir, expected.log_dir);
+  EXPECT_EQ(actual.log_max_file_bytes, expected.log_max_file_bytes);
+  EXPECT_EQ(actual.log_rotated_files, expected.log_rotated_files);
+  EXPECT_EQ(actual.log_level, expected.log_level);
+  EXPECT_EQ(actual.log_traffic_level, expected.log_traffic_level);
   EXPECT_EQ(actual.client_idle_timeout, expected.client_idle_timeout);
   EXPECT_EQ(actual.max_line_bytes, expected.max_line_bytes);
   EXPECT_EQ(actual.peer_backoff_initial, expected.peer_backoff_initial);
@@ -53,6 +57,8 @@ void expect_same_config(const Config& actual, const Config& expected) {
   EXPECT_EQ(actual.places.key_file, expected.places.key_file);
   EXPECT_EQ(actual.places.timeout, expected.places.timeout);
   EXPECT_EQ(actual.places.pool_size, expected.places.pool_size);
+  EXPECT_EQ(actual.max_clock_skew, expected.max_clock_skew);
+  EXPECT_EQ(actual.places.geonames_file, expected.places.geonames_file);
 }
 
 Config parse_ok(std::string_view text) {
@@ -77,8 +83,10 @@ std::string two_members(std::string_view links) {
          std::string(links) + "}";
 }
 
+// From CMake: __FILE__ is relative to the build directory when ccache's base_dir
+// rewrites paths, and ctest runs the tests from another directory.
 std::filesystem::path shipped_config() {
-  return std::filesystem::path(__FILE__).parent_path() / "../../config/herd.json";
+  return std::filesystem::path(HERD_SOURCE_DIR) / "config/herd.json";
 }
 
 // A file that is removed when the test ends.
@@ -158,10 +166,17 @@ TEST(ConfigDefaults, NeighboursFollowTheSpecTableInMemberOrder) {
 TEST(ConfigDefaults, Tunables) {
   const Config config = default_config();
   EXPECT_EQ(config.log_dir, "logs");
+  EXPECT_EQ(config.log_max_file_bytes, 100u << 20);
+  EXPECT_EQ(config.log_rotated_files, 5u);
+  EXPECT_EQ(config.log_level, LogLevel::info);
+  EXPECT_EQ(config.log_traffic_level, LogLevel::info);  // every protocol line, as before
   EXPECT_EQ(config.client_idle_timeout, milliseconds(60'000));
   EXPECT_EQ(config.max_line_bytes, 8192u);
   EXPECT_EQ(config.places.backend, PlacesBackendKind::automatic);
   EXPECT_EQ(config.places.timeout, milliseconds(5000));
+  EXPECT_EQ(config.max_clock_skew, milliseconds(600'000));
+  EXPECT_EQ(config.peer_max_line_bytes(), 8192u + 85);
+  EXPECT_EQ(config.places.geonames_file, "data/geonames/cities500.txt");
 }
 
 // --- the JSON file ------------------------------------------------------------------------
@@ -180,6 +195,10 @@ TEST(ConfigFile, EveryKeyIsRead) {
     "members": [{"name": "A", "host": "::1", "port": 7000}, {"name": "B", "port": 7001}],
     "links": [["B", "A"]],
     "log_dir": "/var/log/herd",
+    "log_max_file_bytes": 5000,
+    "log_rotated_files": 9,
+    "log_level": "warn",
+    "log_traffic_level": "debug",
     "client_idle_timeout_ms": 300,
     "max_line_bytes": 64,
     "peer_backoff_initial_ms": 10,
@@ -188,9 +207,11 @@ TEST(ConfigFile, EveryKeyIsRead) {
     "peer_queue_limit_bytes": 1000,
     "peer_stall_limit_ms": 35,
     "shutdown_grace_ms": 40,
+    "max_clock_skew_ms": 5000,
     "places": {"backend": "google-legacy", "google_base_url": "https://127.0.0.1:8443",
                "legacy_base_url": "https://localhost:9443", "ca_file": "ca.pem",
-               "key_file": "key.txt", "timeout_ms": 50, "pool_size": 1}
+               "key_file": "key.txt", "timeout_ms": 50, "pool_size": 1,
+               "geonames_file": "/srv/geonames/allCountries.txt"}
   })");
   ASSERT_EQ(config.members.size(), 2u);
   EXPECT_EQ(config.members[0].host, "::1");
@@ -198,6 +219,10 @@ TEST(ConfigFile, EveryKeyIsRead) {
   EXPECT_EQ(config.members[1].host, "127.0.0.1");
   EXPECT_EQ(neighbour_names(config, "A"), std::vector<std::string>{"B"});
   EXPECT_EQ(config.log_dir, "/var/log/herd");
+  EXPECT_EQ(config.log_max_file_bytes, 5000u);
+  EXPECT_EQ(config.log_rotated_files, 9u);
+  EXPECT_EQ(config.log_level, LogLevel::warn);
+  EXPECT_EQ(config.log_traffic_level, LogLevel::debug);
   EXPECT_EQ(config.client_idle_timeout, milliseconds(300));
   EXPECT_EQ(config.max_line_bytes, 64u);
   EXPECT_EQ(config.peer_backoff_initial, milliseconds(10));
@@ -213,6 +238,8 @@ TEST(ConfigFile, EveryKeyIsRead) {
   EXPECT_EQ(config.places.key_file, "key.txt");
   EXPECT_EQ(config.places.timeout, milliseconds(50));
   EXPECT_EQ(config.places.pool_size, 1u);
+  EXPECT_EQ(config.max_clock_skew, milliseconds(5000));
+  EXPECT_EQ(config.places.geonames_file, "/srv/geonames/allCountries.txt");
 }
 
 TEST(ConfigFile, SingleMemberWithoutLinks) {
@@ -345,23 +372,95 @@ TEST(ConfigValidation, BackoffCapNotBelowInitial) {
 
 TEST(ConfigValidation, MaxLineBytes) {
   EXPECT_EQ(rejection(R"({"max_line_bytes": 63})"),
-            "test.json: max_line_bytes: must be an integer from 64 to 1048576");
-  EXPECT_THAT(rejection(R"({"max_line_bytes": 1048577})"), HasSubstr("max_line_bytes: "));
-  EXPECT_EQ(parse_ok(R"({"max_line_bytes": 1048576, "peer_queue_limit_bytes": 1048576})")
-                .max_line_bytes,
-            1048576u);
+            "test.json: max_line_bytes: must be an integer from 64 to 65000");
+  EXPECT_EQ(parse_ok(R"({"max_line_bytes": 64})").max_line_bytes, 64u);
+  // Past this, a valid line could be too long for a record (Table::max_text_bytes).
+  EXPECT_EQ(rejection(R"({"max_line_bytes": 65001})"),
+            "test.json: max_line_bytes: must be an integer from 64 to 65000");
+  EXPECT_EQ(parse_ok(R"({"max_line_bytes": 65000})").max_line_bytes, 65000u);
+}
+
+TEST(ConfigValidation, LogFileBounds) {
+  EXPECT_EQ(rejection(R"({"log_max_file_bytes": 4095})"),
+            "test.json: log_max_file_bytes: must be an integer from 4096 to 9223372036854775807");
+  EXPECT_EQ(parse_ok(R"({"log_max_file_bytes": 4096})").log_max_file_bytes, 4096u);
+  EXPECT_EQ(parse_ok(R"({"log_max_file_bytes": 9223372036854775807})").log_max_file_bytes,
+            9223372036854775807u);
+  EXPECT_THAT(rejection(R"({"log_max_file_bytes": 9223372036854775808})"),
+              HasSubstr("log_max_file_bytes: must be an integer"));
+  for (const char* bad : {"-1", "1e6", "\"100M\"", "null"}) {
+    EXPECT_THAT(rejection("{\"log_max_file_bytes\": " + std::string(bad) + "}"),
+                HasSubstr("log_max_file_bytes: must be an integer"))
+        << bad;
+  }
+  EXPECT_EQ(rejection(R"({"log_rotated_files": 0})"),
+            "test.json: log_rotated_files: must be an integer from 1 to 1000");
+  EXPECT_EQ(parse_ok(R"({"log_rotated_files": 1})").log_rotated_files, 1u);
+  EXPECT_EQ(parse_ok(R"({"log_rotated_files": 1000})").log_rotated_files, 1000u);
+  EXPECT_THAT(rejection(R"({"log_rotated_files": 1001})"), HasSubstr("log_rotated_files: "));
+}
+
+TEST(ConfigValidation, LogLevels) {
+  const std::pair<std::string_view, LogLevel> levels[] = {{"debug", LogLevel::debug},
+                                                          {"info", LogLevel::info},
+                                                          {"warn", LogLevel::warn},
+                                                          {"error", LogLevel::error},
+                                                          {"off", LogLevel::off}};
+  for (const auto& [name, level] : levels) {
+    const std::string quoted = "\"" + std::string(name) + "\"";
+    EXPECT_EQ(parse_ok("{\"log_level\": " + quoted + "}").log_level, level) << name;
+    EXPECT_EQ(parse_ok("{\"log_traffic_level\": " + quoted + "}").log_traffic_level, level)
+        << name;
+  }
+  for (const char* key : {"log_level", "log_traffic_level"}) {
+    const std::string field = "{\"" + std::string(key) + "\": ";
+    EXPECT_EQ(rejection(field + "\"verbose\"}"),
+              "test.json: " + std::string(key) +
+                  ": unknown level \"verbose\" (one of debug, info, warn, error, off)");
+    EXPECT_THAT(rejection(field + "\"INFO\"}"), HasSubstr("unknown level \"INFO\""));
+    EXPECT_THAT(rejection(field + "\"warning\"}"), HasSubstr("unknown level"));
+    EXPECT_THAT(rejection(field + "\"\"}"), HasSubstr("unknown level \"\""));
+    EXPECT_EQ(rejection(field + "2}"), "test.json: " + std::string(key) + ": must be a string");
+  }
 }
 
 TEST(ConfigValidation, QueueLimitHoldsALine) {
   EXPECT_THAT(rejection(R"({"peer_queue_limit_bytes": 0})"),
               HasSubstr("peer_queue_limit_bytes: must be an integer"));
-  EXPECT_THAT(rejection(R"({"peer_queue_limit_bytes": 100})"),
-              HasSubstr("peer_queue_limit_bytes: must be at least max_line_bytes (8192)"));
+  // The longest line a link carries, 8192 + 85 bytes, and its newline.
+  EXPECT_EQ(rejection(R"({"peer_queue_limit_bytes": 8277})"),
+            "test.json: peer_queue_limit_bytes: must be at least 8278 (max_line_bytes + 86), the "
+            "longest line a link carries with its newline");
+  EXPECT_EQ(parse_ok(R"({"peer_queue_limit_bytes": 8278})").peer_queue_limit_bytes, 8278u);
+  EXPECT_THAT(rejection(R"({"max_line_bytes": 65000, "peer_queue_limit_bytes": 65000})"),
+              HasSubstr("must be at least 65086"));
+}
+
+TEST(ConfigValidation, MemberNameLength) {
+  const auto members = [](std::size_t name_bytes) {
+    return R"({"members": [{"name": ")" + std::string(name_bytes, 'N') +
+           R"(", "port": 1}], "links": []})";
+  };
+  EXPECT_EQ(parse_ok(members(64)).members[0].name, std::string(64, 'N'));
+  EXPECT_EQ(rejection(members(65)),
+            "test.json: members[0].name: must be at most 64 bytes (got 65)");
+}
+
+TEST(ConfigValidation, MaxClockSkew) {
+  EXPECT_EQ(parse_ok(R"({"max_clock_skew_ms": 1000})").max_clock_skew, milliseconds(1000));
+  EXPECT_EQ(parse_ok(R"({"max_clock_skew_ms": 86400000})").max_clock_skew,
+            milliseconds(86'400'000));
+  for (const char* bad : {"999", "86400001", "0", "-1", "1.5", "\"600000\""}) {
+    EXPECT_EQ(rejection(std::string(R"({"max_clock_skew_ms": )") + bad + "}"),
+              "test.json: max_clock_skew_ms: must be an integer from 1000 to 86400000 "
+              "(milliseconds)")
+        << bad;
+  }
 }
 
 TEST(ConfigValidation, Places) {
   EXPECT_EQ(rejection(R"({"places": {"backend": "bing"}})"),
-            R"(test.json: places.backend: unknown backend "bing" (one of auto, none, google, google-legacy))");
+            R"(test.json: places.backend: unknown backend "bing" (one of auto, none, google, google-legacy, geonames))");
   EXPECT_THAT(rejection(R"({"places": {"google_base_url": "http://127.0.0.1:8080"}})"),
               HasSubstr("places.google_base_url: must be an https:// URL"));
   EXPECT_THAT(rejection(R"({"places": {"legacy_base_url": "https://"}})"),
@@ -376,6 +475,13 @@ TEST(ConfigValidation, Places) {
             PlacesBackendKind::no_key);
   EXPECT_EQ(parse_ok(R"({"places": {"backend": "google"}})").places.backend,
             PlacesBackendKind::google);
+  EXPECT_EQ(parse_ok(R"({"places": {"backend": "geonames"}})").places.backend,
+            PlacesBackendKind::geonames);
+  EXPECT_EQ(rejection(R"({"places": {"geonames_file": ""}})"),
+            "test.json: places.geonames_file: must not be empty");
+  EXPECT_EQ(rejection(R"({"places": {"geonames_file": 1}})"),
+            "test.json: places.geonames_file: must be a string");
+  EXPECT_EQ(parse_ok(R"({"places": {"geonames_file": "x"}})").places.geonames_file, "x");
 }
 
 TEST(ConfigValidation, WrongTypes) {
@@ -426,9 +532,11 @@ TEST(CommandLine, MemberIsRequiredAndAlone) {
 TEST(CommandLine, FlagsWithSeparateOrAttachedValues) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"Hands", "--log-dir", "/tmp/l", "--port", "4000", "--places-backend", "none",
-            "--places-url", "https://127.0.0.1:8443", "--ca-file", "ca.pem"},
+            "--places-url", "https://127.0.0.1:8443", "--ca-file", "ca.pem", "--geonames-file",
+            "g.txt"},
            {"--log-dir=/tmp/l", "--port=4000", "--places-backend=none",
-            "--places-url=https://127.0.0.1:8443", "--ca-file=ca.pem", "Hands"}}) {
+            "--places-url=https://127.0.0.1:8443", "--ca-file=ca.pem", "--geonames-file=g.txt",
+            "Hands"}}) {
     const CommandLine command_line = parse_args_ok(args);
     const Config& config = command_line.config;
     EXPECT_EQ(command_line.member, "Hands");
@@ -439,6 +547,7 @@ TEST(CommandLine, FlagsWithSeparateOrAttachedValues) {
     EXPECT_EQ(config.places.google_base_url, "https://127.0.0.1:8443");
     EXPECT_EQ(config.places.legacy_base_url, "https://127.0.0.1:8443");
     EXPECT_EQ(config.places.ca_file, "ca.pem");
+    EXPECT_EQ(config.places.geonames_file, "g.txt");
   }
 }
 
@@ -502,6 +611,7 @@ TEST(CommandLine, BadPlacesFlags) {
               HasSubstr(R"(--places-backend: unknown backend "bing")"));
   EXPECT_THAT(args_rejection({"Hands", "--places-url", "http://127.0.0.1:1"}),
               HasSubstr("--places-url: must be an https:// URL"));
+  EXPECT_EQ(args_rejection({"Hands", "--geonames-file="}), "--geonames-file needs a value");
 }
 
 TEST(CommandLine, UsageMentionsEveryOption) {

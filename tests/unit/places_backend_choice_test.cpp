@@ -1,5 +1,6 @@
 // Which backend make_places_backend builds, where the key comes from, and the
 // configuration mistakes that stop the start-up (SPEC §7).
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -13,6 +14,7 @@
 #include "fake_places.hpp"
 #include "herd/config.hpp"
 #include "herd/places.hpp"
+#include "geonames_rows.hpp"
 #include "places_answer_json.hpp"
 #include "run_awaitable.hpp"
 #include "test_herd.hpp"
@@ -57,6 +59,15 @@ class PlacesBackendChoice : public ::testing::Test {
     config.google_base_url = fake_.base_url();
     config.legacy_base_url = fake_.base_url();
     config.ca_file = fake_.ca_file().string();
+    config.geonames_file = (directory_ / "no-such-gazetteer.txt").string();
+    return config;
+  }
+
+  PlacesConfig config_with_gazetteer() {
+    PlacesConfig config = config_for_fake();
+    config.geonames_file =
+        write_file("cities.txt", test::geonames_place(5409061, "Westwood", "34.0561", "-118.43063", 2019).line() + "\n")
+            .string();
     return config;
   }
 
@@ -100,6 +111,65 @@ TEST_F(PlacesBackendChoice, WithoutAKeyAnswersRequestDenied) {
   EXPECT_EQ(answer["status"], "REQUEST_DENIED");
   EXPECT_EQ(answer["error_message"], no_key_message);
   EXPECT_EQ(fake_.requests(), 0u);
+}
+
+TEST_F(PlacesBackendChoice, WithoutAKeyOrGazetteerSaysHowToInstallTheData) {
+  KeyEnvironment environment(nullptr);
+  const auto config = config_for_fake();
+  std::string error;
+  auto backend = make(config, error);
+  ASSERT_NE(backend, nullptr) << error;
+  EXPECT_EQ(backend->name(), "no-key");
+  EXPECT_THAT(log_.text(), ::testing::HasSubstr(
+                               "places: no Google key and no GeoNames data (" + config.geonames_file +
+                               ": cannot open: No such file or directory); WHATSAT answers "
+                               "REQUEST_DENIED. scripts/install-deps.sh installs cities500 at "
+                               "data/geonames/cities500.txt, or set places.geonames_file"));
+}
+
+TEST_F(PlacesBackendChoice, WithoutAKeyTheGazetteerAnswers) {
+  KeyEnvironment environment(nullptr);
+  std::string error;
+  auto backend = make(config_with_gazetteer(), error);
+  ASSERT_NE(backend, nullptr) << error;
+  EXPECT_EQ(backend->name(), "geonames");
+  const auto answer = test::run_awaitable(io_, backend->nearby({34.06893, -118.445127, 10, 3}));
+  EXPECT_EQ(answer.status, "OK");
+  EXPECT_EQ(nlohmann::json::parse(answer.body)["results"][0]["name"], "Westwood");
+  EXPECT_EQ(fake_.requests(), 0u);
+}
+
+TEST_F(PlacesBackendChoice, AKeyWinsOverTheGazetteer) {
+  KeyEnvironment environment("environment-key");
+  std::string error;
+  auto backend = make(config_with_gazetteer(), error);
+  ASSERT_NE(backend, nullptr) << error;
+  EXPECT_EQ(backend->name(), "google");
+}
+
+TEST_F(PlacesBackendChoice, GeonamesByNameWithAKeyStillUsesTheGazetteer) {
+  KeyEnvironment environment("environment-key");
+  auto config = config_with_gazetteer();
+  config.backend = PlacesBackendKind::geonames;
+  std::string error;
+  auto backend = make(config, error);
+  ASSERT_NE(backend, nullptr) << error;
+  EXPECT_EQ(backend->name(), "geonames");
+}
+
+TEST_F(PlacesBackendChoice, GeonamesByNameWithoutItsFileIsAnErrorNamingIt) {
+  KeyEnvironment environment(nullptr);
+  auto config = config_for_fake();
+  config.backend = PlacesBackendKind::geonames;
+  std::string error;
+  EXPECT_EQ(make(config, error), nullptr);
+  EXPECT_EQ(error, "places.geonames_file " + config.geonames_file +
+                       ": cannot open: No such file or directory (scripts/install-deps.sh "
+                       "installs cities500 at data/geonames/cities500.txt)");
+  config.geonames_file = write_file("key", "not a gazetteer\n").string();
+  EXPECT_EQ(make(config, error), nullptr);
+  EXPECT_THAT(error, ::testing::HasSubstr("places.geonames_file " + config.geonames_file +
+                                          ": line 1 is not a GeoNames row"));
 }
 
 TEST_F(PlacesBackendChoice, KeyFromTheEnvironmentChoosesGoogle) {

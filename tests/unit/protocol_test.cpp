@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "herd/config.hpp"
 #include "herd/protocol.hpp"
 
 namespace herd {
@@ -577,6 +578,97 @@ TEST(ProtocolFormat, AtLineFromParsedIamat) {
   append_at_line(out, "Goloman", 1520023935 * second + 182837383 - iamat.client_time,
                  iamat.client, iamat.location, iamat.time);
   EXPECT_EQ(out, "AT Goloman +0.263873386 kiwi +34.068930-118.445127 1520023934.918963997");
+}
+
+// --- Clock skew (SPEC §3, §5) -----------------------------------------------
+
+constexpr nanoseconds_t minute = 60 * second;
+constexpr nanoseconds_t max_time = std::numeric_limits<nanoseconds_t>::max();
+
+TEST(ProtocolClockSkew, UpToTheSkewAheadPassesOneNanosecondMoreDoesNot) {
+  const nanoseconds_t now = 1700000000 * second + 123;
+  const nanoseconds_t skew = 10 * minute;
+  EXPECT_FALSE(too_far_ahead(now, now, skew));
+  EXPECT_FALSE(too_far_ahead(now + skew, now, skew));
+  EXPECT_TRUE(too_far_ahead(now + skew + 1, now, skew));
+  EXPECT_TRUE(too_far_ahead(max_time, now, skew));
+}
+
+TEST(ProtocolClockSkew, PastTimesAlwaysPass) {
+  const nanoseconds_t now = 1700000000 * second;
+  for (const nanoseconds_t past : {nanoseconds_t{0}, now - 1, now - 100 * 365 * 24 * 60 * minute}) {
+    EXPECT_FALSE(too_far_ahead(past, now, 1)) << past;
+  }
+}
+
+TEST(ProtocolClockSkew, ExtremeClocksDoNotOverflow) {
+  const nanoseconds_t min_time = std::numeric_limits<nanoseconds_t>::min();
+  EXPECT_TRUE(too_far_ahead(max_time, min_time, max_time));
+  EXPECT_TRUE(too_far_ahead(max_time, -1, 10 * minute));
+  EXPECT_FALSE(too_far_ahead(max_time, 0, max_time));
+  EXPECT_TRUE(too_far_ahead(max_time, -1, max_time)) << "one more than INT64_MAX ahead";
+  EXPECT_FALSE(too_far_ahead(max_time, max_time, 0));
+}
+
+TEST(ProtocolClockSkew, IamatTimeAtTheEdgeOfTheWindow) {
+  const nanoseconds_t now = 1700000000 * second + 999999999;
+  const nanoseconds_t skew = 10 * minute;
+  const std::string at_edge = "IAMAT c +0+0 " + format_posix_time(now + skew);
+  const std::string past_edge = "IAMAT c +0+0 " + format_posix_time(now + skew + 1);
+  EXPECT_EQ(future_time_problem(parse_iamat(at_edge), now, skew), "");
+  EXPECT_EQ(future_time_problem(parse_iamat(past_edge), now, skew),
+            "IAMAT: time too far ahead of this member's clock");
+  // The line of the issue: it would pin "victim" for ever.
+  EXPECT_EQ(future_time_problem(parse_iamat("IAMAT victim +0+0 9223372036.854775807"), now, skew),
+            "IAMAT: time too far ahead of this member's clock");
+  EXPECT_EQ(future_time_problem(parse_iamat("IAMAT old +0+0 0"), now, skew), "");
+}
+
+TEST(ProtocolClockSkew, EchoClientAndReceiveTimesAreBothChecked) {
+  const nanoseconds_t now = 1700000000 * second;
+  const nanoseconds_t skew = minute;
+  const auto echo = [](nanoseconds_t client_time, nanoseconds_t receive_time) {
+    std::string line;
+    append_echo_line(line, "c", "+0+0", format_posix_time(client_time), receive_time, "Hands");
+    return parse_echo(line);
+  };
+  EXPECT_EQ(future_time_problem(echo(now + skew, now + skew), now, skew), "");
+  EXPECT_EQ(future_time_problem(echo(now + skew + 1, now), now, skew),
+            "ECHO: client time too far ahead of this member's clock");
+  EXPECT_EQ(future_time_problem(echo(now, now + skew + 1), now, skew),
+            "ECHO: receive time too far ahead of this member's clock");
+  EXPECT_EQ(future_time_problem(echo(0, 0), now, skew), "");
+}
+
+// --- Line limits (SPEC §2, §5) ----------------------------------------------
+
+// An IAMAT of exactly `size` bytes with single separators, whose client (0),
+// location (1) or time (2) takes every byte the others leave.
+std::string longest_iamat(std::size_t size, int longest_field) {
+  std::string client = "c", location = "+0+0", time = "0";
+  const std::size_t extra = size - std::string("IAMAT c +0+0 0").size();
+  if (longest_field == 0) client += std::string(extra, 'c');
+  if (longest_field == 1) location = "+0." + std::string(extra - 1, '0') + "+0";
+  if (longest_field == 2) time = "0." + std::string(extra - 1, '0');
+  return "IAMAT " + client + " " + location + " " + time;
+}
+
+TEST(ProtocolLimits, EchoOfTheLongestIamatFitsTheLinkLimitExactly) {
+  const std::string origin(max_member_name_bytes, 'O');
+  for (const std::size_t max_line : {std::size_t{64}, std::size_t{8192}, max_line_bytes_limit}) {
+    Config config;
+    config.max_line_bytes = max_line;
+    for (int longest_field = 0; longest_field < 3; ++longest_field) {
+      const std::string line = longest_iamat(max_line, longest_field);
+      ASSERT_EQ(line.size(), max_line);
+      const Iamat iamat = parse_iamat(line);
+      std::string echo;
+      append_echo_line(echo, iamat.client, iamat.location, iamat.time, max_time, origin);
+      EXPECT_EQ(echo.size(), config.peer_max_line_bytes())
+          << "max_line_bytes " << max_line << ", longest field " << longest_field;
+      EXPECT_EQ(parse_echo(echo).origin, origin);
+    }
+  }
 }
 
 }  // namespace

@@ -145,6 +145,16 @@ TEST(Table, RefusesARecordTooLongToHold) {
   EXPECT_EQ(table.size(), 0u);
 }
 
+TEST(Table, HoldsTextUpToItsLimit) {
+  Table table(members);
+  const std::string fits(Table::max_text_bytes - 5, 'c');  // with "+1+1" and "1"
+  EXPECT_TRUE(table.apply(record(fits, 1, 1, 0)));
+  EXPECT_EQ(table.find(fits)->client, fits);
+  const std::string one_more(Table::max_text_bytes - 4, 'd');
+  EXPECT_FALSE(table.apply(record(one_more, 1, 1, 0)));
+  EXPECT_FALSE(table.find(one_more));
+}
+
 TEST(Table, SameUpdatesInAnyOrderGiveTheSameTable) {
   std::vector<std::string> times;
   std::vector<RecordView> updates;

@@ -1,0 +1,45 @@
+// Writing a Places reply (SPEC §4) straight into its text, exactly as
+// format_places_json prints the same document: keys in the order given (the
+// caller gives them sorted, as a parsed document prints them), three-space
+// indent, ", " nowhere, ": " after keys. For backends that answer without
+// building a JSON document (convert_new_places, the GeoNames backend).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace herd {
+
+// A JSON string as nlohmann's serializer prints it without ASCII escaping.
+// `text` must be valid UTF-8: nothing is replaced.
+void append_json_string(std::string& out, std::string_view text);
+
+// `depth` levels of three spaces.
+void append_json_indent(std::string& out, int depth);
+
+// Writes the members of one object at a fixed depth, commas between them.
+class JsonObjectWriter {
+ public:
+  JsonObjectWriter(std::string& out, int depth) : out_(out), depth_(depth) {}
+
+  // Starts the member `name`; its value is written next by the caller.
+  void key(std::string_view name);
+
+  void string(std::string_view name, std::string_view value) {
+    key(name);
+    append_json_string(out_, value);
+  }
+
+  void number(std::string_view name, const nlohmann::json& value) {
+    key(name);
+    out_ += value.dump();
+  }
+
+ private:
+  std::string& out_;
+  int depth_;
+  bool first_ = true;
+};
+
+}  // namespace herd
