@@ -152,6 +152,14 @@ TestHerd::TestHerd(HerdOptions options) : options_(std::move(options)) {
       }
     }
   }
+  if (options_.tls) {
+    authority_ = std::make_unique<TestCertificateAuthority>();
+    fs::create_directories(dir_ / "certs");
+    for (const auto& member : options_.members) {
+      certificates_[member] = authority_->issue_member(member);
+      write_pem_files(certificates_[member], certificate_file(member), key_file(member));
+    }
+  }
   write_config();
 }
 
@@ -181,7 +189,35 @@ void TestHerd::write_config() {
   config["links"] = nlohmann::json::array();
   for (const auto& [a, b] : options_.links) config["links"].push_back({a, b});
   if (!config.contains("log_dir")) config["log_dir"] = (dir_ / "logs").string();
+  if (options_.tls && !config.contains("peer_tls")) {
+    config["peer_tls"] = {{"mode", "required"},
+                          {"ca_file", authority_->ca_file().string()},
+                          {"cert_file", (dir_ / "certs" / "{member}.pem").string()},
+                          {"key_file", (dir_ / "certs" / "{member}.key").string()}};
+  }
   std::ofstream(config_path_) << config.dump(2);
+}
+
+const TestCertificateAuthority& TestHerd::authority() const {
+  if (!authority_) throw std::logic_error("the test herd has no TLS");
+  return *authority_;
+}
+
+fs::path TestHerd::certificate_file(const std::string& member) const {
+  return dir_ / "certs" / (member + ".pem");
+}
+
+fs::path TestHerd::key_file(const std::string& member) const {
+  return dir_ / "certs" / (member + ".key");
+}
+
+LinkClient TestHerd::link_as(const std::string& as, const std::string& to) const {
+  if (!options_.tls) return LinkClient(options_.host, port(to), std::nullopt);
+  LinkClient link(options_.host, port(to), LinkIdentity{certificates_.at(as), authority_->ca_file()});
+  if (const std::string failure = link.handshake(scaled(5000ms)); !failure.empty()) {
+    throw std::runtime_error("TLS handshake with " + to + " as " + as + ": " + failure);
+  }
+  return link;
 }
 
 void TestHerd::start(const std::string& member) {
