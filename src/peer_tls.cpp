@@ -278,16 +278,16 @@ std::optional<PeerTlsContexts> load_peer_tls(const PeerTlsConfig& config, std::s
     }
   }
 
+  const int days_left = days_until(now, X509_get0_notAfter(leaf.get()));
   PeerTlsContexts contexts;
   contexts.dialing = make_context(false, leaf.get(), chain, key.get(), authorities, error);
   contexts.accepting = make_context(true, leaf.get(), chain, key.get(), authorities, error);
   if (!contexts.dialing || !contexts.accepting) return std::nullopt;
   contexts.description =
-      fmt::format("certificate of {} issued by {}, valid until {} ({} days from now), from {}; "
+      fmt::format("certificate of {} issued by {}, valid until {} ({} day{} from now), from {}; "
                   "trusting only {}",
                   member, issuer_text(leaf.get()), utc_text(X509_get0_notAfter(leaf.get())),
-                  days_until(now, X509_get0_notAfter(leaf.get())), cert_file.path,
-                  ca_file.label());
+                  days_left, days_left == 1 ? "" : "s", cert_file.path, ca_file.label());
   contexts.warning = key_file_warning(key_file);
   return contexts;
 }
