@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs herd's benchmarks (issue 5) with their baselines and prints a table.
+# Runs herd's benchmarks with their baselines and prints a table.
 #
 #   scripts/bench.sh [--output FILE] [--duration SECONDS] [--records N]
 #                    [--idle-connections N] [--no-build] [--no-redis] [--geonames-only]
@@ -58,14 +58,14 @@ for number in "$duration" "$records" "$idle_connections"; do
   [[ $number =~ ^[1-9][0-9]*$ ]] || { echo "bench: not a whole positive number: $number" >&2; exit 2; }
 done
 
-# The scenario shapes of issue 5.
+# The scenario shapes for which the table's targets (tests/bench/bench_table.py) are set.
 connections=50
 pipelines=(1 16)
 fill_pipeline=64          # memory: fill as fast as the member takes it
 whatsat_clients=200
 backend_delay_ms=20
 propagation_samples=300
-# WHATSAT from the gazetteer: the spec's client at UCLA, 10 km, bound 20.
+# WHATSAT from the gazetteer: the client at UCLA of docs/protocol.md §4, 10 km, bound 20.
 geonames_file=${HERD_GEONAMES_FILE:-$herd_root/data/geonames/cities500.txt}
 whatsat_latitude=34.068930
 whatsat_longitude=-118.445127

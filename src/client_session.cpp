@@ -1,8 +1,6 @@
 #include "herd/client_session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -315,30 +313,40 @@ void ClientSession::handle_whatsat(const Whatsat& command, std::string_view line
   PlacesQuery query{coordinates->latitude, coordinates->longitude, command.radius_km,
                     command.bound};
   PendingReply& slot = pending_.emplace_back();
-  asio::co_spawn(socket_.get_executor(),
-                 answer_whatsat(shared_from_this(), slot, query, std::move(at_line)),
-                 asio::detached);
+  // A failed answer never takes the session down, and the client still gets
+  // its reply in its place: the AT line and an UNKNOWN_ERROR body. Only
+  // finish_whatsat makes the slot ready, so it is still there however the
+  // answer ended.
+  auto self = shared_from_this();
+  state_.supervisor().spawn(
+      "client " + peer_ + ": WHATSAT",
+      [this, self, &slot, query] { return answer_whatsat(self, slot, query); }, OnFailure::log,
+      [self, &slot, at_line = std::move(at_line)](std::optional<std::string_view> failure) mutable {
+        if (failure) {
+          slot.text = format_places_json(
+              places_error("UNKNOWN_ERROR", "internal error: " + std::string(*failure)));
+        }
+        self->finish_whatsat(slot, std::move(at_line));
+      });
 }
 
 asio::awaitable<void> ClientSession::answer_whatsat(std::shared_ptr<ClientSession> self,
-                                                    PendingReply& slot, PlacesQuery query,
-                                                    std::string at_line) {
+                                                    PendingReply& slot, PlacesQuery query) {
   PlacesBackend& places = state_.places();
   const auto started = std::chrono::steady_clock::now();
-  PlacesAnswer answer;
-  try {
-    answer = co_await places.nearby(query);
-  } catch (const std::exception& error) {
-    answer = places_answer(
-        places_error("UNKNOWN_ERROR", std::string("internal error: ") + error.what()));
-  }
+  PlacesAnswer answer = co_await places.nearby(query);
   const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
   state_.log().info("places {}: client {}: {} results, status {} in {:.1f} ms", places.name(),
                     self->peer_, answer.results, answer.status, took.count());
-  slot.text = std::move(at_line);
-  slot.text += '\n';
-  slot.text += answer.body;
-  slot.text += "\n\n";
+  slot.text = std::move(answer.body);
+}
+
+void ClientSession::finish_whatsat(PendingReply& slot, std::string at_line) {
+  std::string text = std::move(at_line);
+  text += '\n';
+  text += slot.text;
+  text += "\n\n";
+  slot.text = std::move(text);
   slot.ready = true;
   log_traffic(state_.log(), state_.config().log_traffic_level, std::chrono::system_clock::now(),
               "client", peer_, ">", without_last_newline(slot.text));

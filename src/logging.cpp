@@ -7,6 +7,7 @@
 
 #include "herd/batching_file_sink.hpp"
 #include "herd/log_line_formatter.hpp"
+#include "herd/utf8.hpp"
 
 namespace herd {
 
@@ -52,35 +53,6 @@ spdlog::level::level_enum spdlog_level(LogLevel level) {
 
 namespace {
 
-// The length of the well-formed UTF-8 sequence `text` starts with (its first
-// byte is not ASCII), or 0 if there is none: Unicode's table 3-7, which rules out
-// overlong forms, surrogates and code points past U+10FFFF by the second byte's range.
-std::size_t utf8_sequence_length(std::string_view text) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(0);
-  std::size_t length = 0;
-  unsigned char second_min = 0x80;
-  unsigned char second_max = 0xbf;
-  if (lead >= 0xc2 && lead <= 0xdf) {
-    length = 2;
-  } else if (lead >= 0xe0 && lead <= 0xef) {
-    length = 3;
-    if (lead == 0xe0) second_min = 0xa0;  // below: overlong
-    if (lead == 0xed) second_max = 0x9f;  // above: surrogates
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    length = 4;
-    if (lead == 0xf0) second_min = 0x90;  // below: overlong
-    if (lead == 0xf4) second_max = 0x8f;  // above: past U+10FFFF
-  } else {
-    return 0;  // a continuation byte, an overlong lead (C0, C1) or F5..FF
-  }
-  if (text.size() < length || byte(1) < second_min || byte(1) > second_max) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if ((byte(i) & 0xc0) != 0x80) return 0;
-  }
-  return length;
-}
-
 bool plain_ascii(unsigned char byte) { return byte >= 0x20 && byte < 0x7f && byte != '\\'; }
 
 }  // namespace
@@ -108,7 +80,8 @@ std::size_t next_to_escape(std::string_view text, std::size_t from) {
     while (i < text.size() && plain_ascii(static_cast<unsigned char>(text[i]))) ++i;
     if (i == text.size()) break;
     if (static_cast<unsigned char>(text[i]) < 0x80) return i;  // control, DEL or backslash
-    const std::size_t length = utf8_sequence_length(text.substr(i));
+    const auto* byte = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t length = utf8_sequence(byte + i, byte + text.size());
     if (length == 0) return i;
     i += length;
   }

@@ -1,7 +1,5 @@
 // herd_server <member> [options]: one member of the herd (SPEC §9).
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -18,6 +16,7 @@
 #include "herd/member_state.hpp"
 #include "herd/places.hpp"
 #include "herd/server.hpp"
+#include "herd/supervised.hpp"
 
 namespace {
 
@@ -25,6 +24,7 @@ namespace asio = boost::asio;
 
 constexpr int exit_usage = 2;
 constexpr int exit_startup = 1;
+constexpr int exit_task_failed = 3;  // a task the member cannot go on without failed
 
 // SPEC §9: stop accepting, let sessions and links finish what they owe (bounded
 // by the shutdown grace), then stop the loop.
@@ -92,9 +92,10 @@ int run_member(const herd::CommandLine& command_line) {
             address.name, HERD_VERSION, address.host, listener->local_endpoint().port(),
             places->name(), (config.log_dir / (address.name + ".log")).string());
 
+  int exit_status = 0;
   {
     // Declared after `io`, so destroyed before it: nothing pending still runs then.
-    herd::MemberState state(io.get_executor(), config, self, log, std::move(places));
+    herd::MemberState state(io, config, self, log, std::move(places));
     // Before any link: bad peer TLS files stop the member now, not at its first link.
     if (!state.peers().load_tls(error)) {
       std::cerr << "herd_server " << address.name << ": " << error << "\n";
@@ -105,7 +106,12 @@ int run_member(const herd::CommandLine& command_line) {
     herd::Server server(state, std::move(*listener));
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& wait_error, int signal) {
-      if (!wait_error) boost::asio::co_spawn(io, shut_down(io, state, server, signal), boost::asio::detached);
+      // A failed shutdown still ends the member, with a non-zero exit.
+      if (!wait_error) {
+        state.supervisor().spawn(
+            "shutdown", [&, signal] { return shut_down(io, state, server, signal); },
+            herd::OnFailure::stop_member);
+      }
     });
     boost::asio::signal_set hangups(io, SIGHUP);
     on_sighup(hangups, state);
@@ -115,11 +121,27 @@ int run_member(const herd::CommandLine& command_line) {
     std::signal(SIGXFSZ, SIG_IGN);
     server.start();
     state.peers().start();
-    io.run();
-    state.log().info("{} stopped", address.name);
+    try {
+      io.run();
+    } catch (...) {
+      // A plain completion handler failed, outside every supervised task:
+      // nothing can restart it.
+      state.log().critical("event loop failed ({}); stopping",
+                           herd::Escaped{herd::describe_failure(std::current_exception())});
+      exit_status = exit_task_failed;
+    }
+    if (state.supervisor().member_failed()) exit_status = exit_task_failed;
+    if (exit_status != 0) {
+      state.log().critical("{} stopped after a failure (exit status {})", address.name,
+                           exit_status);
+      std::cerr << "herd_server " << address.name << ": stopped after a failure; see "
+                << (config.log_dir / (address.name + ".log")).string() << "\n";
+    } else {
+      state.log().info("{} stopped", address.name);
+    }
   }
   herd::shutdown_logging();
-  return 0;
+  return exit_status;
 }
 
 }  // namespace

@@ -2,13 +2,14 @@
 
 namespace herd {
 
-MemberState::MemberState(boost::asio::any_io_executor executor, Config config,
-                         std::size_t self, std::shared_ptr<spdlog::logger> log,
+MemberState::MemberState(boost::asio::io_context& io, Config config, std::size_t self,
+                         std::shared_ptr<spdlog::logger> log,
                          std::unique_ptr<PlacesBackend> places)
-    : executor_(std::move(executor)),
+    : executor_(io.get_executor()),
       config_(std::move(config)),
       self_(self),
       log_(std::move(log)),
+      supervisor_(io, *log_),
       table_(member_names(config_)),
       places_(std::move(places)),
       replies_(executor_),

@@ -5,6 +5,8 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <exception>
+
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
 #include "herd/protocol.hpp"
@@ -33,6 +35,17 @@ static_assert(echo_line_limit(max_line_bytes_limit, max_member_name_bytes) <=
 // How much of a skipped over-long line the log shows.
 constexpr std::size_t skipped_prefix_bytes = 64;
 
+// Runs `task`, keeping what it fails with in `failure` rather than throwing
+// it. For the left side of an operator||, which waits for a side that
+// succeeds: a failure there would leave it waiting on the other side.
+asio::awaitable<void> keeping_failure(asio::awaitable<void> task, std::exception_ptr& failure) {
+  try {
+    co_await std::move(task);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+}
+
 }  // namespace
 
 PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role role,
@@ -58,8 +71,10 @@ std::string_view PeerConnection::neighbour_name() const {
 
 asio::awaitable<std::string> PeerConnection::run() {
   auto self = shared_from_this();
-  co_await ((read_loop() && write_loop()) || watch_hello());
-  close(close_reason_.empty() ? "closed" : close_reason_);
+  std::exception_ptr failure;
+  co_await (keeping_failure(read_loop() && write_loop(), failure) || watch_hello());
+  close(failure ? "failed" : close_reason_.empty() ? "closed" : close_reason_);
+  if (failure) std::rethrow_exception(failure);
   co_return close_reason_;
 }
 

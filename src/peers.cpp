@@ -1,12 +1,11 @@
 #include "herd/peers.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <exception>
 #include <tuple>
 
 #include "herd/link_socket.hpp"
@@ -79,6 +78,8 @@ Peers::Peers(MemberState& state)
     neighbour.member = member;
     neighbour.we_dial = dials(state_.name(), config.members[member].name);
   }
+  // Blocking, but only while the member starts; its plaintext HELLOs are checked against these.
+  if (config.peer_tls.mode == PeerTlsMode::off) resolve_neighbour_hosts();
 }
 
 Peers::~Peers() = default;
@@ -142,7 +143,6 @@ bool Peers::from_configured_host(const Neighbour& neighbour, LinkStream& stream)
 
 void Peers::start() {
   if (!tls_) {
-    resolve_neighbour_hosts();
     state_.log().warn("links are not authenticated (peer_tls.mode off): a HELLO is taken from "
                       "any process on a neighbour's configured host, since only addresses are "
                       "checked; scripts/start_herd.sh starts the herd with mutual TLS");
@@ -150,7 +150,10 @@ void Peers::start() {
   for (Neighbour& neighbour : neighbours_) {
     if (!neighbour.we_dial) continue;
     neighbour.retry = std::make_unique<asio::steady_timer>(state_.executor());
-    asio::co_spawn(state_.executor(), run_dialer(neighbour), asio::detached);
+    // Without its dialer this neighbour would never be dialled again.
+    state_.supervisor().spawn("link " + state_.member_name(neighbour.member) + ": dialer",
+                              [this, &neighbour] { return run_dialer(neighbour); },
+                              OnFailure::restart);
   }
 }
 
@@ -293,7 +296,12 @@ void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffere
       std::move(buffered));
   // At once, so that a HELLO right behind this one finds it alive.
   neighbour->live = connection;
-  asio::co_spawn(state_.executor(), run_link(*neighbour, std::move(connection)), asio::detached);
+  // One broken link never takes the member down; the neighbour dials again.
+  state_.supervisor().spawn("link " + state_.member_name(neighbour->member),
+                            [this, neighbour, connection = std::move(connection)] {
+                              return run_link(*neighbour, connection);
+                            },
+                            OnFailure::log);
 }
 
 void Peers::adopt_tls(tcp::socket socket, std::string received, std::string_view from) {
@@ -311,26 +319,33 @@ void Peers::adopt_tls(tcp::socket socket, std::string received, std::string_view
     socket.close(ignored);
     return;
   }
-  asio::co_spawn(state_.executor(),
-                 run_tls_acceptance(std::move(socket), std::move(received), std::string(from)),
-                 asio::detached);
+  // Shared, as a supervised task is copyable; it runs once (never restarted).
+  auto pending = std::make_shared<tcp::socket>(std::move(socket));
+  state_.supervisor().spawn("link handshake with " + std::string(from),
+                            [this, pending, received = std::move(received),
+                             from = std::string(from)] {
+                              return run_tls_acceptance(std::move(*pending), received, from);
+                            },
+                            OnFailure::log);
+}
+
+asio::awaitable<TlsHello> Peers::accept_within_deadline(LinkStream& stream,
+                                                        asio::const_buffer received,
+                                                        LineBuffer& lines) {
+  const std::chrono::milliseconds limit = state_.config().peer_hello_timeout;
+  asio::steady_timer deadline(state_.executor(), limit);
+  auto outcome =
+      co_await (accept_tls_hello(stream, received, lines) || deadline.async_wait(use_tuple));
+  if (outcome.index() == 0) co_return std::get<0>(std::move(outcome));
+  co_return TlsHello{
+      "", "no TLS handshake and HELLO within " + std::to_string(limit.count()) + " ms"};
 }
 
 asio::awaitable<void> Peers::run_tls_acceptance(tcp::socket socket, std::string received,
                                                 std::string from) {
-  const Config& config = state_.config();
   LinkStream stream(std::move(socket), tls_->accepting);
-  LineBuffer lines(config.max_line_bytes);
-  asio::steady_timer deadline(state_.executor(), config.peer_hello_timeout);
-  auto outcome = co_await (accept_tls_hello(stream, asio::buffer(received), lines) ||
-                           deadline.async_wait(use_tuple));
-  TlsHello hello;
-  if (outcome.index() == 0) {
-    hello = std::move(std::get<0>(outcome));
-  } else {
-    hello.failure = "no TLS handshake and HELLO within " +
-                    std::to_string(config.peer_hello_timeout.count()) + " ms";
-  }
+  LineBuffer lines(state_.config().max_line_bytes);
+  const TlsHello hello = co_await accept_within_deadline(stream, asio::buffer(received), lines);
   if (!hello.failure.empty()) {
     if (const auto count = refused_tls_.admit(std::chrono::steady_clock::now())) {
       state_.log().warn("link refused: TLS connection from {}: {}{}", from, Escaped{hello.failure},
@@ -353,12 +368,22 @@ void Peers::link_up(std::size_t member) {
 
 asio::awaitable<void> Peers::run_link(Neighbour& neighbour,
                                       std::shared_ptr<PeerConnection> connection) {
-  const std::string reason = co_await connection->run();
+  std::string reason;
+  std::exception_ptr failure;
+  try {
+    reason = co_await connection->run();
+  } catch (...) {
+    // The link is closed all the same (PeerConnection::run): forgotten too,
+    // flooding and shutdown stop counting on it and the dialer dials again.
+    // The failure is the supervisor's to log.
+    failure = std::current_exception();
+  }
+  if (neighbour.live == connection) neighbour.live = nullptr;
+  if (failure) std::rethrow_exception(failure);
   // One that never came up was refused; its dialer reports that.
   if (connection->is_up()) {
     state_.log().info("link {}: dropped ({})", state_.member_name(neighbour.member), reason);
   }
-  if (neighbour.live == connection) neighbour.live = nullptr;
 }
 
 std::chrono::milliseconds Peers::jittered(std::chrono::milliseconds backoff) {

@@ -43,8 +43,8 @@ class GeonamesPlaces final : public PlacesBackend {
     state_->log = &log;
     // Loading cities500 takes a few hundred milliseconds of CPU. On the event
     // loop that would hold up every client and link, so a thread of its own
-    // builds the gazetteer and hands it to the loop finished (README,
-    // "Performance": start to ready, and what a WHATSAT costs).
+    // builds the gazetteer and hands it to the loop finished
+    // (docs/performance.md: start to ready, and what a WHATSAT costs).
     loader_ = std::thread([this, weak = std::weak_ptr<State>(state_), load = std::move(load)] {
       asio::post(executor_, [weak, loaded = load(stop_)]() mutable {
         if (const auto state = weak.lock()) state->finish(std::move(loaded));

@@ -1,8 +1,6 @@
 #include "herd/server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -53,8 +51,11 @@ Server::Server(MemberState& state, tcp::acceptor acceptor)
     : state_(state), acceptor_(std::move(acceptor)), sweep_timer_(acceptor_.get_executor()) {}
 
 void Server::start() {
-  asio::co_spawn(acceptor_.get_executor(), run_acceptor(), asio::detached);
-  asio::co_spawn(acceptor_.get_executor(), sweep_idle_sessions(), asio::detached);
+  // Without these the member serves no one, or never closes an idle session.
+  // The acceptor and the sessions outlive a failed loop, so a fresh one carries on.
+  state_.supervisor().spawn("accept loop", [this] { return run_acceptor(); }, OnFailure::restart);
+  state_.supervisor().spawn("idle sweep", [this] { return sweep_idle_sessions(); },
+                            OnFailure::restart);
 }
 
 asio::awaitable<void> Server::sweep_idle_sessions() {
@@ -87,19 +88,20 @@ asio::awaitable<void> Server::run_acceptor() {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     auto session = std::make_shared<ClientSession>(state_, std::move(socket));
-    asio::co_spawn(acceptor_.get_executor(), run_session(std::move(session)), asio::detached);
+    // One broken session never takes the member down. It leaves sessions_
+    // however it ends.
+    state_.supervisor().spawn(
+        "client " + session->peer() + ": session",
+        [this, session] { return run_session(session); }, OnFailure::log,
+        [this, left = session.get()](std::optional<std::string_view>) { sessions_.erase(left); });
   }
 }
 
 asio::awaitable<void> Server::run_session(std::shared_ptr<ClientSession> session) {
+  // Inserted here, not before the spawn: the sweep must not see a session
+  // that has not started (its idle deadline is not set yet).
   sessions_.insert(session.get());
-  try {
-    co_await session->run();
-  } catch (const std::exception& error) {
-    // One broken session must never take the member down.
-    state_.log().error("session failed: {}", error.what());
-  }
-  sessions_.erase(session.get());
+  co_await session->run();
 }
 
 void Server::shutdown() {

@@ -33,6 +33,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
 
   boost::asio::awaitable<void> run();
 
+  const std::string& peer() const { return peer_; }  // "address:port"
+
   // Shutdown: read no more commands, finish the replies already owed, close.
   void stop_reading();
 
@@ -55,9 +57,11 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   boost::asio::awaitable<void> finish_owed_replies();
   // Returns when a write completed, a WHATSAT reply became ready or the socket failed.
   boost::asio::awaitable<void> wait_for_progress();
+  // Puts the Places answer's body in `slot`; finish_whatsat puts `at_line`
+  // before it and makes it ready, whether the answer came or failed.
   boost::asio::awaitable<void> answer_whatsat(std::shared_ptr<ClientSession> self,
-                                              PendingReply& slot, PlacesQuery query,
-                                              std::string at_line);
+                                              PendingReply& slot, PlacesQuery query);
+  void finish_whatsat(PendingReply& slot, std::string at_line);
 
   void handle_line(std::string_view line);
   void handle_iamat(const Iamat& command, std::string_view line);

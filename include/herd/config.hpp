@@ -91,7 +91,7 @@ struct Config {
   LogLevel log_level = LogLevel::info;
   // Every protocol line in and out is logged at this level, so it is dropped
   // when below log_level. It is most of the log and costs a loaded member
-  // 20-31% of its CPU (C=50 P=16, README "Performance").
+  // 20-31% of its CPU (C=50 P=16, docs/performance.md).
   LogLevel log_traffic_level = LogLevel::info;
   milliseconds client_idle_timeout{60'000};
   std::size_t max_line_bytes = 8192;

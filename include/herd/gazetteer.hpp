@@ -6,7 +6,7 @@
 // within a band, by longitude; names in one string pool. A query binary-searches
 // the longitude range in each band the circle touches, so it reads the
 // places of its bounding box and little else. Measured against Boost's R-tree
-// in README ("Performance", WHATSAT with GeoNames).
+// in docs/performance.md ("WHATSAT with GeoNames").
 #pragma once
 
 #include <cstddef>

@@ -1,8 +1,10 @@
 // Everything one member owns, built once in main and passed by reference:
-// its configuration, log, record table, peer links and Places backend.
+// its configuration, log, the supervisor of its tasks, record table, peer
+// links and Places backend.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -14,13 +16,14 @@
 #include "herd/peers.hpp"
 #include "herd/places.hpp"
 #include "herd/reply_batch.hpp"
+#include "herd/supervised.hpp"
 #include "herd/table.hpp"
 
 namespace herd {
 
 class MemberState {
  public:
-  MemberState(boost::asio::any_io_executor executor, Config config, std::size_t self,
+  MemberState(boost::asio::io_context& io, Config config, std::size_t self,
               std::shared_ptr<spdlog::logger> log, std::unique_ptr<PlacesBackend> places);
 
   const Config& config() const { return config_; }
@@ -30,6 +33,7 @@ class MemberState {
   boost::asio::any_io_executor executor() const { return executor_; }
 
   spdlog::logger& log() { return *log_; }
+  Supervisor& supervisor() { return supervisor_; }
   Table& table() { return table_; }
   Peers& peers() { return peers_; }
   PlacesBackend& places() { return *places_; }
@@ -42,6 +46,7 @@ class MemberState {
   Config config_;
   std::size_t self_;
   std::shared_ptr<spdlog::logger> log_;
+  Supervisor supervisor_;
   Table table_;
   std::unique_ptr<PlacesBackend> places_;
   ReplyBatch replies_;

@@ -57,6 +57,8 @@ std::vector<std::size_t> flood_targets(const std::vector<std::size_t>& neighbour
 
 class Peers {
  public:
+  // With peer_tls.mode off, resolves the neighbours' hosts (blocking: the
+  // member is starting), for the address check of their plaintext HELLOs.
   explicit Peers(MemberState& state);
   ~Peers();
   Peers(const Peers&) = delete;
@@ -70,9 +72,8 @@ class Peers {
   // keeps the ones loaded before if the new ones will not do; logs which.
   void reload_tls();
 
-  // Starts dialing the neighbours this member dials. With TLS off, first
-  // resolves the neighbours' hosts (blocking: at start-up only) for the
-  // address check of their HELLOs.
+  // Starts dialing the neighbours this member dials. With TLS off, warns
+  // that links are not authenticated.
   void start();
   // Closes every link and stops retrying.
   void stop();
@@ -140,6 +141,10 @@ class Peers {
   // a refused handshake makes `outcome` refused.
   boost::asio::awaitable<std::string> open_link(const Neighbour& neighbour, LinkStream& stream,
                                                 DialOutcome& outcome);
+  // The TLS handshake and HELLO of a neighbour dialing us, within peer_hello_timeout.
+  boost::asio::awaitable<TlsHello> accept_within_deadline(LinkStream& stream,
+                                                          boost::asio::const_buffer received,
+                                                          LineBuffer& lines);
   boost::asio::awaitable<void> run_tls_acceptance(boost::asio::ip::tcp::socket socket,
                                                   std::string received, std::string from);
   // Whether a plaintext HELLO claiming `neighbour` may be taken from `stream`.

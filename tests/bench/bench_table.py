@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Prints the table of scripts/bench.sh from its JSON lines: herd's figures next
-to the null server's and Redis's from the same run, the ratios, and issue 5's
+to the null server's and Redis's from the same run, the ratios, and herd's
 target for each (met or MISSED). Usage: bench_table.py bench-results.jsonl"""
 import json
 import sys
 
-# Issue 5's targets.
+# What herd aims for, against the null server and Redis.
 PERSISTENT_OF_NULL = 0.7
 PERSISTENT_OF_REDIS = 1.0
 ONESHOT_OF_NULL = 0.8
@@ -13,7 +13,7 @@ PROPAGATION_P99_US = {False: 1000, True: 5000}
 WHATSAT_OF_CEILING = 0.9
 PLACES_POOL_SIZE = 256
 IDLE_CONNECTION_BYTES = 4096
-# Issue 17's targets for the geonames backend.
+# What the geonames backend aims for.
 GEONAMES_READY_MS = 1000
 GEONAMES_MEMBER_MB = 48
 GEONAMES_OF_REDIS = 1.0

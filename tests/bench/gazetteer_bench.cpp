@@ -2,7 +2,7 @@
 // costs in one process: the load (time, memory), and a query by its band
 // index against Boost.Geometry's R-tree (packing constructor) over the same
 // places, for the same circles. The chosen index is the faster of the two
-// (README, "Performance"). Times are this thread's CPU time, steadier than the
+// (docs/performance.md). Times are this thread's CPU time, steadier than the
 // clock on a shared machine. Prints one human line and one JSON line per figure.
 #include <malloc.h>
 #include <time.h>

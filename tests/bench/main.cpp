@@ -1,5 +1,5 @@
-// herd_bench SCENARIO [--option value]...: load generator for herd's benchmarks
-// (issue 5). Prints numbers; never judges them.
+// herd_bench SCENARIO [--option value]...: load generator for herd's benchmarks.
+// Prints numbers; never judges them.
 #include <csignal>
 #include <exception>
 #include <functional>

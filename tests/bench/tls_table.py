@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Compares links with and without TLS from `scripts/bench.sh --links-only` runs
 (JSON lines of targets herd and herd-tls): each figure's median over the runs of
-each, their ratio, and issue 16's target for it (met or MISSED).
+each, their ratio, and the target set for TLS links (met or MISSED).
 Usage: tls_table.py RESULTS.jsonl..."""
 import json
 import statistics
 import sys
 
-# Issue 16's targets: TLS against plaintext.
+# The targets for TLS links, against plaintext ones.
 FIGURES = [
     # (what, scenario, fields, key, target text, holds(tls / plain))
     ("propagation Hands->Welsh idle, p50 us", "propagation", {"background_load": False}, "p50_us",

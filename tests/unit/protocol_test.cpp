@@ -618,7 +618,7 @@ TEST(ProtocolClockSkew, IamatTimeAtTheEdgeOfTheWindow) {
   EXPECT_EQ(future_time_problem(parse_iamat(at_edge), now, skew), "");
   EXPECT_EQ(future_time_problem(parse_iamat(past_edge), now, skew),
             "IAMAT: time too far ahead of this member's clock");
-  // The line of the issue: it would pin "victim" for ever.
+  // The latest valid time: it would pin "victim" for ever.
   EXPECT_EQ(future_time_problem(parse_iamat("IAMAT victim +0+0 9223372036.854775807"), now, skew),
             "IAMAT: time too far ahead of this member's clock");
   EXPECT_EQ(future_time_problem(parse_iamat("IAMAT old +0+0 0"), now, skew), "");
