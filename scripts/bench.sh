@@ -10,6 +10,7 @@
 #
 # Builds Release into build-bench/ (or $HERD_BENCH_BUILD_DIR), then on 127.0.0.1:
 #   1, 2, 5  one herd_server member (temp config, logging on), and null_server
+#   6        one fresh member: ids crafted to collide under an unkeyed hash
 #   3, 4     the five-member herd, pointed at fake_places_server for 4
 #   geonames the five-member herd with the GeoNames backend (data/geonames/
 #            cities500.txt, from install-deps.sh): start to ready, RSS per member,
@@ -65,6 +66,7 @@ fill_pipeline=64          # memory: fill as fast as the member takes it
 whatsat_clients=200
 backend_delay_ms=20
 propagation_samples=300
+crafted_ids=20000         # 6: per phase; crafting them takes ~35 s of CPU here
 # WHATSAT from the gazetteer: the client at UCLA of docs/protocol.md §4, 10 km, bound 20.
 geonames_file=${HERD_GEONAMES_FILE:-$herd_root/data/geonames/cities500.txt}
 whatsat_latitude=34.068930
@@ -393,6 +395,17 @@ bench memory --label null --port "$(read_announced "$work/null.out" port)" --pid
   --records 0 --idle-connections "$idle_connections"
 stop_started
 rm -rf "$work/logs-memory"
+
+# ---------------------------------------------------------------- one fresh member: 6
+echo "== scenario 6: ids crafted to collide under an unkeyed hash, against random ids"
+read -r member_port < <(free_ports 1)
+single_config "$member_port" "$work/logs-crafted" >"$work/crafted.json"
+start_member Goloman "$work/crafted.json"
+wait_for_port "$member_port" "$member_pid" Goloman
+bench iamat-crafted --port "$member_port" --pid "$member_pid" --ids "$crafted_ids" \
+  --connections "$connections" --pipeline 16
+stop_started
+rm -rf "$work/logs-crafted"
 
 # ---------------------------------------------------------------- redis baseline
 # redis_geoadd PORT CONNECTIONS PIPELINE REQUESTS KEY [redis-benchmark options]:

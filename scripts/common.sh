@@ -78,3 +78,26 @@ herd_wait_until() {
 # The pid of the fake_places_server that start_herd_with_fake_places.sh started, if
 # that process still runs.
 herd_fake_places_live_pid() { herd_pid_from_file "$HERD_RUN_DIR/fake_places.pid" fake_places_server; }
+
+# herd_install_packages WHO PACKAGE...: installs with apt the Debian packages not
+# installed yet; apt is not touched when all are there. WHO prefixes the messages.
+herd_install_packages() {
+  local who=$1 package
+  shift
+  local missing=()
+  for package in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$package")
+    fi
+  done
+  if ((${#missing[@]} == 0)); then
+    echo "$who: all packages present"
+    return
+  fi
+  echo "$who: installing ${missing[*]}"
+  local sudo_cmd=()
+  if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}

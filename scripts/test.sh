@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Builds herd with warnings as errors and runs the whole test suite (ctest).
-# HERD_SANITIZE=1 builds and runs it under AddressSanitizer + UBSan instead.
+# HERD_SANITIZE=1 builds and runs it under AddressSanitizer + UBSan instead (build-asan/),
+# HERD_SANITIZE=thread under ThreadSanitizer (build-tsan/; suppressions in
+# tests/tsan.supp). HERD_TEST_REGEX runs only the tests whose names match;
+# HERD_TEST_SCOPE=unit builds and runs only the unit tests (no processes).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -13,7 +16,21 @@ if [[ ${HERD_SANITIZE:-0} == 1 ]]; then
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   # Sanitized members run several times slower; deadlines in the tests stretch.
   export HERD_TEST_TIME_SCALE=${HERD_TEST_TIME_SCALE:-3}
+elif [[ ${HERD_SANITIZE:-0} == thread ]]; then
+  build_dir=${HERD_TEST_BUILD_DIR:-$herd_root/build-tsan}
+  options=(-DHERD_WERROR=ON -DHERD_BENCH=OFF -DHERD_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+  export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$herd_root/tests/tsan.supp}
+  export HERD_TEST_TIME_SCALE=${HERD_TEST_TIME_SCALE:-5}
+elif [[ ${HERD_SANITIZE:-0} != 0 ]]; then
+  echo "test.sh: HERD_SANITIZE is 1 (ASan + UBSan) or thread (TSan), not ${HERD_SANITIZE}" >&2
+  exit 2
 fi
 cmake -S "$herd_root" -B "$build_dir" -G Ninja "${options[@]}"
-cmake --build "$build_dir" --parallel "$(nproc)"
-ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)" --timeout 300
+case ${HERD_TEST_SCOPE:-all} in
+  all) targets=(all); labels=() ;;
+  unit) targets=(herd_unit_tests); labels=(--label-regex '^unit$') ;;
+  *) echo "test.sh: HERD_TEST_SCOPE is all or unit, not ${HERD_TEST_SCOPE}" >&2; exit 2 ;;
+esac
+cmake --build "$build_dir" --parallel "$(nproc)" --target "${targets[@]}"
+ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)" --timeout 300 \
+  "${labels[@]}" ${HERD_TEST_REGEX:+--tests-regex "$HERD_TEST_REGEX"}

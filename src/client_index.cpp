@@ -37,6 +37,26 @@ void ClientIndex::insert(std::uint32_t hash, std::uint32_t position) {
   if (entries_ * 4 > slot_count_ * 3) start_growing();
 }
 
+std::size_t ClientIndex::longest_probe_in(const Slot* slots, std::size_t count) {
+  const std::size_t mask = count - 1;
+  std::size_t longest = 0;
+  for (std::size_t slot = 0; slot < count; ++slot) {
+    if (slots[slot] == 0) continue;
+    const std::size_t home = static_cast<std::uint32_t>(slots[slot] >> 32) & mask;
+    longest = std::max(longest, ((slot - home) & mask) + 1);
+  }
+  return longest;
+}
+
+std::size_t ClientIndex::longest_probe() const {
+  std::size_t longest = longest_probe_in(slots(), slot_count_);
+  if (moving_from_.data() != nullptr) {
+    longest = std::max(longest, longest_probe_in(static_cast<const Slot*>(moving_from_.data()),
+                                                 moving_from_slots_));
+  }
+  return longest;
+}
+
 void ClientIndex::start_growing() {
   while (moving_from_.data() != nullptr) move_some();  // not reached with the step above
   moving_from_ = std::move(slots_);

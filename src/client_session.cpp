@@ -283,12 +283,21 @@ void ClientSession::handle_iamat(const Iamat& command, std::string_view line) {
   const RecordView update{command.client, command.location, command.time,
                           command.client_time, received,
                           static_cast<std::uint8_t>(state_.self())};
+  const Applied applied = state_.table().apply(update);
+  if (applied == Applied::no_room) {
+    state_.refused_iamats().note(read_steady_time_, [&] {
+      return fmt::format("client {}: IAMAT for \"{}\" refused: table full ({})", peer_,
+                         Escaped{command.client}, describe_fill(state_.table()));
+    });
+    reply_invalid(line);
+    return;
+  }
   std::string text;
   append_at_line(text, state_.name(), received - command.client_time, command.client,
                  command.location, command.time);
   text.push_back('\n');
   reply_now(text);
-  if (!state_.table().apply(update)) return;
+  if (applied != Applied::stored) return;
   if (const std::uint64_t ticket = state_.peers().flood(update, std::nullopt, read_time_)) {
     recent_floods_[flood_count_++ % flood_window] = ticket;
   }
@@ -355,6 +364,10 @@ void ClientSession::finish_whatsat(PendingReply& slot, std::string at_line) {
 
 void ClientSession::reject(std::string_view line, std::string_view reason) {
   state_.log().info("client {}: invalid command ({})", peer_, reason);
+  reply_invalid(line);
+}
+
+void ClientSession::reply_invalid(std::string_view line) {
   std::string text = "? ";
   text.append(line);
   text.push_back('\n');

@@ -22,6 +22,10 @@
 //     "peer_queue_limit_bytes": 67108864,          // at least max_line_bytes + 86
 //     "peer_stall_limit_ms": 1000,
 //     "shutdown_grace_ms": 3000,
+//     "max_records": 16000000,                     // 1 .. 4000000000; new clients past it get "?"
+//     "max_record_text_bytes": 1073741824,         // 1024 .. 2^40; new clients are admitted
+//                                                  // up to 15/16 of it, the rest is kept
+//                                                  // for known clients' records that grow
 //     "max_clock_skew_ms": 600000,                 // 1000 .. 86400000: how far ahead of the
 //                                                  // member's clock a client's time may lie
 //     "places": {
@@ -54,6 +58,11 @@
 // of a member's CPU at 50 connections with 16 requests in flight each. Under logrotate,
 // send SIGHUP after rotating (the member then reopens its log) and set log_max_file_bytes
 // above logrotate's size.
+//
+// At the table's bounds (max_records, max_record_text_bytes; SPEC §5) an IAMAT for a new
+// client is answered "? <line>", an ECHO for one is dropped, both counted and logged at
+// most once a second; known clients still update. The defaults fit five members on one
+// 24 GiB machine (the arithmetic is at Config::max_records).
 #include "herd/config.hpp"
 
 #include <algorithm>
@@ -411,6 +420,14 @@ bool read_setting(const std::string& key, const json& value, Config& config,
   if (key == "peer_queue_limit_bytes") {
     return read_integer(value, key, 1, std::numeric_limits<std::int64_t>::max(),
                         config.peer_queue_limit_bytes, problem);
+  }
+  if (key == "max_records") {
+    // Record positions are 32-bit in the client index.
+    return read_integer(value, key, 1, 4'000'000'000, config.max_records, problem);
+  }
+  if (key == "max_record_text_bytes") {
+    return read_integer(value, key, 1024, std::uint64_t{1} << 40, config.max_record_text_bytes,
+                        problem);
   }
   const std::pair<std::string_view, milliseconds*> durations[] = {
       {"client_idle_timeout_ms", &config.client_idle_timeout},

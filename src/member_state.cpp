@@ -10,7 +10,9 @@ MemberState::MemberState(boost::asio::io_context& io, Config config, std::size_t
       self_(self),
       log_(std::move(log)),
       supervisor_(io, *log_),
-      table_(member_names(config_)),
+      table_(member_names(config_), {config_.max_records, config_.max_record_text_bytes}),
+      refused_iamats_(executor_, *log_, "IAMATs refused (table full)"),
+      dropped_echoes_(executor_, *log_, "ECHOs dropped (table full)"),
       places_(std::move(places)),
       replies_(executor_),
       peers_(*this) {}

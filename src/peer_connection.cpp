@@ -56,7 +56,8 @@ PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role r
       lines_(std::move(buffered)),
       wake_(stream_.get_executor()),
       queued_(state_.config().members.size()),
-      skip_summary_(stream_.get_executor()) {
+      skipped_(stream_.get_executor(), state_.log(),
+               "link " + std::string(neighbour_name()) + ": skipped lines") {
   // An accepted link's buffer comes from the client session that read its
   // HELLO, with the client limit; ECHO lines are longer.
   lines_.set_max_line_bytes(state_.config().peer_max_line_bytes());
@@ -123,8 +124,7 @@ void PeerConnection::close(std::string reason) {
   if (closed_) return;
   closed_ = true;
   close_reason_ = std::move(reason);
-  log_skip_summary();
-  skip_summary_.cancel();
+  skipped_.flush();
   stream_.close();
   wake_writer();
   state_.peers().backlog_changed();  // a closed link holds nobody back
@@ -245,7 +245,7 @@ void PeerConnection::handle_line(std::string_view line) {
   // A neighbour speaking nonsense is logged, not obeyed; the link stays up so one
   // bad line does not cost a full catch-up.
   const auto* invalid = std::get_if<Invalid>(&command);
-  skip(std::string(invalid != nullptr ? invalid->reason : "not an ECHO"));
+  skip(invalid != nullptr ? invalid->reason : "not an ECHO");
 }
 
 void PeerConnection::handle_echo(const Echo& echo) {
@@ -260,13 +260,20 @@ void PeerConnection::handle_echo(const Echo& echo) {
   const nanoseconds_t max_skew =
       std::chrono::nanoseconds(state_.config().max_clock_skew).count();
   if (const auto problem = future_time_problem(echo, now, max_skew); !problem.empty()) {
-    skip(std::string(problem));
+    skip(problem);
     return;
   }
   const RecordView update{echo.client,      echo.location,     echo.time,
                           echo.client_time, echo.receive_time, static_cast<std::uint8_t>(*origin)};
-  if (state_.table().apply(update)) {
+  const Applied applied = state_.table().apply(update);
+  if (applied == Applied::stored) {
     state_.peers().flood(update, neighbour_, read_time_);
+  } else if (applied == Applied::no_room) {
+    // Not forwarded either: a flood stops where it is not applied, or it would circle.
+    state_.dropped_echoes().note(std::chrono::steady_clock::now(), [&] {
+      return fmt::format("link {}: ECHO for \"{}\" dropped: table full ({})", neighbour_name(),
+                         Escaped{echo.client}, describe_fill(state_.table()));
+    });
   }
 }
 
@@ -281,30 +288,11 @@ void PeerConnection::skip_overlong_line() {
   lines_.skip_line();
 }
 
-void PeerConnection::skip(std::string reason) {
-  if (skipped_.skip(std::chrono::steady_clock::now())) {
-    state_.log().warn("link {}: skipped a line ({}); {} skipped on this link", neighbour_name(),
-                      reason, skipped_.total());
-    return;
-  }
-  last_skip_reason_ = std::move(reason);
-  if (skip_summary_armed_) return;
-  skip_summary_armed_ = true;
-  skip_summary_.expires_at(skipped_.summary_due());
-  skip_summary_.async_wait([weak = weak_from_this()](const boost::system::error_code&) {
-    if (const auto self = weak.lock()) {
-      self->skip_summary_armed_ = false;
-      self->log_skip_summary();
-    }
+void PeerConnection::skip(std::string_view reason) {
+  skipped_.note(std::chrono::steady_clock::now(), [&] {
+    return fmt::format("link {}: skipped a line ({}); {} skipped on this link", neighbour_name(),
+                       reason, skipped_.total());
   });
-}
-
-void PeerConnection::log_skip_summary() {
-  if (skipped_.unlogged() == 0) return;
-  const std::uint64_t count = skipped_.take_unlogged(std::chrono::steady_clock::now());
-  state_.log().warn("link {}: skipped {} more since the last report (the last: {}); {} skipped "
-                    "on this link",
-                    neighbour_name(), count, last_skip_reason_, skipped_.total());
 }
 
 }  // namespace herd

@@ -70,13 +70,20 @@ std::vector<std::size_t> flood_targets(const std::vector<std::size_t>& neighbour
 }
 
 Peers::Peers(MemberState& state)
-    : state_(state), jitter_(std::random_device{}()), room_(state.executor()) {
+    : state_(state),
+      jitter_(std::random_device{}()),
+      refused_strangers_(state.executor(), state.log(), "link refused: HELLOs from non-neighbours"),
+      refused_plaintext_(state.executor(), state.log(),
+                         "link refused: plaintext HELLOs while links require TLS"),
+      refused_tls_(state.executor(), state.log(), "link refused: TLS connections"),
+      room_(state.executor()) {
   const Config& config = state_.config();
   neighbour_members_ = config.neighbours(state_.self());
   for (std::size_t member : neighbour_members_) {
-    Neighbour& neighbour = neighbours_.emplace_back();
-    neighbour.member = member;
-    neighbour.we_dial = dials(state_.name(), config.members[member].name);
+    const std::string& name = config.members[member].name;
+    neighbours_.emplace_back(
+        member, dials(state_.name(), name),
+        LogThrottle(state_.executor(), state_.log(), "link " + name + ": HELLOs refused"));
   }
   // Blocking, but only while the member starts; its plaintext HELLOs are checked against these.
   if (config.peer_tls.mode == PeerTlsMode::off) resolve_neighbour_hosts();
@@ -243,47 +250,46 @@ void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffere
     return;
   }
   if (tls_ && !stream.is_tls()) {
-    if (const auto count = refused_plaintext_.admit(now)) {
-      state_.log().warn("link refused: plaintext HELLO from \"{}\" ({}): links to {} require "
-                        "TLS (peer_tls.mode required){}",
-                        Escaped{member}, from, state_.name(), held_back_note(count));
-    }
+    refused_plaintext_.note(now, [&] {
+      return fmt::format("link refused: plaintext HELLO from \"{}\" ({}): links to {} require "
+                         "TLS (peer_tls.mode required)",
+                         Escaped{member}, from, state_.name());
+    });
     stream.close();
     return;
   }
   if (neighbour == nullptr) {
-    if (const auto count = refused_strangers_.admit(now)) {
-      state_.log().warn("link refused: HELLO from \"{}\" ({}), which is not a neighbour of {}{}",
-                        Escaped{member}, from, state_.name(), held_back_note(count));
-    }
+    refused_strangers_.note(now, [&] {
+      return fmt::format("link refused: HELLO from \"{}\" ({}), which is not a neighbour of {}",
+                         Escaped{member}, from, state_.name());
+    });
     stream.close();
     return;
   }
   if (!stream.is_tls() && !from_configured_host(*neighbour, stream)) {
-    if (const auto count = neighbour->refused_hellos.admit(now)) {
-      state_.log().warn("link refused: HELLO from {} ({}), which is not an address of its "
-                        "configured host {} (links are plaintext: only addresses are checked){}",
-                        member, from, state_.config().members[neighbour->member].host,
-                        held_back_note(count));
-    }
+    neighbour->refused_hellos.note(now, [&] {
+      return fmt::format("link refused: HELLO from {} ({}), which is not an address of its "
+                         "configured host {} (links are plaintext: only addresses are checked)",
+                         member, from, state_.config().members[neighbour->member].host);
+    });
     stream.close();
     return;
   }
   if (neighbour->we_dial) {
     // Only one side dials, so that a pair never ends up with two links.
-    if (const auto count = neighbour->refused_hellos.admit(now)) {
-      state_.log().warn("link refused: HELLO from {} ({}), which {} dials itself{}", member, from,
-                        state_.name(), held_back_note(count));
-    }
+    neighbour->refused_hellos.note(now, [&] {
+      return fmt::format("link refused: HELLO from {} ({}), which {} dials itself", member, from,
+                         state_.name());
+    });
     stream.close();
     return;
   }
   if (neighbour->live && neighbour->live->is_alive()) {
-    if (const auto count = neighbour->refused_hellos.admit(now)) {
-      state_.log().warn("link {0}: conflict: HELLO from {1} while the link with {0} is alive; "
-                        "refused (is a second process running as {0}?){2}",
-                        member, from, held_back_note(count));
-    }
+    neighbour->refused_hellos.note(now, [&] {
+      return fmt::format("link {0}: conflict: HELLO from {1} while the link with {0} is alive; "
+                         "refused (is a second process running as {0}?)",
+                         member, from);
+    });
     stream.close();
     return;
   }
@@ -311,11 +317,11 @@ void Peers::adopt_tls(tcp::socket socket, std::string received, std::string_view
     return;
   }
   if (!tls_) {
-    if (const auto count = refused_tls_.admit(std::chrono::steady_clock::now())) {
-      state_.log().warn("link refused: TLS handshake from {}, but links to {} are plaintext "
-                        "(peer_tls.mode off){}",
-                        from, state_.name(), held_back_note(count));
-    }
+    refused_tls_.note(std::chrono::steady_clock::now(), [&] {
+      return fmt::format("link refused: TLS handshake from {}, but links to {} are plaintext "
+                         "(peer_tls.mode off)",
+                         from, state_.name());
+    });
     socket.close(ignored);
     return;
   }
@@ -347,10 +353,9 @@ asio::awaitable<void> Peers::run_tls_acceptance(tcp::socket socket, std::string 
   LineBuffer lines(state_.config().max_line_bytes);
   const TlsHello hello = co_await accept_within_deadline(stream, asio::buffer(received), lines);
   if (!hello.failure.empty()) {
-    if (const auto count = refused_tls_.admit(std::chrono::steady_clock::now())) {
-      state_.log().warn("link refused: TLS connection from {}: {}{}", from, Escaped{hello.failure},
-                        held_back_note(count));
-    }
+    refused_tls_.note(std::chrono::steady_clock::now(), [&] {
+      return fmt::format("link refused: TLS connection from {}: {}", from, Escaped{hello.failure});
+    });
     stream.close();
     co_return;
   }

@@ -44,33 +44,6 @@ bool geonames_available(const PlacesConfig& config, spdlog::logger& log) {
 
 }  // namespace
 
-nlohmann::json places_error(std::string_view status, std::string_view message) {
-  return {{"html_attributions", nlohmann::json::array()},
-          {"results", nlohmann::json::array()},
-          {"status", status},
-          {"error_message", message}};
-}
-
-nlohmann::json places_zero_results() {
-  return {{"html_attributions", nlohmann::json::array()},
-          {"results", nlohmann::json::array()},
-          {"status", "ZERO_RESULTS"}};
-}
-
-std::string format_places_json(const nlohmann::json& body) {
-  // No ASCII escaping, so names such as "Café" stay readable; a backend's
-  // invalid UTF-8 becomes U+FFFD instead of an exception in the session.
-  return body.dump(3, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-PlacesAnswer places_answer(const nlohmann::json& body) {
-  const auto results = body.find("results");
-  const auto status = body.find("status");
-  return {format_places_json(body),
-          results != body.end() && results->is_array() ? results->size() : 0,
-          status != body.end() && status->is_string() ? status->get<std::string>() : "?"};
-}
-
 std::unique_ptr<PlacesBackend> make_no_key_places(std::string name) {
   return std::make_unique<NoKeyPlaces>(std::move(name));
 }

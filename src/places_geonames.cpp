@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
+#include <malloc.h>
 #include <spdlog/logger.h>
 
 #include <algorithm>
@@ -46,7 +47,11 @@ class GeonamesPlaces final : public PlacesBackend {
     // builds the gazetteer and hands it to the loop finished
     // (docs/performance.md: start to ready, and what a WHATSAT costs).
     loader_ = std::thread([this, weak = std::weak_ptr<State>(state_), load = std::move(load)] {
-      asio::post(executor_, [weak, loaded = load(stop_)]() mutable {
+      GazetteerLoad loaded = load(stop_);
+      // The parse's scratch is freed by now but would stay resident in this
+      // thread's malloc arena, adding megabytes to each of the five members.
+      ::malloc_trim(0);
+      asio::post(executor_, [weak, loaded = std::move(loaded)]() mutable {
         if (const auto state = weak.lock()) state->finish(std::move(loaded));
       });
     });

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <functional>
 #include <new>
 #include <numeric>
 
@@ -25,7 +24,11 @@ bool RecordOrder::greater(const RecordView& a, const RecordView& b) const {
   return rank_by_origin_.at(a.origin) > rank_by_origin_.at(b.origin);
 }
 
-Table::Table(const std::vector<std::string>& member_names) : order_(member_names) {}
+Table::Table(const std::vector<std::string>& member_names, TableLimits limits, const SipKey& key)
+    : order_(member_names),
+      limits_(limits),
+      admission_limit_(limits.max_record_text_bytes - limits.max_record_text_bytes / 16),
+      key_(key) {}
 
 Table::~Table() = default;
 
@@ -45,13 +48,10 @@ RecordView Table::view(const Record& record) const {
 
 RecordView Table::at(std::size_t position) const { return view(record(position)); }
 
-namespace {
-
-std::uint32_t client_hash(std::string_view client) {
-  return static_cast<std::uint32_t>(std::hash<std::string_view>{}(client));
+std::uint32_t Table::client_hash(std::string_view client) const {
+  // The index keeps the low 32 bits: its slot number and the tag it compares.
+  return static_cast<std::uint32_t>(siphash13(key_, client));
 }
-
-}  // namespace
 
 std::optional<std::uint32_t> Table::position_of(std::string_view client,
                                                 std::uint32_t hash) const {
@@ -69,42 +69,72 @@ std::optional<RecordView> Table::find(std::string_view client) const {
   return view(record(*position));
 }
 
-void Table::store_text(Record& record, const RecordView& update) {
-  const std::size_t size = update.client.size() + update.location.size() + update.time.size();
-  if (size > record.capacity) {
-    // A first text is stored exactly (most clients never grow); a longer one
-    // gets 16 bytes of room. The old slice stays in the arena, unused.
-    const std::size_t capacity = record.text ? (size + 15) / 16 * 16 : size;
-    record.text = texts_.allocate(capacity);
-    record.capacity = static_cast<std::uint16_t>(capacity);
-  }
-  char* out = record.text;
+namespace {
+
+static_assert(Table::max_text_bytes <= TextArena::largest_slice);
+
+// Room a record that outgrows its slice gets beyond its new text.
+constexpr std::size_t growth_room = 16;
+
+std::size_t text_size(const RecordView& update) {
+  return update.client.size() + update.location.size() + update.time.size();
+}
+
+void write_text(char* out, const RecordView& update) {
   out = std::copy(update.client.begin(), update.client.end(), out);
   out = std::copy(update.location.begin(), update.location.end(), out);
   std::copy(update.time.begin(), update.time.end(), out);
-  record.client_size = static_cast<std::uint16_t>(update.client.size());
-  record.location_size = static_cast<std::uint16_t>(update.location.size());
-  record.time_size = static_cast<std::uint16_t>(update.time.size());
 }
 
-bool Table::apply(const RecordView& update) {
+}  // namespace
+
+Applied Table::apply(const RecordView& update) {
   // The protocol's line limit keeps a record below this (max_line_bytes_limit),
   // but a record is only as good as its sizes: refuse rather than truncate.
-  if (update.client.size() + update.location.size() + update.time.size() > max_text_bytes) {
-    return false;
-  }
+  if (text_size(update) > max_text_bytes) return Applied::no_room;
   const std::uint32_t hash = client_hash(update.client);
   if (const auto position = position_of(update.client, hash)) {
-    Record& held = record(*position);
-    if (!order_.greater(update, view(held))) return false;
-    store_text(held, update);
-    held.receive_time = update.receive_time;
-    held.origin = update.origin;
-    return true;
+    return replace(record(*position), update);
   }
-  store_text(add_record(update), update);
+  return add(update, hash);
+}
+
+Applied Table::replace(Record& held, const RecordView& update) {
+  if (!order_.greater(update, view(held))) return Applied::not_newer;
+  const std::size_t size = text_size(update);
+  if (size > TextArena::capacity(held.size_class)) {
+    const auto grown = TextArena::class_for(std::min(size + growth_room, TextArena::largest_slice));
+    char* text = texts_.allocate(grown, limits_.max_record_text_bytes);
+    if (text == nullptr) return Applied::no_room;
+    texts_.release(held.text, held.size_class);
+    held.text = text;
+    held.size_class = grown;
+  }
+  write_text(held.text, update);
+  held.client_size = static_cast<std::uint16_t>(update.client.size());
+  held.location_size = static_cast<std::uint16_t>(update.location.size());
+  held.time_size = static_cast<std::uint16_t>(update.time.size());
+  held.receive_time = update.receive_time;
+  held.origin = update.origin;
+  return Applied::stored;
+}
+
+Applied Table::add(const RecordView& update, std::uint32_t hash) {
+  if (record_count_ >= limits_.max_records) return Applied::no_room;
+  // A first text gets no room to grow: most clients never need it.
+  const auto size_class = TextArena::class_for(text_size(update));
+  char* text = texts_.allocate(size_class, admission_limit_);
+  if (text == nullptr) return Applied::no_room;
+  write_text(text, update);
+  add_record(update, text, size_class);
   index_.insert(hash, static_cast<std::uint32_t>(record_count_ - 1));
-  return true;
+  return Applied::stored;
+}
+
+std::string describe_fill(const Table& table) {
+  return std::to_string(table.size()) + " of " + std::to_string(table.limits().max_records) +
+         " records, " + std::to_string(table.text_bytes()) + " of " +
+         std::to_string(table.limits().max_record_text_bytes) + " text bytes";
 }
 
 void prefetch_clients(std::string_view lines, const Table& table) {
@@ -119,13 +149,20 @@ void prefetch_clients(std::string_view lines, const Table& table) {
   }
 }
 
-Table::Record& Table::add_record(const RecordView& update) {
+Table::Record& Table::add_record(const RecordView& update, char* text,
+                                 TextArena::SizeClass size_class) {
   if (record_count_ == record_chunks_.size() * records_per_chunk) {
     record_chunks_.push_back(reserve_.take(chunk_bytes));
     reserve_.prepare(chunk_bytes);
   }
   Record* added = &record(record_count_++);
-  return *new (added) Record{nullptr, update.receive_time, 0, 0, 0, 0, update.origin};
+  return *new (added) Record{text,
+                             update.receive_time,
+                             static_cast<std::uint16_t>(update.client.size()),
+                             static_cast<std::uint16_t>(update.location.size()),
+                             static_cast<std::uint16_t>(update.time.size()),
+                             size_class,
+                             update.origin};
 }
 
 }  // namespace herd

@@ -43,6 +43,11 @@ class ClientIndex {
   // Adds a client that find() does not know.
   void insert(std::uint32_t hash, std::uint32_t position);
 
+  // The most slots a find() looks at, in the array that holds the client, to
+  // find a client it holds: how well the hashes spread (a statistic for tests;
+  // it walks every slot).
+  std::size_t longest_probe() const;
+
  private:
   using Slot = std::uint64_t;
 
@@ -60,6 +65,7 @@ class ClientIndex {
 
   Slot* slots() const { return static_cast<Slot*>(slots_.data()); }
   static void place(Slot* slots, std::size_t count, Slot entry);
+  static std::size_t longest_probe_in(const Slot* slots, std::size_t count);
   void start_growing();
   void move_some();
 

@@ -67,6 +67,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void handle_iamat(const Iamat& command, std::string_view line);
   void handle_whatsat(const Whatsat& command, std::string_view line);
   void reject(std::string_view line, std::string_view reason);
+  void reply_invalid(std::string_view line);  // "? <line>", logged by the caller
   void reply_now(std::string_view text);
   void promote_ready_replies();
   // Sends what is ready with the other replies of this turn of the event

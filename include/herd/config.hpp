@@ -108,6 +108,18 @@ struct Config {
   // SIGINT/SIGTERM: how long in-flight replies may take before we exit anyway.
   milliseconds shutdown_grace{3000};
 
+  // The record table's bounds (SPEC §5; TableLimits says who is admitted at
+  // them). Every member holds every record, so each of the five members of a
+  // herd on one machine needs, at these defaults: records 16,000,000 x 24
+  // bytes = 366 MiB; the index at most 2^25 slots (3/4 full at most) x 8 bytes
+  // = 256 MiB, and 128 MiB more while it doubles; texts 1 GiB, plus the 2 MiB
+  // block in use and one prepared. About 1.8 GiB each, 8.7 GiB for five: a
+  // 24 GiB machine keeps over half free for link queues (64 MiB each),
+  // sessions, logs and the system. A typical record (~60 bytes of text, ~100
+  // bytes in all) reaches max_records first, at ~0.9 GiB of text.
+  std::size_t max_records = 16'000'000;
+  std::size_t max_record_text_bytes = std::size_t{1} << 30;
+
   PlacesConfig places;
 
   // How far ahead of this member's clock the time of an IAMAT or an ECHO may

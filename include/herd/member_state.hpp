@@ -18,6 +18,7 @@
 #include "herd/reply_batch.hpp"
 #include "herd/supervised.hpp"
 #include "herd/table.hpp"
+#include "herd/log_throttle.hpp"
 
 namespace herd {
 
@@ -35,6 +36,10 @@ class MemberState {
   spdlog::logger& log() { return *log_; }
   Supervisor& supervisor() { return supervisor_; }
   Table& table() { return table_; }
+  // Updates the table's bounds turned away (SPEC §5): IAMATs answered "?",
+  // ECHOs dropped.
+  LogThrottle& refused_iamats() { return refused_iamats_; }
+  LogThrottle& dropped_echoes() { return dropped_echoes_; }
   Peers& peers() { return peers_; }
   PlacesBackend& places() { return *places_; }
   ReplyBatch& replies() { return replies_; }
@@ -48,6 +53,8 @@ class MemberState {
   std::shared_ptr<spdlog::logger> log_;
   Supervisor supervisor_;
   Table table_;
+  LogThrottle refused_iamats_;
+  LogThrottle dropped_echoes_;
   std::unique_ptr<PlacesBackend> places_;
   ReplyBatch replies_;
   Peers peers_;  // last: its links refer to everything above

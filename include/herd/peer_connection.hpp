@@ -18,8 +18,8 @@
 #include "herd/link_queue.hpp"
 #include "herd/link_socket.hpp"
 #include "herd/link_stream.hpp"
+#include "herd/log_throttle.hpp"
 #include "herd/protocol.hpp"
-#include "herd/skipped_lines.hpp"
 
 namespace herd {
 
@@ -75,8 +75,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   // skipped up to its newline, so one bad line costs no catch-up.
   void skip_overlong_line();
   // Counts and logs (rate-limited) a line that is not applied; the link stays up.
-  void skip(std::string reason);
-  void log_skip_summary();
+  void skip(std::string_view reason);
   void become_up();
   void append_dump(std::string& out);
   void wake_writer() {
@@ -103,10 +102,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   std::string close_reason_;
   std::size_t dump_next_ = 0;  // table positions [dump_next_, dump_end_) still to send
   std::size_t dump_end_ = 0;
-  SkippedLines skipped_;
-  std::string last_skip_reason_;
-  boost::asio::steady_timer skip_summary_;  // armed while skipped lines wait for their summary
-  bool skip_summary_armed_ = false;
+  LogThrottle skipped_;  // lines not applied (SPEC §5)
 };
 
 }  // namespace herd

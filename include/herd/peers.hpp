@@ -34,6 +34,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "herd/dial_backoff.hpp"
@@ -125,6 +126,9 @@ class Peers {
 
  private:
   struct Neighbour {
+    Neighbour(std::size_t member, bool we_dial, LogThrottle refused_hellos)
+        : member(member), we_dial(we_dial), refused_hellos(std::move(refused_hellos)) {}
+
     std::size_t member = 0;
     bool we_dial = false;
     std::shared_ptr<PeerConnection> live;

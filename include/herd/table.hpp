@@ -15,6 +15,7 @@
 #include "herd/client_index.hpp"
 #include "herd/mapped_block.hpp"
 #include "herd/protocol.hpp"
+#include "herd/siphash.hpp"
 #include "herd/text_arena.hpp"
 
 namespace herd {
@@ -41,20 +42,42 @@ class RecordOrder {
   std::vector<std::uint8_t> rank_by_origin_;  // position of each member's name in sorted order
 };
 
+// How much a table may hold (SPEC §5). Text bytes are what the text arena has
+// carved out (TextArena::bytes_carved). New clients are admitted only while
+// that stays within the budget less a reserve of 1/16 of it, kept for the
+// records of known clients that outgrow their slices; a growth that does not
+// fit the whole budget is refused as a new client is. So at the bound known
+// clients still update, and memory for texts never exceeds the budget.
+struct TableLimits {
+  std::size_t max_records = SIZE_MAX;
+  std::size_t max_record_text_bytes = SIZE_MAX;
+};
+
+// What apply() did with an update.
+enum class Applied {
+  stored,     // it is now the client's record
+  not_newer,  // the held record is greater or the same: nothing changed
+  no_room,    // a new client, or a record that must grow, past the table's
+              // bounds (or a text too long to hold): nothing changed
+};
+
 class Table {
  public:
-  explicit Table(const std::vector<std::string>& member_names);
+  // `key` keys the client index's hash; tests fix it, a member keeps its
+  // process's secret one.
+  explicit Table(const std::vector<std::string>& member_names, TableLimits limits = {},
+                 const SipKey& key = process_sip_key());
   ~Table();
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
 
   // The most bytes of client, location and time one record holds: their sizes
-  // are 16 bits, and a slice is rounded up to 16 bytes.
-  static constexpr std::size_t max_text_bytes = UINT16_MAX - 15;
+  // are 16 bits.
+  static constexpr std::size_t max_text_bytes = UINT16_MAX;
 
-  // Stores `update` if it is greater than the client's record (or the first);
-  // returns whether it did.
-  bool apply(const RecordView& update);
+  // Stores `update` if it is greater than the client's record (or the first)
+  // and the table's bounds allow.
+  Applied apply(const RecordView& update);
 
   std::optional<RecordView> find(std::string_view client) const;
 
@@ -66,21 +89,27 @@ class Table {
   std::size_t size() const { return record_count_; }
   RecordView at(std::size_t position) const;
 
+  const TableLimits& limits() const { return limits_; }
+  // Memory the texts take, held to limits().max_record_text_bytes.
+  std::size_t text_bytes() const { return texts_.bytes_carved(); }
+  const ClientIndex& index() const { return index_; }
+
  private:
-  // "client location time" in one arena slice, the rest in 32 bytes: memory per
+  // "client location time" in one arena slice, the rest in 24 bytes: memory per
   // record bounds how many clients a member can hold, so there are no per-field
   // strings here. An update that fits the slice is written over it; a longer
-  // one gets a new slice, rounded up so that a client's texts rarely outgrow it.
+  // one moves to a new slice with room to spare, so that a client's texts
+  // rarely outgrow it, and the old slice goes back to the arena.
   struct Record {
     char* text;
     nanoseconds_t receive_time;
     std::uint16_t client_size;
     std::uint16_t location_size;
     std::uint16_t time_size;
-    std::uint16_t capacity;
+    TextArena::SizeClass size_class;
     std::uint8_t origin;
   };
-  static_assert(sizeof(Record) == 32, "memory per record counts: keep the fixed part small");
+  static_assert(sizeof(Record) == 24, "memory per record counts: keep the fixed part small");
 
   // Records live in chunks of 2 MiB: positions stay valid as the
   // table grows, and nothing is ever copied to make room.
@@ -91,20 +120,28 @@ class Table {
     return static_cast<Record*>(
         record_chunks_[position / records_per_chunk].data())[position % records_per_chunk];
   }
-  Record& add_record(const RecordView& update);
+  Record& add_record(const RecordView& update, char* text, TextArena::SizeClass size_class);
 
   RecordView view(const Record& record) const;
+  std::uint32_t client_hash(std::string_view client) const;
   std::optional<std::uint32_t> position_of(std::string_view client, std::uint32_t hash) const;
 
-  void store_text(Record& record, const RecordView& update);
+  Applied add(const RecordView& update, std::uint32_t hash);
+  Applied replace(Record& held, const RecordView& update);
 
   RecordOrder order_;
+  TableLimits limits_;
+  std::size_t admission_limit_;  // text bytes up to which new clients are admitted
+  SipKey key_;
   BlockReserve reserve_;  // record chunks and text blocks, faulted in ahead
   TextArena texts_{reserve_};
   std::vector<MappedBlock> record_chunks_;
   std::size_t record_count_ = 0;
   ClientIndex index_;
 };
+
+// "N of M records, T of L text bytes": how full `table` is, for log lines.
+std::string describe_fill(const Table& table);
 
 // Starts the table loads for the client named by each line of `lines` before
 // any is handled: a pipelined read or a burst of floods holds many lines, and

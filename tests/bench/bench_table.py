@@ -13,6 +13,7 @@ PROPAGATION_P99_US = {False: 1000, True: 5000}
 WHATSAT_OF_CEILING = 0.9
 PLACES_POOL_SIZE = 256
 IDLE_CONNECTION_BYTES = 4096
+CRAFTED_OVER_RANDOM = 2.0  # ids crafted to collide cost at most 2x random ones
 # What the geonames backend aims for.
 GEONAMES_READY_MS = 1000
 GEONAMES_MEMBER_MB = 48
@@ -159,6 +160,15 @@ def table_rows(rows):
     yield ("5 bytes per idle connection", h, n, None, ratio(h, n), "",
            f"<= {IDLE_CONNECTION_BYTES}", verdict(None if h is None else h <= IDLE_CONNECTION_BYTES))
 
+    row = find(rows, "iamat-crafted", "herd")
+    if row is not None:
+        crafted_ratio = row["crafted_over_random_cpu"]
+        yield (f"6 server CPU per IAMAT, {row['ids']:,} crafted / random ids"
+               f" (C={row['connections']} P={row['pipeline']}), us",
+               f"{row['crafted_cpu_us_per_request']:g} / {row['random_cpu_us_per_request']:g}"
+               f" ({crafted_ratio:.2f}x)", None, None, "", "",
+               f"<= {CRAFTED_OVER_RANDOM:g}x random", verdict(crafted_ratio <= CRAFTED_OVER_RANDOM))
+
 
 def cell(item, column):
     if item is None:
@@ -170,9 +180,14 @@ def cell(item, column):
     return str(item)
 
 
+def measured(row):
+    """Whether a run measured any of the row's figures (--geonames-only runs a few)."""
+    return any(item is not None for item in row[1:4])
+
+
 def main():
     table = [[cell(item, column) for column, item in enumerate(row)]
-             for row in table_rows(load(sys.argv[1]))]
+             for row in table_rows(load(sys.argv[1])) if measured(row)]
     widths = [max(len(row[column]) for row in table) for column in range(len(table[0]))]
     for row in table:
         print("  ".join(text.ljust(width) for text, width in zip(row, widths)).rstrip())

@@ -23,8 +23,9 @@ int main(int argc, char** argv) {
   }
   const std::map<std::string, std::function<Report(const Options&)>> scenarios{
       {"iamat-persistent", run_iamat_persistent}, {"iamat-oneshot", run_iamat_oneshot},
-      {"propagation", run_propagation},           {"whatsat", run_whatsat},
-      {"memory", run_memory},                     {"places-ready", run_places_ready},
+      {"iamat-crafted", run_iamat_crafted},       {"propagation", run_propagation},
+      {"whatsat", run_whatsat},                   {"memory", run_memory},
+      {"places-ready", run_places_ready},
   };
   const auto scenario = scenarios.find(options->scenario);
   if (scenario == scenarios.end()) {

@@ -70,6 +70,8 @@ const std::map<std::string_view, Setter>& setters() {
       {"--backend-delay-ms", number(&Options::backend_delay_ms, 0.0, 60'000.0)},
       {"--member-log", text(&Options::member_log)},
       {"--pid", number<pid_t>(&Options::pid, 1, std::numeric_limits<pid_t>::max())},
+      {"--ids", number<std::uint64_t>(&Options::ids, 1, 10'000'000)},
+      {"--index-bits", number(&Options::index_bits, 1, 32)},
       {"--baseline-pid", number<pid_t>(&Options::baseline_pid, 1, std::numeric_limits<pid_t>::max())},
       {"--records", number<std::uint64_t>(&Options::records, 0, 100'000'000)},
       {"--warmup-records", number<std::uint64_t>(&Options::warmup_records, 0, 100'000'000)},
@@ -119,6 +121,10 @@ Scenarios:
   propagation       IAMAT at --port, poll --target-port with WHATSAT <client> 1 0 until
                     the record appears; optional background IAMAT load on --load-port
   whatsat           C connections, P WHATSATs in flight each, for one seeded client
+  iamat-crafted     --ids IAMATs for random ids, then as many for ids crafted to share the
+                    low bits of an unkeyed std::hash (one run of an index that uses it):
+                    the server's CPU per request for each, and their ratio (after an
+                    unmeasured warm-up of --ids / 4 random ids)
   memory            RSS of --pid before/after --records distinct clients, and with
                     --idle-connections idle connections open
   places-ready      a member just started with a gazetteer: ms from its start until it
@@ -127,6 +133,8 @@ Scenarios:
 Common:       --host 127.0.0.1  --port 12000  --connections 50  --pipeline 1
               --duration 5  --warmup 1  --label herd  --id-base N (default random)
 iamat-*:      --pid PID (the server's: adds its CPU microseconds per request)
+iamat-crafted: --pid PID (required)  --ids 20000  --index-bits B (default: the index
+              size of a fresh herd member after the warm-up and 2 x ids records)
 propagation:  --target-port N  --samples 500  --poll-interval-us 50  --sample-gap-ms 2
               --sample-timeout-ms 2000  --load-port N  --load-connections 50
               --load-pipeline 16

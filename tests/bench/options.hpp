@@ -38,6 +38,10 @@ struct Options {
   double backend_delay_ms = 0;    // the fake's delay, to report latency above it
   std::string member_log;         // to count the member's TLS handshakes with Places
 
+  // iamat-crafted
+  std::uint64_t ids = 20'000;  // per phase: random ids, then as many crafted ones
+  int index_bits = 0;          // low hash bits the crafted ids share; 0: what the run needs
+
   // memory, places-ready
   pid_t pid = 0;
   pid_t baseline_pid = 0;  // places-ready: a member without a gazetteer

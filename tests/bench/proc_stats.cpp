@@ -67,6 +67,20 @@ std::chrono::microseconds process_age(pid_t pid) {
       now_us - static_cast<std::int64_t>(started_ticks * 1'000'000 / ticks_per_second()));
 }
 
+std::chrono::nanoseconds scheduled_cpu_time(pid_t pid) {
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  std::error_code error;
+  std::filesystem::directory_iterator threads(tasks, error);
+  if (error) throw std::runtime_error("no " + tasks.string() + " (is it running?)");
+  std::uint64_t total_ns = 0;
+  for (const auto& thread : threads) {
+    std::ifstream schedstat(thread.path() / "schedstat");
+    std::uint64_t on_cpu_ns = 0;
+    if (schedstat >> on_cpu_ns) total_ns += on_cpu_ns;  // a thread that just ended has none
+  }
+  return std::chrono::nanoseconds(total_ns);
+}
+
 ServerCpu::ServerCpu(pid_t pid)
     : pid_(pid), start_(pid > 0 ? cpu_time(pid) : std::chrono::microseconds{}) {}
 

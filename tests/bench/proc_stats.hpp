@@ -16,6 +16,11 @@ std::uint64_t rss_kib(pid_t pid);
 // CPU time (user + system, all threads) `pid` has used so far; throws if it is gone.
 std::chrono::microseconds cpu_time(pid_t pid);
 
+// The same to the nanosecond, from the scheduler's count for each of its
+// threads (/proc/<pid>/task/*/schedstat), for loads too short for clock ticks;
+// threads that ended are not counted. Throws if the process is gone.
+std::chrono::nanoseconds scheduled_cpu_time(pid_t pid);
+
 // How long ago `pid` started, to the kernel's clock tick (10 ms where
 // USER_HZ is 100); throws if it is gone.
 std::chrono::microseconds process_age(pid_t pid);

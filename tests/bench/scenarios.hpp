@@ -9,6 +9,7 @@ namespace herd::bench {
 
 Report run_iamat_persistent(const Options& options);
 Report run_iamat_oneshot(const Options& options);
+Report run_iamat_crafted(const Options& options);
 Report run_propagation(const Options& options);
 Report run_whatsat(const Options& options);
 Report run_memory(const Options& options);

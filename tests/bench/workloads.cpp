@@ -30,6 +30,15 @@ void append_epoch_time(std::string& out) {
   append_number(out, static_cast<std::uint64_t>(since_epoch % 1'000'000'000), 9);
 }
 
+// What follows the client in an IAMAT line: " <location> <time>\n".
+void append_iamat_end(std::string& out, std::string_view time) {
+  out.push_back(' ');
+  out.append(location);
+  out.push_back(' ');
+  out.append(time);
+  out.push_back('\n');
+}
+
 // The value of the top-level "status" member of a WHATSAT reply's JSON.
 std::string_view places_status(std::string_view reply) {
   // Place objects carry "business_status", never "status": the key with its
@@ -61,20 +70,26 @@ void IamatWorkload::append_requests(std::string& out, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
     out.append("IAMAT client:");
     append_number(out, next_id_++);
-    out.push_back(' ');
-    out.append(location);
-    out.push_back(' ');
-    out.append(time);
-    out.push_back('\n');
+    append_iamat_end(out, time);
   }
 }
 
-std::size_t IamatWorkload::reply_length(std::string_view input) const {
+void ListedIamatWorkload::append_requests(std::string& out, std::size_t count) {
+  std::string time;
+  append_epoch_time(time);
+  for (std::size_t i = 0; i < count; ++i) {
+    out.append("IAMAT ").append(clients_[next_]);
+    append_iamat_end(out, time);
+    next_ = (next_ + 1) % clients_.size();
+  }
+}
+
+std::size_t IamatReplies::reply_length(std::string_view input) const {
   const auto* newline = static_cast<const char*>(std::memchr(input.data(), '\n', input.size()));
   return newline == nullptr ? 0 : static_cast<std::size_t>(newline - input.data()) + 1;
 }
 
-bool IamatWorkload::reply_ok(std::string_view reply) const { return reply.starts_with("AT "); }
+bool IamatReplies::reply_ok(std::string_view reply) const { return reply.starts_with("AT "); }
 
 WhatsatWorkload::WhatsatWorkload(std::string_view client, double radius_km, int bound) {
   request_ = "WHATSAT ";

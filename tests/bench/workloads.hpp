@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace herd::bench {
 
@@ -20,16 +22,32 @@ class Workload {
   virtual bool reply_ok(std::string_view reply) const = 0;
 };
 
+// IAMATs, each answered by one "AT ..." line.
+class IamatReplies : public Workload {
+ public:
+  std::size_t reply_length(std::string_view input) const override;
+  bool reply_ok(std::string_view reply) const override;
+};
+
 // IAMATs for distinct clients "client:<id>", id = base, base+1, ...
-class IamatWorkload final : public Workload {
+class IamatWorkload final : public IamatReplies {
  public:
   explicit IamatWorkload(std::uint64_t id_base) : next_id_(id_base) {}
   void append_requests(std::string& out, std::size_t count) override;
-  std::size_t reply_length(std::string_view input) const override;
-  bool reply_ok(std::string_view reply) const override;
 
  private:
   std::uint64_t next_id_;
+};
+
+// IAMATs for the clients of a list, in its order, then from its start again.
+class ListedIamatWorkload final : public IamatReplies {
+ public:
+  explicit ListedIamatWorkload(std::vector<std::string> clients) : clients_(std::move(clients)) {}
+  void append_requests(std::string& out, std::size_t count) override;
+
+ private:
+  std::vector<std::string> clients_;
+  std::size_t next_ = 0;
 };
 
 // The same WHATSAT over and over; a reply is OK when its JSON status is "OK".

@@ -4,27 +4,16 @@
 // format_places_json prints it.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "fuzz_check.hpp"
 #include "herd/json_scan.hpp"
 #include "herd/places.hpp"
 #include "herd/places_new_conversion.hpp"
 #include "json_document_builder.hpp"
 
-namespace {
-
-// abort() rather than assert(): the invariants must hold in release fuzz builds too.
-void check(bool condition, const char* what) {
-  if (!condition) {
-    std::fprintf(stderr, "invariant violated: %s\n", what);
-    std::abort();
-  }
-}
-
-}  // namespace
+using herd::fuzz::check;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

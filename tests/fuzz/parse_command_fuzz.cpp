@@ -2,26 +2,19 @@
 // accepts must satisfy SPEC §2–6 and survive a format → parse round trip.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.hpp"
 #include "herd/protocol.hpp"
 
 namespace {
 
 using namespace herd;
-
-// abort() rather than assert(): the invariants must hold in release fuzz builds too.
-void check(bool condition, const char* what) {
-  if (!condition) {
-    std::fprintf(stderr, "invariant violated: %s\n", what);
-    std::abort();
-  }
-}
+using fuzz::check;
+using fuzz::is_view_into;
 
 bool is_field(std::string_view field, std::string_view line) {
   if (field.empty()) return false;
@@ -29,7 +22,7 @@ bool is_field(std::string_view field, std::string_view line) {
     if (is_field_space(c)) return false;
   }
   // Fields are views into the line, never copies.
-  return field.data() >= line.data() && field.data() + field.size() <= line.data() + line.size();
+  return is_view_into(field, line);
 }
 
 bool is_digits(std::string_view text) {

@@ -196,6 +196,16 @@ void TestHerd::write_config() {
                           {"key_file", (dir_ / "certs" / "{member}.key").string()}};
   }
   std::ofstream(config_path_) << config.dump(2);
+  for (const auto& [member, overrides] : options_.member_config) {
+    nlohmann::json own = config;
+    own.merge_patch(overrides);
+    std::ofstream(config_path_of(member)) << own.dump(2);
+  }
+}
+
+fs::path TestHerd::config_path_of(const std::string& member) const {
+  if (!options_.member_config.contains(member)) return config_path_;
+  return dir_ / (member + ".json");
 }
 
 const TestCertificateAuthority& TestHerd::authority() const {
@@ -221,7 +231,7 @@ LinkClient TestHerd::link_as(const std::string& as, const std::string& to) const
 }
 
 void TestHerd::start(const std::string& member) {
-  start_process(member, {member, "--config", config_path_.string()}, port(member));
+  start_process(member, {member, "--config", config_path_of(member).string()}, port(member));
 }
 
 void TestHerd::start_process(const std::string& process, const std::vector<std::string>& args,

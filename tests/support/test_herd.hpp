@@ -57,6 +57,8 @@ struct HerdOptions {
   std::vector<std::pair<std::string, std::string>> links;
   // Merged into the generated config file (e.g. {"client_idle_timeout_ms": 300}).
   nlohmann::json config = nlohmann::json::object();
+  // Merged over `config` for one member only (e.g. a smaller table on one of them).
+  std::map<std::string, nlohmann::json> member_config;
   std::vector<std::pair<std::string, std::string>> environment;
   std::string host = "127.0.0.1";
   // Links with mutual TLS (SPEC §10): a throwaway herd CA, a certificate per
@@ -120,6 +122,7 @@ class TestHerd {
 
  private:
   void write_config();
+  std::filesystem::path config_path_of(const std::string& member) const;
 
   HerdOptions options_;
   std::filesystem::path dir_;

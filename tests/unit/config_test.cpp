@@ -50,6 +50,8 @@ void expect_same_config(const Config& actual, const Config& expected) {
   EXPECT_EQ(actual.peer_queue_limit_bytes, expected.peer_queue_limit_bytes);
   EXPECT_EQ(actual.peer_stall_limit, expected.peer_stall_limit);
   EXPECT_EQ(actual.shutdown_grace, expected.shutdown_grace);
+  EXPECT_EQ(actual.max_records, expected.max_records);
+  EXPECT_EQ(actual.max_record_text_bytes, expected.max_record_text_bytes);
   EXPECT_EQ(actual.places.backend, expected.places.backend);
   EXPECT_EQ(actual.places.google_base_url, expected.places.google_base_url);
   EXPECT_EQ(actual.places.legacy_base_url, expected.places.legacy_base_url);
@@ -178,6 +180,8 @@ TEST(ConfigDefaults, Tunables) {
   EXPECT_EQ(config.max_line_bytes, 8192u);
   EXPECT_EQ(config.places.backend, PlacesBackendKind::automatic);
   EXPECT_EQ(config.places.timeout, milliseconds(5000));
+  EXPECT_EQ(config.max_records, 16'000'000u);
+  EXPECT_EQ(config.max_record_text_bytes, 1024u * 1024 * 1024);
   EXPECT_EQ(config.max_clock_skew, milliseconds(600'000));
   EXPECT_EQ(config.peer_max_line_bytes(), 8192u + 85);
   EXPECT_EQ(config.places.geonames_file, "data/geonames/cities500.txt");
@@ -211,6 +215,8 @@ TEST(ConfigFile, EveryKeyIsRead) {
     "peer_queue_limit_bytes": 1000,
     "peer_stall_limit_ms": 35,
     "shutdown_grace_ms": 40,
+    "max_records": 7,
+    "max_record_text_bytes": 5000,
     "max_clock_skew_ms": 5000,
     "places": {"backend": "google-legacy", "google_base_url": "https://127.0.0.1:8443",
                "legacy_base_url": "https://localhost:9443", "ca_file": "ca.pem",
@@ -237,6 +243,8 @@ TEST(ConfigFile, EveryKeyIsRead) {
   EXPECT_EQ(config.peer_queue_limit_bytes, 1000u);
   EXPECT_EQ(config.peer_stall_limit, milliseconds(35));
   EXPECT_EQ(config.shutdown_grace, milliseconds(40));
+  EXPECT_EQ(config.max_records, 7u);
+  EXPECT_EQ(config.max_record_text_bytes, 5000u);
   EXPECT_EQ(config.places.backend, PlacesBackendKind::google_legacy);
   EXPECT_EQ(config.places.google_base_url, "https://127.0.0.1:8443");
   EXPECT_EQ(config.places.legacy_base_url, "https://localhost:9443");
@@ -466,6 +474,23 @@ TEST(ConfigValidation, MaxClockSkew) {
               "(milliseconds)")
         << bad;
   }
+}
+
+TEST(ConfigValidation, TableBounds) {
+  EXPECT_EQ(parse_ok(R"({"max_records": 1})").max_records, 1u);
+  EXPECT_EQ(parse_ok(R"({"max_records": 4000000000})").max_records, 4'000'000'000u);
+  EXPECT_EQ(rejection(R"({"max_records": 0})"),
+            "test.json: max_records: must be an integer from 1 to 4000000000");
+  EXPECT_THAT(rejection(R"({"max_records": 4000000001})"), HasSubstr("max_records: "));
+  EXPECT_THAT(rejection(R"({"max_records": "many"})"), HasSubstr("max_records: "));
+  EXPECT_EQ(parse_ok(R"({"max_record_text_bytes": 1024})").max_record_text_bytes, 1024u);
+  EXPECT_EQ(parse_ok(R"({"max_record_text_bytes": 1099511627776})").max_record_text_bytes,
+            std::uint64_t{1} << 40);
+  EXPECT_EQ(rejection(R"({"max_record_text_bytes": 1023})"),
+            "test.json: max_record_text_bytes: must be an integer from 1024 to 1099511627776");
+  EXPECT_THAT(rejection(R"({"max_record_text_bytes": 1099511627777})"),
+              HasSubstr("max_record_text_bytes: "));
+  EXPECT_THAT(rejection(R"({"max_record_text_bytes": -1})"), HasSubstr("max_record_text_bytes: "));
 }
 
 TEST(ConfigValidation, Places) {
