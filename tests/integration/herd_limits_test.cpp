@@ -7,7 +7,6 @@
 
 #include <chrono>
 
-#include "herd/protocol.hpp"
 #include "test_herd.hpp"
 
 namespace herd::test {
@@ -15,12 +14,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-// POSIX time `ahead` from now, as a client sends it.
-std::string posix_time_from_now(std::chrono::nanoseconds ahead) {
-  const auto now = std::chrono::system_clock::now().time_since_epoch() + ahead;
-  return format_posix_time(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
-}
 
 // The AT line a member answers `line` with, without "\n".
 std::string at_line(TestHerd& herd, const std::string& member, const std::string& line) {

@@ -13,7 +13,6 @@
 #include <random>
 #include <thread>
 
-#include "herd/protocol.hpp"
 #include "test_herd.hpp"
 
 namespace herd::test {
@@ -69,11 +68,6 @@ bool links_settled(const TestHerd& herd) {
     }
     return true;
   }, scaled(3000ms));
-}
-
-std::string posix_time_from_now(std::chrono::seconds ahead) {
-  const auto now = std::chrono::system_clock::now().time_since_epoch() + ahead;
-  return format_posix_time(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
 }
 
 // One hostile client: each call does one randomly chosen bad thing to one

@@ -15,6 +15,8 @@
 #include <gtest/gtest.h>
 #include <stdexcept>
 
+#include "herd/protocol.hpp"
+
 extern char** environ;
 
 namespace herd::test {
@@ -355,6 +357,11 @@ std::string iamat(TestHerd& herd, const std::string& member, const std::string& 
       herd.exchange(member, "IAMAT " + client + " " + location + " " + time + "\n");
   EXPECT_TRUE(reply.starts_with("AT " + member + " ")) << reply;
   return reply.substr(0, reply.find('\n'));
+}
+
+std::string posix_time_from_now(std::chrono::nanoseconds ahead) {
+  const auto now = std::chrono::system_clock::now().time_since_epoch() + ahead;
+  return format_posix_time(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
 }
 
 std::chrono::milliseconds scaled(std::chrono::milliseconds deadline) {

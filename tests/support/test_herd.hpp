@@ -138,6 +138,9 @@ class TestHerd {
 std::string iamat(TestHerd& herd, const std::string& member, const std::string& client,
                   const std::string& location, const std::string& time);
 
+// POSIX time `ahead` of now, in the form a client sends it.
+std::string posix_time_from_now(std::chrono::nanoseconds ahead);
+
 // Deadlines of multi-process tests are multiplied by HERD_TEST_TIME_SCALE (e.g. 3
 // under sanitizers, which slow the members down several times).
 std::chrono::milliseconds scaled(std::chrono::milliseconds deadline);
