@@ -9,6 +9,7 @@
 
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
+#include "herd/peer_tls.hpp"
 #include "herd/protocol.hpp"
 
 namespace herd {
@@ -90,10 +91,10 @@ void PeerConnection::become_up() {
   const std::string buffers = buffers_.buffer_bytes == 0
                                   ? std::string("kernel-sized buffers")
                                   : "buffers of " + std::to_string(buffers_.buffer_bytes) + " bytes";
-  state_.log().info("link {}: up ({}; round trip {} us, segments of {} bytes); sending table "
-                    "of {} records",
-                    neighbour_name(), buffers, buffers_.round_trip.count(),
-                    buffers_.segment_bytes, dump_end_);
+  state_.log().info("link {}: up ({}; {}; round trip {} us, segments of {} bytes); sending "
+                    "table of {} records",
+                    neighbour_name(), link_security(stream_, neighbour_name()), buffers,
+                    buffers_.round_trip.count(), buffers_.segment_bytes, dump_end_);
   wake_writer();
 }
 

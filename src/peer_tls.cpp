@@ -318,6 +318,14 @@ std::string check_peer_names(SSL* tls, std::string_view member) {
   return "its certificate names " + names_text(names) + ", not " + std::string(member);
 }
 
+std::string link_security(LinkStream& stream, std::string_view member) {
+  SSL* tls = stream.native_tls();
+  if (tls == nullptr) return "plaintext, not authenticated";
+  const std::string version = SSL_get_version(tls);
+  if (std::string why = check_peer_names(tls, member); !why.empty()) return version + ", but " + why;
+  return version + ", certificate verified as " + std::string(member);
+}
+
 std::string tls_failure(const boost::system::error_code& error, SSL* tls) {
   std::string reason = error == asio::error::eof || error == ssl::error::stream_truncated
                            ? "the connection was closed"

@@ -71,6 +71,11 @@ std::vector<std::string> certificate_dns_names(X509* certificate);
 // otherwise why not, for the log.
 std::string check_peer_names(SSL* tls, std::string_view member);
 
+// How the link on `stream` with `member` is secured, for its "up" log line:
+// the TLS version and the member its peer's verified certificate names, or
+// that it is plaintext.
+std::string link_security(LinkStream& stream, std::string_view member);
+
 // Why a TLS handshake on `tls` failed with `error`, for the log: OpenSSL's
 // reason, and the certificate check's verdict when that was the cause.
 std::string tls_failure(const boost::system::error_code& error, SSL* tls);

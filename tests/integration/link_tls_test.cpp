@@ -80,6 +80,11 @@ class LinkTls : public ::testing::Test {
 TEST_F(LinkTls, AHerdWithTlsRequiredLinksOverTls) {
   EXPECT_TRUE(logged(herd_, "Wilkes", "links: mutual TLS 1.3 required; certificate of Wilkes"));
   EXPECT_FALSE(logged(herd_, "Wilkes", "not authenticated"));
+  // Each side's "up" line names the member its neighbour's certificate proved.
+  EXPECT_TRUE(logged(herd_, "Wilkes", "link Hands: up (TLSv1.3, certificate verified as Hands; "));
+  EXPECT_TRUE(eventually([&] {
+    return logged(herd_, "Hands", "link Wilkes: up (TLSv1.3, certificate verified as Wilkes; ");
+  }, scaled(3000ms))) << herd_.log_text("Hands");
   const std::string at = iamat(herd_, "Wilkes", "kiwi", "+1+1", "1600000000");
   EXPECT_TRUE(herd_.converges_to({{"kiwi", at}}, scaled(2000ms)));
 }
@@ -177,6 +182,13 @@ TEST_F(PlaintextLinks, EachMemberWarnsOnceThatLinksAreNotAuthenticated) {
   for (const std::string member : {"Hands", "Wilkes"}) {
     EXPECT_EQ(occurrences(herd_.log_text(member), "links are not authenticated"), 1u) << member;
   }
+}
+
+TEST_F(PlaintextLinks, EachUpLineSaysTheLinkIsPlaintext) {
+  EXPECT_TRUE(logged(herd_, "Wilkes", "link Hands: up (plaintext, not authenticated; "));
+  EXPECT_TRUE(eventually([&] {
+    return logged(herd_, "Hands", "link Wilkes: up (plaintext, not authenticated; ");
+  }, scaled(3000ms))) << herd_.log_text("Hands");
 }
 
 TEST_F(PlaintextLinks, ATlsHandshakeIsRefused) {
