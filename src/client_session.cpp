@@ -161,8 +161,9 @@ asio::awaitable<void> ClientSession::read_loop() {
       co_return;
     }
     lines_.commit(bytes);
-    if (first_line_ && starts_tls_record(lines_.unread())) {
+    if (first_line_ && state_.peers().links_use_tls() && starts_tls_record(lines_.unread())) {
       // A neighbour dialing us with TLS (SPEC §10): no command starts so.
+      // With TLS off nothing is told apart: those bytes are a client's line.
       opened_with_tls_ = true;
       input_done_ = true;
       co_return;

@@ -341,7 +341,13 @@ std::string tls_failure(const boost::system::error_code& error, SSL* tls) {
 asio::awaitable<std::string> dial_tls(LinkStream& stream, std::string_view neighbour) {
   const std::string name(neighbour);
   if (const auto error = co_await stream.handshake(ssl::stream_base::client, {})) {
-    co_return "TLS handshake failed: " + tls_failure(error, stream.native_tls());
+    std::string why = "TLS handshake failed: " + tls_failure(error, stream.native_tls());
+    // A member with TLS off answers our ClientHello as a client's line: "? ...".
+    if (error.category() == asio::error::get_ssl_category() &&
+        ERR_GET_REASON(static_cast<unsigned long>(error.value())) == SSL_R_WRONG_VERSION_NUMBER) {
+      why += "; it answered with bytes that are not TLS (is its peer_tls.mode off?)";
+    }
+    co_return why;
   }
   co_return check_peer_names(stream.native_tls(), name);
 }

@@ -311,17 +311,8 @@ void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffere
 }
 
 void Peers::adopt_tls(tcp::socket socket, std::string received, std::string_view from) {
-  boost::system::error_code ignored;
   if (stopping_) {
-    socket.close(ignored);
-    return;
-  }
-  if (!tls_) {
-    refused_tls_.note(std::chrono::steady_clock::now(), [&] {
-      return fmt::format("link refused: TLS handshake from {}, but links to {} are plaintext "
-                         "(peer_tls.mode off)",
-                         from, state_.name());
-    });
+    boost::system::error_code ignored;
     socket.close(ignored);
     return;
   }

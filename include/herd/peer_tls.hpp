@@ -5,9 +5,10 @@
 // dialer checks that the accepting side is the neighbour it dialled, the
 // acceptor that the dialer is the member its HELLO claims.
 //
-// Links share the client port: the accepting member tells a TLS ClientHello
-// from a text line by its first byte (starts_tls_record), so netcat clients
-// see no change.
+// Links share the client port: while links use TLS, the accepting member
+// tells a TLS ClientHello from a text line by its first byte
+// (starts_tls_record), so netcat clients see no change. With TLS off nothing
+// is told apart: such bytes are a client's line like any other.
 #pragma once
 
 #include <openssl/types.h>

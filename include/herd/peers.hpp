@@ -86,9 +86,12 @@ class Peers {
   // its host while TLS is off).
   void adopt(LinkStream stream, std::string_view member, LineBuffer buffered,
              std::string_view from);
-  // An incoming connection whose first bytes (`received`) are a TLS record:
-  // a neighbour's handshake, when links use TLS; refused otherwise. The
-  // handshake and the HELLO inside it must come within peer_hello_timeout.
+  // Whether links use TLS (peer_tls.mode required, load_tls done): only then
+  // is a connection that starts with a TLS record a neighbour's link.
+  bool links_use_tls() const { return tls_.has_value(); }
+  // An incoming connection whose first bytes (`received`) are a TLS record,
+  // while links_use_tls(): a neighbour's handshake. It and the HELLO inside
+  // it must come within peer_hello_timeout.
   void adopt_tls(boost::asio::ip::tcp::socket socket, std::string received,
                  std::string_view from);
   // The link to `member` came up (HELLO both ways).

@@ -191,13 +191,76 @@ TEST_F(PlaintextLinks, EachUpLineSaysTheLinkIsPlaintext) {
   }, scaled(3000ms))) << herd_.log_text("Hands");
 }
 
-TEST_F(PlaintextLinks, ATlsHandshakeIsRefused) {
+// With TLS off nothing looks for a TLS record (SPEC §2, §10): a client whose
+// first byte is 0x16 sends a line like any other, answered "?".
+TEST_F(PlaintextLinks, AClientLineStartingWithTheTlsByteIsAnsweredLikeAnyBadLine) {
+  TcpClient bystander = herd_.connect("Wilkes");
+  const std::string garbage = "\x16\x03\x01\x02\x7f not a handshake";
+  TcpClient sender = herd_.connect("Wilkes");
+  sender.send(garbage + "\n");
+  EXPECT_EQ(sender.read_line(scaled(3000ms)), "? " + garbage + "\n");
+  // The connection stays a client's: its next command is served.
+  sender.send("IAMAT later +3+3 1600000002\n");
+  const auto at = sender.read_line(scaled(3000ms));
+  ASSERT_TRUE(at.has_value());
+  EXPECT_THAT(*at, HasSubstr(" later +3+3 1600000002"));
+  // Ended by the half-close instead of a LF, the same.
+  EXPECT_EQ(herd_.exchange("Wilkes", garbage), "? " + garbage + "\n");
+  EXPECT_TRUE(eventually([&] {
+    return occurrences(herd_.log_text("Wilkes"), "invalid command (unknown command)") == 2;
+  }, scaled(3000ms))) << herd_.log_text("Wilkes");
+  // Another client, connected all along, is unaffected, and so is the link.
+  bystander.send("IAMAT other +4+4 1600000003\n");
+  EXPECT_TRUE(bystander.read_line(scaled(3000ms)).has_value());
+  EXPECT_TRUE(herd_.converges_to({{"later", at->substr(0, at->size() - 1)}}, scaled(2000ms)));
+  EXPECT_FALSE(logged(herd_, "Wilkes", "link refused"));
+  EXPECT_EQ(links_up(), 1);
+}
+
+// A neighbour dialing with TLS gets no link, only the client's "?" once a
+// LF or its end of stream ends its "line"; nothing it sends is applied.
+TEST_F(PlaintextLinks, ATlsHandshakeIsAClientLineAndNeverALink) {
   TestCertificateAuthority authority;
-  LinkClient impostor(herd_.host(), herd_.port("Wilkes"),
-                      LinkIdentity{authority.issue_member("Hands"), authority.ca_file()});
-  impostor.handshake(scaled(3000ms));
-  expect_refused(impostor, "link refused: TLS handshake from 127.0.0.1");
-  EXPECT_TRUE(logged(herd_, "Wilkes", "but links to Wilkes are plaintext (peer_tls.mode off)"));
+  {
+    LinkClient impostor(herd_.host(), herd_.port("Wilkes"),
+                        LinkIdentity{authority.issue_member("Hands"), authority.ca_file()});
+    EXPECT_NE(impostor.handshake(scaled(1000ms)), "");
+  }
+  EXPECT_TRUE(eventually([&] {
+    return logged(herd_, "Wilkes", "invalid command (unknown command)");
+  }, scaled(3000ms))) << herd_.log_text("Wilkes");
+  EXPECT_FALSE(logged(herd_, "Wilkes", "link refused"));
+  const std::string after = iamat(herd_, "Hands", "after", "+2+2", "1600000001");
+  EXPECT_TRUE(herd_.converges_to({{"after", after}}, scaled(2000ms)));
+  EXPECT_EQ(links_up(), 1);
+}
+
+// Hands requires TLS and dials Wilkes, whose links are plaintext: each
+// attempt fails on Hands' side within peer_hello_timeout_ms, saying why, and
+// Wilkes serves its clients as ever.
+TEST(MixedPeerTls, AMemberRequiringTlsDialingAPlaintextOneFailsSayingWhy) {
+  HerdOptions options;
+  options.members = {"Hands", "Wilkes"};
+  options.tls = true;
+  options.config = {{"peer_hello_timeout_ms", 1000}};
+  options.member_config["Wilkes"] = {{"peer_tls", {{"mode", "off"}}}};
+  TestHerd herd(options);
+  herd.start_all();
+  const std::string where = "127.0.0.1:" + std::to_string(herd.port("Wilkes"));
+  EXPECT_TRUE(eventually([&] {
+    // Wilkes answers the ClientHello "? ..." once its LF (every ClientHello
+    // has one: the supported_groups extension is type 0x000a) ends the line.
+    return logged(herd, "Hands", "link Wilkes: refused by " + where + " at the TLS handshake (") &&
+           logged(herd, "Hands", "it answered with bytes that are not TLS (is its "
+                                 "peer_tls.mode off?)");
+  }, scaled(3000ms))) << herd.log_text("Hands");
+  const std::string at = iamat(herd, "Wilkes", "plain", "+1+1", "1600000000");
+  EXPECT_THAT(at, HasSubstr(" plain +1+1 1600000000"));
+  EXPECT_TRUE(eventually([&] {
+    return logged(herd, "Wilkes", "invalid command (unknown command)");
+  }, scaled(3000ms))) << herd.log_text("Wilkes");
+  EXPECT_FALSE(logged(herd, "Hands", "link Wilkes: up"));
+  EXPECT_FALSE(logged(herd, "Wilkes", "link Hands: up"));
 }
 
 TEST(PlaintextLinkHosts, AHelloFromAnotherAddressThanTheNeighboursHostIsRefused) {
