@@ -101,16 +101,26 @@ bool split_arguments(int argc, const char* const* argv, Arguments& arguments,
   return true;
 }
 
+// A flag, if given, that names one of a few choices (a backend, a mode):
+// `named` gives the choice its value stands for, or says why there is none.
+template <typename Choice, typename Named>
+bool apply_named(const std::optional<std::string>& value, std::string_view flag, Named named,
+                 Choice& out, std::string& error) {
+  if (!value) return true;
+  std::string problem;
+  const std::optional<Choice> choice = named(*value, problem);
+  if (!choice) {
+    error.assign(flag).append(": ").append(problem);
+    return false;
+  }
+  out = *choice;
+  return true;
+}
+
 bool apply_peer_tls_overrides(const Arguments& arguments, PeerTlsConfig& peer_tls,
                               std::string& error) {
-  if (arguments.peer_tls) {
-    std::string problem;
-    const auto mode = peer_tls_mode_named(*arguments.peer_tls, problem);
-    if (!mode) {
-      error = "--peer-tls: " + problem;
-      return false;
-    }
-    peer_tls.mode = *mode;
+  if (!apply_named(arguments.peer_tls, "--peer-tls", peer_tls_mode_named, peer_tls.mode, error)) {
+    return false;
   }
   if (arguments.peer_ca) peer_tls.ca_file = *arguments.peer_ca;
   if (arguments.peer_cert) peer_tls.cert_file = *arguments.peer_cert;
@@ -127,14 +137,9 @@ bool apply_overrides(const Arguments& arguments, Config& config, std::string& er
   if (arguments.log_dir) config.log_dir = *arguments.log_dir;
   if (arguments.ca_file) config.places.ca_file = *arguments.ca_file;
   if (arguments.geonames_file) config.places.geonames_file = *arguments.geonames_file;
-  if (arguments.places_backend) {
-    std::string problem;
-    const auto kind = places_backend_named(*arguments.places_backend, problem);
-    if (!kind) {
-      error = "--places-backend: " + problem;
-      return false;
-    }
-    config.places.backend = *kind;
+  if (!apply_named(arguments.places_backend, "--places-backend", places_backend_named,
+                   config.places.backend, error)) {
+    return false;
   }
   if (arguments.places_url) {
     if (std::string problem; !check_https_url(*arguments.places_url, problem)) {

@@ -319,77 +319,66 @@ bool read_log_level(const json& value, std::string_view field, LogLevel& out,
               "unknown level " + in_quotes(name) + " (one of " + joined(names) + ")");
 }
 
-bool read_backend(const json& value, std::string_view field, PlacesBackendKind& out,
-                  std::string& problem) {
+// A field that names one of a few choices (a backend, a mode): `named` gives
+// the choice a name stands for, or says why there is none.
+template <typename Choice, typename Named>
+bool read_named(const json& value, std::string_view field, Named named, Choice& out,
+                std::string& problem) {
   std::string name;
   if (!read_string(value, field, name, problem)) return false;
   std::string why;
-  const auto kind = places_backend_named(name, why);
-  if (!kind) return fail(problem, field, why);
-  out = *kind;
+  const std::optional<Choice> choice = named(name, why);
+  if (!choice) return fail(problem, field, why);
+  out = *choice;
+  return true;
+}
+
+// An object of settings, `section`: each key is read by `read_key(key, item,
+// field)`, which sets `problem` and returns false for a bad value or an
+// unknown key.
+template <typename ReadKey>
+bool read_section(const json& value, std::string_view section, std::string& problem,
+                  ReadKey read_key) {
+  if (!value.is_object()) return fail(problem, section, "must be an object");
+  for (const auto& [key, item] : value.items()) {
+    if (!read_key(key, item, std::string(section) + "." + key)) return false;
+  }
   return true;
 }
 
 bool read_places(const json& value, PlacesConfig& places, std::string& problem) {
-  if (!value.is_object()) return fail(problem, "places", "must be an object");
-  for (const auto& [key, item] : value.items()) {
-    const std::string field = "places." + key;
-    bool ok = false;
+  return read_section(value, "places", problem, [&](const std::string& key, const json& item,
+                                                     const std::string& field) {
     if (key == "backend") {
-      ok = read_backend(item, field, places.backend, problem);
-    } else if (key == "google_base_url") {
-      ok = read_https_url(item, field, places.google_base_url, problem);
-    } else if (key == "legacy_base_url") {
-      ok = read_https_url(item, field, places.legacy_base_url, problem);
-    } else if (key == "ca_file") {
-      ok = read_string(item, field, places.ca_file, problem);
-    } else if (key == "key_file") {
-      ok = read_string(item, field, places.key_file, problem);
-    } else if (key == "timeout_ms") {
-      ok = read_duration(item, field, places.timeout, problem);
-    } else if (key == "pool_size") {
-      ok = read_integer(item, field, 1, 1024, places.pool_size, problem);
-    } else if (key == "geonames_file") {
-      ok = read_string(item, field, places.geonames_file, problem) &&
-           (!places.geonames_file.empty() || fail(problem, field, "must not be empty"));
-    } else {
-      ok = fail(problem, field, "unknown key");
+      return read_named(item, field, places_backend_named, places.backend, problem);
     }
-    if (!ok) return false;
-  }
-  return true;
-}
-
-bool read_peer_tls_mode(const json& value, std::string_view field, PeerTlsMode& out,
-                        std::string& problem) {
-  std::string name;
-  if (!read_string(value, field, name, problem)) return false;
-  std::string why;
-  const auto mode = peer_tls_mode_named(name, why);
-  if (!mode) return fail(problem, field, why);
-  out = *mode;
-  return true;
+    if (key == "google_base_url") {
+      return read_https_url(item, field, places.google_base_url, problem);
+    }
+    if (key == "legacy_base_url") {
+      return read_https_url(item, field, places.legacy_base_url, problem);
+    }
+    if (key == "ca_file") return read_string(item, field, places.ca_file, problem);
+    if (key == "key_file") return read_string(item, field, places.key_file, problem);
+    if (key == "timeout_ms") return read_duration(item, field, places.timeout, problem);
+    if (key == "pool_size") return read_integer(item, field, 1, 1024, places.pool_size, problem);
+    if (key == "geonames_file") {
+      return read_string(item, field, places.geonames_file, problem) &&
+             (!places.geonames_file.empty() || fail(problem, field, "must not be empty"));
+    }
+    return fail(problem, field, "unknown key");
+  });
 }
 
 bool read_peer_tls(const json& value, PeerTlsConfig& peer_tls, std::string& problem) {
-  if (!value.is_object()) return fail(problem, "peer_tls", "must be an object");
-  for (const auto& [key, item] : value.items()) {
-    const std::string field = "peer_tls." + key;
-    bool ok = false;
-    if (key == "mode") {
-      ok = read_peer_tls_mode(item, field, peer_tls.mode, problem);
-    } else if (key == "ca_file") {
-      ok = read_string(item, field, peer_tls.ca_file, problem);
-    } else if (key == "cert_file") {
-      ok = read_string(item, field, peer_tls.cert_file, problem);
-    } else if (key == "key_file") {
-      ok = read_string(item, field, peer_tls.key_file, problem);
-    } else {
-      ok = fail(problem, field, "unknown key");
-    }
-    if (!ok) return false;
-  }
-  return true;
+  return read_section(value, "peer_tls", problem, [&](const std::string& key, const json& item,
+                                                       const std::string& field) {
+    if (key == "mode") return read_named(item, field, peer_tls_mode_named, peer_tls.mode, problem);
+    if (key == "ca_file") return read_string(item, field, peer_tls.ca_file, problem);
+    if (key == "cert_file") return read_string(item, field, peer_tls.cert_file, problem);
+    if (key == "key_file") return read_string(item, field, peer_tls.key_file, problem);
+    return fail(problem, field, "unknown key");
+  });
 }
 
 // One top-level key other than the topology.

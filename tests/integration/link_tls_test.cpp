@@ -142,35 +142,34 @@ TEST_F(LinkTlsDeadline, AHandshakeWithoutAHelloIsCutToo) {
 }
 
 TEST_F(LinkTls, SighupReloadsTheCertificateOrKeepsTheOldOneSayingWhy) {
+  // Gives Hands `certificate` and SIGHUP; waits for Hands to log `outcome`.
+  const auto reload = [&](const LeafCertificate& certificate, const std::string& outcome) {
+    write_pem_files(certificate, herd_.certificate_file("Hands"), herd_.key_file("Hands"));
+    herd_.signal("Hands", SIGHUP);
+    EXPECT_TRUE(eventually([&] { return logged(herd_, "Hands", outcome); }, scaled(3000ms)))
+        << herd_.log_text("Hands");
+  };
+  // Restarts Wilkes: a link made afterwards, its `count`th.
+  const auto relink = [&](std::size_t count) {
+    herd_.kill("Wilkes");
+    herd_.start("Wilkes");
+    EXPECT_TRUE(eventually([&] {
+      return occurrences(herd_.log_text("Wilkes"), "link Hands: up") == count;
+    }, scaled(3000ms))) << herd_.log_text("Hands");
+  };
+
   // A certificate naming someone else: kept the old one, and said why.
-  write_pem_files(herd_.authority().issue_member("Holiday"), herd_.certificate_file("Hands"),
-                  herd_.key_file("Hands"));
-  herd_.signal("Hands", SIGHUP);
-  EXPECT_TRUE(eventually([&] {
-    return logged(herd_, "Hands", "SIGHUP: kept the peer TLS files loaded before: "
-                                  "peer_tls.cert_file " + herd_.certificate_file("Hands").string() +
-                                  ": the certificate names \"Holiday\", not Hands");
-  }, scaled(3000ms))) << herd_.log_text("Hands");
-  // Links made afterwards still use the old one: Wilkes restarted links again.
-  herd_.kill("Wilkes");
-  herd_.start("Wilkes");
-  EXPECT_TRUE(eventually([&] {
-    return occurrences(herd_.log_text("Wilkes"), "link Hands: up") == 2;
-  }, scaled(3000ms))) << herd_.log_text("Hands");
+  reload(herd_.authority().issue_member("Holiday"),
+         "SIGHUP: kept the peer TLS files loaded before: peer_tls.cert_file " +
+             herd_.certificate_file("Hands").string() +
+             ": the certificate names \"Holiday\", not Hands");
+  // Links made afterwards still use the old one.
+  relink(2);
 
   // A good new certificate is loaded, and links made afterwards present it.
-  write_pem_files(herd_.authority().issue_member("Hands"), herd_.certificate_file("Hands"),
-                  herd_.key_file("Hands"));
-  herd_.signal("Hands", SIGHUP);
-  EXPECT_TRUE(eventually([&] {
-    return logged(herd_, "Hands", "SIGHUP: reloaded the peer TLS files for links made from now "
-                                  "on: certificate of Hands");
-  }, scaled(3000ms))) << herd_.log_text("Hands");
-  herd_.kill("Wilkes");
-  herd_.start("Wilkes");
-  EXPECT_TRUE(eventually([&] {
-    return occurrences(herd_.log_text("Wilkes"), "link Hands: up") == 3;
-  }, scaled(3000ms))) << herd_.log_text("Hands");
+  reload(herd_.authority().issue_member("Hands"),
+         "SIGHUP: reloaded the peer TLS files for links made from now on: certificate of Hands");
+  relink(3);
 }
 
 class PlaintextLinks : public LinkTls {
