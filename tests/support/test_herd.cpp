@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <stdexcept>
 
+#include "herd/config.hpp"
 #include "herd/protocol.hpp"
 
 extern char** environ;
@@ -191,6 +192,13 @@ void TestHerd::write_config() {
   config["links"] = nlohmann::json::array();
   for (const auto& [a, b] : options_.links) config["links"].push_back({a, b});
   if (!config.contains("log_dir")) config["log_dir"] = (dir_ / "logs").string();
+  // Sanitized members run several times slower: a link's handshake and HELLO
+  // get as much more time as the tests' own deadlines (a member still loading
+  // its GeoNames data leaves a neighbour's dial waiting), unless the test
+  // sets the timeout itself.
+  if (!config.contains("peer_hello_timeout_ms")) {
+    config["peer_hello_timeout_ms"] = scaled(Config{}.peer_hello_timeout).count();
+  }
   if (options_.tls && !config.contains("peer_tls")) {
     config["peer_tls"] = {{"mode", "required"},
                           {"ca_file", authority_->ca_file().string()},
