@@ -3,6 +3,7 @@
 #
 #   scripts/bench.sh [--output FILE] [--duration SECONDS] [--records N]
 #                    [--idle-connections N] [--no-build] [--no-redis] [--geonames-only]
+#                    [--peer-tls] [--links-only]
 #
 # Defaults: 5 s per run, 1,000,000 records, 10,000 idle connections; about two
 # minutes after the build, and up to 0.5 GB of member logs in a temp directory.
@@ -17,6 +18,12 @@
 #            same places (--geonames-only runs just this)
 #   redis    redis-server (installed with apt-get if missing and we are root)
 #            loaded by redis-benchmark GEOADD with the same C and P
+# --peer-tls: the herds link with mutual TLS (certificates from make_herd_certs.sh),
+#            labelled herd-tls. --links-only: just what links change: the idle
+#            five-member herd's propagation over three hops, IAMATs at Goloman with
+#            the same C and P as 1, and tests/bench/catch_up.py (100,000 records).
+#            Run it with and without --peer-tls, alternating, each with its own
+#            --output, then: tests/bench/tls_table.py OUTPUT...
 # Every JSON line goes to --output (default bench-results.jsonl). Everything it
 # starts is stopped on exit. Numbers are only comparable within one run: the
 # ratios matter, not the absolute figures.
@@ -31,6 +38,8 @@ idle_connections=10000
 build=1
 use_redis=1
 geonames_only=0
+peer_tls=0
+links_only=0
 while (($# > 0)); do
   case $1 in
     --output) output=$2; shift 2 ;;
@@ -40,7 +49,9 @@ while (($# > 0)); do
     --no-build) build=0; shift ;;
     --no-redis) use_redis=0; shift ;;
     --geonames-only) geonames_only=1; shift ;;
-    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --peer-tls) peer_tls=1; shift ;;
+    --links-only) links_only=1; shift ;;
+    -h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -140,9 +151,18 @@ start_member() {
 }
 
 # write_herd_config FILE LOG_DIR PLACES_JSON: the five members of SPEC §1 on free
-# ports (into port_of), with the given "places" settings.
+# ports (into port_of), with the given "places" settings, and with --peer-tls
+# their links' certificates.
 names=(Goloman Hands Holiday Welsh Wilkes)
 declare -A port_of
+herd_label=herd
+peer_tls_json=""
+if ((peer_tls)); then
+  "$herd_root/scripts/make_herd_certs.sh" "$work/certs" "${names[@]}" >/dev/null
+  herd_label=herd-tls
+  peer_tls_json=", \"peer_tls\": {\"mode\": \"required\", \"ca_file\": \"$work/certs/ca.pem\",
+    \"cert_file\": \"$work/certs/{member}.pem\", \"key_file\": \"$work/certs/{member}.key\"}"
+fi
 write_herd_config() {
   local file=$1 log_dir=$2 places=$3 members_json="" i
   local ports
@@ -157,7 +177,7 @@ write_herd_config() {
   "links": [["Goloman", "Hands"], ["Goloman", "Holiday"], ["Goloman", "Wilkes"],
             ["Hands", "Wilkes"], ["Holiday", "Welsh"], ["Holiday", "Wilkes"]],
   "log_dir": "$log_dir",
-  "places": $places
+  "places": $places$peer_tls_json
 }
 JSON
 }
@@ -180,6 +200,36 @@ bench() {
   sed -n 1p <<<"$lines"
   sed -n 2p <<<"$lines" >>"$output"
 }
+
+# ---------------------------------------------------------------- links only
+if ((links_only)); then
+  echo "== links: the five-member herd ($herd_label), propagation idle, IAMATs at Goloman; catch-up"
+  write_herd_config "$work/links.json" "$work/logs-links" '{"backend": "none"}'
+  declare -A links_pid
+  for name in "${names[@]}"; do
+    start_member "$name" "$work/links.json"
+    links_pid[$name]=$member_pid
+  done
+  for name in "${names[@]}"; do wait_for_port "${port_of[$name]}" "${links_pid[$name]}" "$name"; done
+  "$bench_bin" propagation --port "${port_of[Hands]}" --target-port "${port_of[Welsh]}" \
+    --samples 3 --sample-timeout-ms 10000 >/dev/null
+  bench propagation --label "$herd_label" --port "${port_of[Hands]}" \
+    --target-port "${port_of[Welsh]}" --samples "$propagation_samples" --duration "$((duration * 3))"
+  for pipeline in "${pipelines[@]}"; do
+    bench iamat-persistent --label "$herd_label" --port "${port_of[Goloman]}" \
+      --pid "${links_pid[Goloman]}" --connections "$connections" --pipeline "$pipeline" \
+      --duration "$duration"
+  done
+  stop_started
+  catch_up_tls=()
+  ((peer_tls)) && catch_up_tls=(--peer-tls "$work/certs")
+  python3 "$herd_root/tests/bench/catch_up.py" "$server_bin" 100000 "${catch_up_tls[@]}" \
+    >"$work/catch-up.out" || { echo "bench: catch_up.py failed" >&2; exit 1; }
+  sed -n 1p "$work/catch-up.out"
+  sed -n 2p "$work/catch-up.out" >>"$output"
+  echo "JSON lines: $output (tests/bench/tls_table.py compares runs with and without --peer-tls)"
+  exit 0
+fi
 
 # ---------------------------------------------------------------- geonames
 # Redis loaded with the same places as herd's gazetteer, each a GEOADD member

@@ -1,7 +1,8 @@
 # Shared settings of the herd scripts; sourced, not run.
 # Override with environment variables: HERD_BUILD_DIR, HERD_BIN, HERD_CONFIG,
 # HERD_RUN_DIR (pid files and stdout), HERD_LOG_DIR (one log per member),
-# HERD_GEONAMES_FILE (the geonames backend's gazetteer, from install-deps.sh).
+# HERD_GEONAMES_FILE (the geonames backend's gazetteer, from install-deps.sh),
+# HERD_CERT_DIR (the herd CA and member certificates for links, make_herd_certs.sh).
 herd_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HERD_BUILD_DIR=${HERD_BUILD_DIR:-$herd_root/build}
 HERD_BIN=${HERD_BIN:-$HERD_BUILD_DIR/herd_server}
@@ -9,6 +10,7 @@ HERD_CONFIG=${HERD_CONFIG:-$herd_root/config/herd.json}
 HERD_RUN_DIR=${HERD_RUN_DIR:-$herd_root/run}
 HERD_LOG_DIR=${HERD_LOG_DIR:-$herd_root/logs}
 HERD_GEONAMES_FILE=${HERD_GEONAMES_FILE:-$herd_root/data/geonames/cities500.txt}
+HERD_CERT_DIR=${HERD_CERT_DIR:-$herd_root/certs}
 
 # "name host port" for each member of the config, one per line.
 herd_members() {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts every member of the herd in the background: pid files in run/, logs in
 # logs/<member>.log, WHATSAT answered from data/geonames/cities500.txt when no
-# Google key is set. Extra arguments go to every member (e.g. --places-url URL).
+# Google key is set. Links use mutual TLS with the certificates in certs/, made
+# on first use (make_herd_certs.sh); HERD_PEER_TLS=off starts them plaintext.
+# Extra arguments go to every member (e.g. --places-url URL).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -10,6 +12,13 @@ if [[ ! -x $HERD_BIN ]]; then
   exit 1
 fi
 mkdir -p "$HERD_RUN_DIR" "$HERD_LOG_DIR"
+
+tls_flags=(--peer-tls off)
+if [[ ${HERD_PEER_TLS:-required} != off ]]; then
+  "$herd_root/scripts/make_herd_certs.sh" "$HERD_CERT_DIR"
+  tls_flags=(--peer-tls required --peer-ca "$HERD_CERT_DIR/ca.pem"
+    --peer-cert "$HERD_CERT_DIR/{member}.pem" --peer-key "$HERD_CERT_DIR/{member}.key")
+fi
 
 mapfile -t members < <(herd_members)
 running=()
@@ -25,7 +34,7 @@ fi
 for entry in "${members[@]}"; do
   read -r name _ _ <<<"$entry"
   nohup "$HERD_BIN" "$name" --config "$HERD_CONFIG" --log-dir "$HERD_LOG_DIR" \
-    --geonames-file "$HERD_GEONAMES_FILE" "$@" \
+    --geonames-file "$HERD_GEONAMES_FILE" "${tls_flags[@]}" "$@" \
     >>"$HERD_RUN_DIR/$name.out" 2>&1 </dev/null &
   echo $! >"$HERD_RUN_DIR/$name.pid"
 done

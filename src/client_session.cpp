@@ -8,7 +8,9 @@
 
 #include "herd/client_prefetch.hpp"
 #include "herd/logging.hpp"
+#include "herd/link_stream.hpp"
 #include "herd/member_state.hpp"
+#include "herd/peer_tls.hpp"
 #include "herd/peers.hpp"
 #include "herd/places.hpp"
 
@@ -57,9 +59,14 @@ asio::awaitable<void> ClientSession::run() {
   // rather than block the loop.
   socket_.non_blocking(true, ignored);
   co_await read_loop();
+  if (opened_with_tls_) {
+    socket_.non_blocking(false, ignored);  // as the peer link expects a socket
+    state_.peers().adopt_tls(std::move(socket_), std::string(lines_.unread()), peer_);
+    co_return;
+  }
   if (!hello_from_.empty()) {
     socket_.non_blocking(false, ignored);  // as the peer link expects a socket
-    state_.peers().adopt(std::move(socket_), hello_from_, std::move(lines_), peer_);
+    state_.peers().adopt(LinkStream(std::move(socket_)), hello_from_, std::move(lines_), peer_);
     co_return;
   }
   co_await finish_owed_replies();
@@ -155,6 +162,13 @@ asio::awaitable<void> ClientSession::read_loop() {
       co_return;
     }
     lines_.commit(bytes);
+    if (first_line_ && state_.peers().links_use_tls() && starts_tls_record(lines_.unread())) {
+      // A neighbour dialing us with TLS (SPEC §10): no command starts so.
+      // With TLS off nothing is told apart: those bytes are a client's line.
+      opened_with_tls_ = true;
+      input_done_ = true;
+      co_return;
+    }
     handle_complete_lines();
     if (!input_done_ && lines_.overflowed()) {
       const std::string_view prefix = lines_.overflow_prefix();

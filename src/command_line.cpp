@@ -20,6 +20,10 @@ struct Arguments {
   std::optional<std::string> places_url;
   std::optional<std::string> ca_file;
   std::optional<std::string> geonames_file;
+  std::optional<std::string> peer_tls;
+  std::optional<std::string> peer_ca;
+  std::optional<std::string> peer_cert;
+  std::optional<std::string> peer_key;
   bool help = false;
   bool version = false;
 };
@@ -37,6 +41,10 @@ constexpr ValueOption value_options[] = {
     {"--places-url", &Arguments::places_url},
     {"--ca-file", &Arguments::ca_file},
     {"--geonames-file", &Arguments::geonames_file},
+    {"--peer-tls", &Arguments::peer_tls},
+    {"--peer-ca", &Arguments::peer_ca},
+    {"--peer-cert", &Arguments::peer_cert},
+    {"--peer-key", &Arguments::peer_key},
 };
 
 bool* switch_slot(std::string_view flag, Arguments& arguments) {
@@ -93,19 +101,45 @@ bool split_arguments(int argc, const char* const* argv, Arguments& arguments,
   return true;
 }
 
+// A flag, if given, that names one of a few choices (a backend, a mode):
+// `named` gives the choice its value stands for, or says why there is none.
+template <typename Choice, typename Named>
+bool apply_named(const std::optional<std::string>& value, std::string_view flag, Named named,
+                 Choice& out, std::string& error) {
+  if (!value) return true;
+  std::string problem;
+  const std::optional<Choice> choice = named(*value, problem);
+  if (!choice) {
+    error.assign(flag).append(": ").append(problem);
+    return false;
+  }
+  out = *choice;
+  return true;
+}
+
+bool apply_peer_tls_overrides(const Arguments& arguments, PeerTlsConfig& peer_tls,
+                              std::string& error) {
+  if (!apply_named(arguments.peer_tls, "--peer-tls", peer_tls_mode_named, peer_tls.mode, error)) {
+    return false;
+  }
+  if (arguments.peer_ca) peer_tls.ca_file = *arguments.peer_ca;
+  if (arguments.peer_cert) peer_tls.cert_file = *arguments.peer_cert;
+  if (arguments.peer_key) peer_tls.key_file = *arguments.peer_key;
+  if (std::string problem; !check_peer_tls_files_given(peer_tls, problem)) {
+    error = problem + " (in the config, or --peer-ca, --peer-cert, --peer-key)";
+    return false;
+  }
+  return true;
+}
+
 // The flags that change the config, applied over the file whatever their position.
 bool apply_overrides(const Arguments& arguments, Config& config, std::string& error) {
   if (arguments.log_dir) config.log_dir = *arguments.log_dir;
   if (arguments.ca_file) config.places.ca_file = *arguments.ca_file;
   if (arguments.geonames_file) config.places.geonames_file = *arguments.geonames_file;
-  if (arguments.places_backend) {
-    std::string problem;
-    const auto kind = places_backend_named(*arguments.places_backend, problem);
-    if (!kind) {
-      error = "--places-backend: " + problem;
-      return false;
-    }
-    config.places.backend = *kind;
+  if (!apply_named(arguments.places_backend, "--places-backend", places_backend_named,
+                   config.places.backend, error)) {
+    return false;
   }
   if (arguments.places_url) {
     if (std::string problem; !check_https_url(*arguments.places_url, problem)) {
@@ -116,7 +150,7 @@ bool apply_overrides(const Arguments& arguments, Config& config, std::string& er
     config.places.google_base_url = *arguments.places_url;
     config.places.legacy_base_url = *arguments.places_url;
   }
-  return true;
+  return apply_peer_tls_overrides(arguments, config.peer_tls, error);
 }
 
 // The index of the member named on the command line. "Golomon", the prototype's
@@ -203,10 +237,21 @@ Options (each as --flag VALUE or --flag=VALUE):
                            or geonames (offline, from a GeoNames gazetteer file)
   --places-url URL         https:// base URL of the Places backend, e.g. a local fake
   --ca-file FILE           extra trusted CA certificates (PEM) for the Places backend
+  --peer-tls MODE          links between members: off (plaintext, taken only from a
+                           neighbour's configured host) or required (mutual TLS 1.3
+                           with the herd CA); sets peer_tls.mode
+  --peer-ca FILE           the herd CA certificate (PEM): peer_tls.ca_file
+  --peer-cert FILE         this member's certificate (PEM): peer_tls.cert_file
+  --peer-key FILE          its private key (PEM): peer_tls.key_file; in these three,
+                           {member} stands for the member's name
   --geonames-file FILE     the geonames backend's gazetteer, GeoNames TSV (default:
                            data/geonames/cities500.txt, from scripts/install-deps.sh)
   -h, --help               print this help and exit
   --version                print the version and exit
+
+Signals:
+  SIGINT, SIGTERM          finish the replies owed, then exit
+  SIGHUP                   read the peer TLS files again, for links made from then on
 
 Environment:
   GOOGLE_PLACES_API_KEY    the Places API key (otherwise read from places.key_file);

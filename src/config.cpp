@@ -37,13 +37,20 @@
 //       "timeout_ms": 5000,
 //       "pool_size": 256,                          // 1 .. 1024
 //       "geonames_file": "data/geonames/cities500.txt"  // GeoNames TSV; not empty
+//     },
+//     "peer_tls": {                                // links between members (SPEC §10)
+//       "mode": "off",                             // off | required (TLS 1.3, mutual)
+//       "ca_file": "",                             // the herd CA (PEM)
+//       "cert_file": "",                           // "{member}" stands for the member's name,
+//       "key_file": ""                             // e.g. "certs/{member}.pem"
 //     }
 //   }
 //
 // "members" replaces the whole member list (host defaults to 127.0.0.1, name and port are
 // required); "links" replaces the whole link list and may name only configured members.
 // Durations are whole milliseconds, at least 1. Base URLs must be https:// because the
-// Places client always verifies TLS (SPEC §7).
+// Places client always verifies TLS (SPEC §7). peer_tls.mode "required" needs all three
+// files, which are read and checked when the member starts (peer_tls.hpp).
 //
 // The traffic log (one line per protocol line received or sent, several per request) is
 // written at log_traffic_level and dropped when that is below log_level or "off". It is
@@ -96,6 +103,11 @@ constexpr std::pair<std::string_view, PlacesBackendKind> backend_names[] = {
     {"google", PlacesBackendKind::google},
     {"google-legacy", PlacesBackendKind::google_legacy},
     {"geonames", PlacesBackendKind::geonames},
+};
+
+constexpr std::pair<std::string_view, PeerTlsMode> peer_tls_mode_names[] = {
+    {"off", PeerTlsMode::off},
+    {"required", PeerTlsMode::required},
 };
 
 // ---------------------------------------------------------------------------------------
@@ -307,45 +319,66 @@ bool read_log_level(const json& value, std::string_view field, LogLevel& out,
               "unknown level " + in_quotes(name) + " (one of " + joined(names) + ")");
 }
 
-bool read_backend(const json& value, std::string_view field, PlacesBackendKind& out,
-                  std::string& problem) {
+// A field that names one of a few choices (a backend, a mode): `named` gives
+// the choice a name stands for, or says why there is none.
+template <typename Choice, typename Named>
+bool read_named(const json& value, std::string_view field, Named named, Choice& out,
+                std::string& problem) {
   std::string name;
   if (!read_string(value, field, name, problem)) return false;
   std::string why;
-  const auto kind = places_backend_named(name, why);
-  if (!kind) return fail(problem, field, why);
-  out = *kind;
+  const std::optional<Choice> choice = named(name, why);
+  if (!choice) return fail(problem, field, why);
+  out = *choice;
+  return true;
+}
+
+// An object of settings, `section`: each key is read by `read_key(key, item,
+// field)`, which sets `problem` and returns false for a bad value or an
+// unknown key.
+template <typename ReadKey>
+bool read_section(const json& value, std::string_view section, std::string& problem,
+                  ReadKey read_key) {
+  if (!value.is_object()) return fail(problem, section, "must be an object");
+  for (const auto& [key, item] : value.items()) {
+    if (!read_key(key, item, std::string(section) + "." + key)) return false;
+  }
   return true;
 }
 
 bool read_places(const json& value, PlacesConfig& places, std::string& problem) {
-  if (!value.is_object()) return fail(problem, "places", "must be an object");
-  for (const auto& [key, item] : value.items()) {
-    const std::string field = "places." + key;
-    bool ok = false;
+  return read_section(value, "places", problem, [&](const std::string& key, const json& item,
+                                                     const std::string& field) {
     if (key == "backend") {
-      ok = read_backend(item, field, places.backend, problem);
-    } else if (key == "google_base_url") {
-      ok = read_https_url(item, field, places.google_base_url, problem);
-    } else if (key == "legacy_base_url") {
-      ok = read_https_url(item, field, places.legacy_base_url, problem);
-    } else if (key == "ca_file") {
-      ok = read_string(item, field, places.ca_file, problem);
-    } else if (key == "key_file") {
-      ok = read_string(item, field, places.key_file, problem);
-    } else if (key == "timeout_ms") {
-      ok = read_duration(item, field, places.timeout, problem);
-    } else if (key == "pool_size") {
-      ok = read_integer(item, field, 1, 1024, places.pool_size, problem);
-    } else if (key == "geonames_file") {
-      ok = read_string(item, field, places.geonames_file, problem) &&
-           (!places.geonames_file.empty() || fail(problem, field, "must not be empty"));
-    } else {
-      ok = fail(problem, field, "unknown key");
+      return read_named(item, field, places_backend_named, places.backend, problem);
     }
-    if (!ok) return false;
-  }
-  return true;
+    if (key == "google_base_url") {
+      return read_https_url(item, field, places.google_base_url, problem);
+    }
+    if (key == "legacy_base_url") {
+      return read_https_url(item, field, places.legacy_base_url, problem);
+    }
+    if (key == "ca_file") return read_string(item, field, places.ca_file, problem);
+    if (key == "key_file") return read_string(item, field, places.key_file, problem);
+    if (key == "timeout_ms") return read_duration(item, field, places.timeout, problem);
+    if (key == "pool_size") return read_integer(item, field, 1, 1024, places.pool_size, problem);
+    if (key == "geonames_file") {
+      return read_string(item, field, places.geonames_file, problem) &&
+             (!places.geonames_file.empty() || fail(problem, field, "must not be empty"));
+    }
+    return fail(problem, field, "unknown key");
+  });
+}
+
+bool read_peer_tls(const json& value, PeerTlsConfig& peer_tls, std::string& problem) {
+  return read_section(value, "peer_tls", problem, [&](const std::string& key, const json& item,
+                                                       const std::string& field) {
+    if (key == "mode") return read_named(item, field, peer_tls_mode_named, peer_tls.mode, problem);
+    if (key == "ca_file") return read_string(item, field, peer_tls.ca_file, problem);
+    if (key == "cert_file") return read_string(item, field, peer_tls.cert_file, problem);
+    if (key == "key_file") return read_string(item, field, peer_tls.key_file, problem);
+    return fail(problem, field, "unknown key");
+  });
 }
 
 // One top-level key other than the topology.
@@ -401,6 +434,7 @@ bool read_setting(const std::string& key, const json& value, Config& config,
                          max_clock_skew_limit);
   }
   if (key == "places") return read_places(value, config.places, problem);
+  if (key == "peer_tls") return read_peer_tls(value, config.peer_tls, problem);
   return fail(problem, key, "unknown key");
 }
 
@@ -419,7 +453,7 @@ bool check_consistency(const Config& config, std::string& problem) {
                     std::to_string(longest_link_line - config.max_line_bytes) +
                     "), the longest line a link carries with its newline");
   }
-  return true;
+  return check_peer_tls_files_given(config.peer_tls, problem);
 }
 
 bool read_config(const json& document, Config& config, std::string& problem) {
@@ -455,6 +489,27 @@ std::optional<PlacesBackendKind> places_backend_named(std::string_view name,
   for (const auto& entry : backend_names) names.emplace_back(entry.first);
   problem = "unknown backend " + in_quotes(name) + " (one of " + joined(names) + ")";
   return std::nullopt;
+}
+
+std::optional<PeerTlsMode> peer_tls_mode_named(std::string_view name, std::string& problem) {
+  for (const auto& [known, mode] : peer_tls_mode_names) {
+    if (name == known) return mode;
+  }
+  problem = "unknown mode " + in_quotes(name) + " (off or required)";
+  return std::nullopt;
+}
+
+bool check_peer_tls_files_given(const PeerTlsConfig& peer_tls, std::string& problem) {
+  if (peer_tls.mode == PeerTlsMode::off) return true;
+  const std::pair<std::string_view, const std::string*> files[] = {
+      {"peer_tls.ca_file", &peer_tls.ca_file},
+      {"peer_tls.cert_file", &peer_tls.cert_file},
+      {"peer_tls.key_file", &peer_tls.key_file},
+  };
+  for (const auto& [field, path] : files) {
+    if (path->empty()) return fail(problem, field, "required when peer_tls.mode is required");
+  }
+  return true;
 }
 
 bool check_https_url(std::string_view url, std::string& problem) {

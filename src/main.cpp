@@ -50,13 +50,16 @@ asio::awaitable<void> shut_down(asio::io_context& io, herd::MemberState& state,
 }
 
 // SIGHUP, as logrotate sends after renaming the log: the log's writer thread
-// closes the file and opens its path anew. Waits again after each one.
-void reopen_log_on_sighup(asio::signal_set& hangups, herd::MemberState& state) {
+// closes the file and opens its path anew. The peer TLS files are read again
+// too, for links made from then on (certificates expire). Waits again after
+// each one.
+void on_sighup(asio::signal_set& hangups, herd::MemberState& state) {
   hangups.async_wait([&hangups, &state](const boost::system::error_code& error, int) {
     if (error) return;  // cancelled: the member is stopping
     state.log().info("{} received SIGHUP: reopening the log", state.name());
     herd::reopen_log_files(state.log());
-    reopen_log_on_sighup(hangups, state);
+    state.peers().reload_tls();
+    on_sighup(hangups, state);
   });
 }
 
@@ -93,6 +96,13 @@ int run_member(const herd::CommandLine& command_line) {
   {
     // Declared after `io`, so destroyed before it: nothing pending still runs then.
     herd::MemberState state(io, config, self, log, std::move(places));
+    // Before any link: bad peer TLS files stop the member now, not at its first link.
+    if (!state.peers().load_tls(error)) {
+      std::cerr << "herd_server " << address.name << ": " << error << "\n";
+      state.log().error("{} not started: {}", address.name, error);
+      herd::shutdown_logging();
+      return exit_startup;
+    }
     herd::Server server(state, std::move(*listener));
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& wait_error, int signal) {
@@ -104,7 +114,7 @@ int run_member(const herd::CommandLine& command_line) {
       }
     });
     boost::asio::signal_set hangups(io, SIGHUP);
-    reopen_log_on_sighup(hangups, state);
+    on_sighup(hangups, state);
     std::signal(SIGPIPE, SIG_IGN);
     // A file size limit (ulimit -f) must not kill the member: its log counts
     // the lines it could not write instead.

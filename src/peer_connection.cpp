@@ -1,15 +1,16 @@
 #include "herd/peer_connection.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 #include <exception>
 
 #include "herd/client_prefetch.hpp"
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
+#include "herd/peer_tls.hpp"
 #include "herd/protocol.hpp"
 
 namespace herd {
@@ -50,20 +51,20 @@ asio::awaitable<void> keeping_failure(asio::awaitable<void> task, std::exception
 }  // namespace
 
 PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role role,
-                               asio::ip::tcp::socket socket, LineBuffer buffered)
+                               LinkStream stream, LineBuffer buffered)
     : state_(state),
       neighbour_(neighbour),
-      socket_(std::move(socket)),
+      stream_(std::move(stream)),
       lines_(std::move(buffered)),
-      wake_(socket_.get_executor()),
+      wake_(stream_.get_executor()),
       queued_(state_.config().members.size()),
-      skipped_(socket_.get_executor(), state_.log(),
+      skipped_(stream_.get_executor(), state_.log(),
                "link " + std::string(neighbour_name()) + ": skipped lines") {
   // An accepted link's buffer comes from the client session that read its
   // HELLO, with the client limit; ECHO lines are longer.
   lines_.set_max_line_bytes(state_.config().peer_max_line_bytes());
-  buffers_ = size_link_buffers(socket_);
-  enable_link_keepalive(socket_);
+  buffers_ = size_link_buffers(stream_.socket());
+  enable_link_keepalive(stream_.socket());
   if (role == Role::accepted) become_up();
 }
 
@@ -91,10 +92,10 @@ void PeerConnection::become_up() {
   const std::string buffers = buffers_.buffer_bytes == 0
                                   ? std::string("kernel-sized buffers")
                                   : "buffers of " + std::to_string(buffers_.buffer_bytes) + " bytes";
-  state_.log().info("link {}: up ({}; round trip {} us, segments of {} bytes); sending table "
-                    "of {} records",
-                    neighbour_name(), buffers, buffers_.round_trip.count(),
-                    buffers_.segment_bytes, dump_end_);
+  state_.log().info("link {}: up ({}; {}; round trip {} us, segments of {} bytes); sending "
+                    "table of {} records",
+                    neighbour_name(), link_security(stream_, neighbour_name()), buffers,
+                    buffers_.round_trip.count(), buffers_.segment_bytes, dump_end_);
   wake_writer();
 }
 
@@ -113,13 +114,12 @@ void PeerConnection::finish() {
   if (closed_ || draining_) return;
   draining_ = true;
   dump_end_ = dump_next_;  // the neighbour has its own copy of what is left
-  boost::system::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
+  stream_.shutdown_receive();
   wake_writer();
 }
 
 bool PeerConnection::is_alive() {
-  return !closed_ && !draining_ && link_still_open(socket_);
+  return !closed_ && !draining_ && link_still_open(stream_.socket());
 }
 
 void PeerConnection::close(std::string reason) {
@@ -127,14 +127,13 @@ void PeerConnection::close(std::string reason) {
   closed_ = true;
   close_reason_ = std::move(reason);
   skipped_.flush();
-  boost::system::error_code ignored;
-  socket_.close(ignored);
+  stream_.close();
   wake_writer();
   state_.peers().backlog_changed();  // a closed link holds nobody back
 }
 
 asio::awaitable<void> PeerConnection::watch_hello() {
-  asio::steady_timer timer(socket_.get_executor());
+  asio::steady_timer timer(stream_.get_executor());
   timer.expires_after(state_.config().peer_hello_timeout);
   co_await timer.async_wait(use_tuple);
   if (!up_ && !closed_) {
@@ -153,11 +152,15 @@ asio::awaitable<void> PeerConnection::read_loop() {
     read_time_ = std::chrono::system_clock::now();
     handle_complete_lines();
     if (closed_) co_return;
-    auto [error, bytes] = co_await socket_.async_read_some(read_buffer(lines_),
+    auto [error, bytes] = co_await stream_.async_read_some(read_buffer(lines_),
                                                            use_tuple);
+    // While draining, the writer closes once the queue is out, and what
+    // still arrives is not applied (LinkStream::shutdown_receive).
+    if (draining_) co_return;
     if (error) {
-      // While draining, the writer closes once the queue is out.
-      if (!draining_) close(error == asio::error::eof ? "closed by the neighbour" : error.message());
+      close(error == asio::error::eof || error == asio::ssl::error::stream_truncated
+                ? "closed by the neighbour"
+                : error.message());
       co_return;
     }
     lines_.commit(bytes);
@@ -184,7 +187,7 @@ asio::awaitable<void> PeerConnection::write_loop() {
       continue;
     }
     in_flight_bytes_ = sending.size();
-    auto [error, bytes] = co_await asio::async_write(socket_, asio::buffer(sending), use_tuple);
+    auto [error, bytes] = co_await stream_.async_write(asio::buffer(sending), use_tuple);
     in_flight_bytes_ = 0;
     last_progress_ = std::chrono::steady_clock::now();
     if (error) {

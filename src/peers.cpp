@@ -4,6 +4,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <exception>
 #include <tuple>
 
@@ -11,6 +12,7 @@
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
 #include "herd/peer_connection.hpp"
+#include "herd/peer_tls.hpp"
 
 namespace herd {
 
@@ -46,6 +48,14 @@ asio::awaitable<boost::system::error_code> connect_link(
   co_return error;
 }
 
+// An IPv4 peer of a dual-stack listener shows as ::ffff:a.b.c.d.
+asio::ip::address unmapped(const asio::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  }
+  return address;
+}
+
 }  // namespace
 
 bool dials(std::string_view self, std::string_view neighbour) { return self < neighbour; }
@@ -63,6 +73,9 @@ Peers::Peers(MemberState& state)
     : state_(state),
       jitter_(std::random_device{}()),
       refused_strangers_(state.executor(), state.log(), "link refused: HELLOs from non-neighbours"),
+      refused_plaintext_(state.executor(), state.log(),
+                         "link refused: plaintext HELLOs while links require TLS"),
+      refused_tls_(state.executor(), state.log(), "link refused: TLS connections"),
       room_(state.executor()) {
   const Config& config = state_.config();
   neighbour_members_ = config.neighbours(state_.self());
@@ -72,11 +85,75 @@ Peers::Peers(MemberState& state)
         member, dials(state_.name(), name),
         LogThrottle(state_.executor(), state_.log(), "link " + name + ": HELLOs refused"));
   }
+  // Blocking, but only while the member starts; its plaintext HELLOs are checked against these.
+  if (config.peer_tls.mode == PeerTlsMode::off) resolve_neighbour_hosts();
 }
 
 Peers::~Peers() = default;
 
+bool Peers::load_tls(std::string& error) {
+  const PeerTlsConfig& config = state_.config().peer_tls;
+  if (config.mode == PeerTlsMode::off) return true;
+  tls_ = load_peer_tls(config, state_.name(), std::chrono::system_clock::now(), error);
+  if (!tls_) return false;
+  state_.log().info("links: mutual TLS 1.3 required; {}", tls_->description);
+  if (!tls_->warning.empty()) state_.log().warn("links: {}", tls_->warning);
+  return true;
+}
+
+void Peers::reload_tls() {
+  if (!tls_) {
+    state_.log().info("SIGHUP: links are plaintext (peer_tls.mode off); no certificates to reload");
+    return;
+  }
+  std::string error;
+  auto loaded =
+      load_peer_tls(state_.config().peer_tls, state_.name(), std::chrono::system_clock::now(), error);
+  if (!loaded) {
+    state_.log().error("SIGHUP: kept the peer TLS files loaded before: {}", error);
+    return;
+  }
+  // Links already up keep the contexts they were made with (LinkStream).
+  tls_ = std::move(loaded);
+  state_.log().info("SIGHUP: reloaded the peer TLS files for links made from now on: {}",
+                    tls_->description);
+  if (!tls_->warning.empty()) state_.log().warn("links: {}", tls_->warning);
+}
+
+void Peers::resolve_neighbour_hosts() {
+  const Config& config = state_.config();
+  tcp::resolver resolver(state_.executor());
+  for (Neighbour& neighbour : neighbours_) {
+    const MemberAddress& address = config.members[neighbour.member];
+    boost::system::error_code error;
+    const auto results = resolver.resolve(address.host, "", error);
+    if (error) {
+      state_.log().warn("links: the host {} of {} does not resolve ({}); its HELLOs are refused "
+                        "until {} restarts",
+                        address.host, address.name, error.message(), state_.name());
+      continue;
+    }
+    for (const auto& entry : results) {
+      neighbour.addresses.push_back(unmapped(entry.endpoint().address()));
+    }
+  }
+}
+
+bool Peers::from_configured_host(const Neighbour& neighbour, LinkStream& stream) const {
+  boost::system::error_code error;
+  const auto endpoint = stream.socket().remote_endpoint(error);
+  if (error) return false;
+  const auto address = unmapped(endpoint.address());
+  return std::find(neighbour.addresses.begin(), neighbour.addresses.end(), address) !=
+         neighbour.addresses.end();
+}
+
 void Peers::start() {
+  if (!tls_) {
+    state_.log().warn("links are not authenticated (peer_tls.mode off): a HELLO is taken from "
+                      "any process on a neighbour's configured host, since only addresses are "
+                      "checked; scripts/start_herd.sh starts the herd with mutual TLS");
+  }
   for (Neighbour& neighbour : neighbours_) {
     if (!neighbour.we_dial) continue;
     neighbour.retry = std::make_unique<asio::steady_timer>(state_.executor());
@@ -163,14 +240,22 @@ void Peers::backlog_changed() {
   room_.cancel();
 }
 
-void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffered,
+void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffered,
                   std::string_view from) {
   const auto index = state_.config().member_index(member);
   Neighbour* neighbour = index ? find(*index) : nullptr;
   const auto now = std::chrono::steady_clock::now();
-  boost::system::error_code ignored;
   if (stopping_) {
-    socket.close(ignored);
+    stream.close();
+    return;
+  }
+  if (tls_ && !stream.is_tls()) {
+    refused_plaintext_.note(now, [&] {
+      return fmt::format("link refused: plaintext HELLO from \"{}\" ({}): links to {} require "
+                         "TLS (peer_tls.mode required)",
+                         Escaped{member}, from, state_.name());
+    });
+    stream.close();
     return;
   }
   if (neighbour == nullptr) {
@@ -178,7 +263,16 @@ void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffer
       return fmt::format("link refused: HELLO from \"{}\" ({}), which is not a neighbour of {}",
                          Escaped{member}, from, state_.name());
     });
-    socket.close(ignored);
+    stream.close();
+    return;
+  }
+  if (!stream.is_tls() && !from_configured_host(*neighbour, stream)) {
+    neighbour->refused_hellos.note(now, [&] {
+      return fmt::format("link refused: HELLO from {} ({}), which is not an address of its "
+                         "configured host {} (links are plaintext: only addresses are checked)",
+                         member, from, state_.config().members[neighbour->member].host);
+    });
+    stream.close();
     return;
   }
   if (neighbour->we_dial) {
@@ -187,7 +281,7 @@ void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffer
       return fmt::format("link refused: HELLO from {} ({}), which {} dials itself", member, from,
                          state_.name());
     });
-    socket.close(ignored);
+    stream.close();
     return;
   }
   if (neighbour->live && neighbour->live->is_alive()) {
@@ -196,7 +290,7 @@ void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffer
                          "refused (is a second process running as {0}?)",
                          member, from);
     });
-    socket.close(ignored);
+    stream.close();
     return;
   }
   if (neighbour->live) {
@@ -204,7 +298,7 @@ void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffer
     neighbour->live->close("closed by the neighbour, which has connected again");
   }
   auto connection = std::make_shared<PeerConnection>(
-      state_, neighbour->member, PeerConnection::Role::accepted, std::move(socket),
+      state_, neighbour->member, PeerConnection::Role::accepted, std::move(stream),
       std::move(buffered));
   // At once, so that a HELLO right behind this one finds it alive.
   neighbour->live = connection;
@@ -214,6 +308,49 @@ void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffer
                               return run_link(*neighbour, connection);
                             },
                             OnFailure::log);
+}
+
+void Peers::adopt_tls(tcp::socket socket, std::string received, std::string_view from) {
+  if (stopping_) {
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  // Shared, as a supervised task is copyable; it runs once (never restarted).
+  auto pending = std::make_shared<tcp::socket>(std::move(socket));
+  state_.supervisor().spawn("link handshake with " + std::string(from),
+                            [this, pending, received = std::move(received),
+                             from = std::string(from)] {
+                              return run_tls_acceptance(std::move(*pending), received, from);
+                            },
+                            OnFailure::log);
+}
+
+asio::awaitable<TlsHello> Peers::accept_within_deadline(LinkStream& stream,
+                                                        asio::const_buffer received,
+                                                        LineBuffer& lines) {
+  const std::chrono::milliseconds limit = state_.config().peer_hello_timeout;
+  asio::steady_timer deadline(state_.executor(), limit);
+  auto outcome =
+      co_await (accept_tls_hello(stream, received, lines) || deadline.async_wait(use_tuple));
+  if (outcome.index() == 0) co_return std::get<0>(std::move(outcome));
+  co_return TlsHello{
+      "", "no TLS handshake and HELLO within " + std::to_string(limit.count()) + " ms"};
+}
+
+asio::awaitable<void> Peers::run_tls_acceptance(tcp::socket socket, std::string received,
+                                                std::string from) {
+  LinkStream stream(std::move(socket), tls_->accepting);
+  LineBuffer lines(state_.config().max_line_bytes);
+  const TlsHello hello = co_await accept_within_deadline(stream, asio::buffer(received), lines);
+  if (!hello.failure.empty()) {
+    refused_tls_.note(std::chrono::steady_clock::now(), [&] {
+      return fmt::format("link refused: TLS connection from {}: {}", from, Escaped{hello.failure});
+    });
+    stream.close();
+    co_return;
+  }
+  adopt(std::move(stream), hello.member, std::move(lines), from);
 }
 
 void Peers::link_up(std::size_t member) {
@@ -252,38 +389,55 @@ std::chrono::milliseconds Peers::jittered(std::chrono::milliseconds backoff) {
   return std::chrono::milliseconds(pick(jitter_));
 }
 
+asio::awaitable<std::string> Peers::open_link(const Neighbour& neighbour, LinkStream& stream,
+                                              DialOutcome& outcome) {
+  const Config& config = state_.config();
+  const MemberAddress& address = config.members[neighbour.member];
+  const std::string where = address.host + ":" + std::to_string(address.port);
+  tcp::resolver resolver(state_.executor());
+  auto [resolve_error, endpoints] =
+      co_await resolver.async_resolve(address.host, std::to_string(address.port), use_tuple);
+  if (resolve_error) co_return "cannot resolve " + address.host + ": " + resolve_error.message();
+  {
+    asio::steady_timer deadline(state_.executor(), config.peer_hello_timeout);
+    auto connected =
+        co_await (connect_link(stream.socket(), endpoints) || deadline.async_wait(use_tuple));
+    if (connected.index() == 1) co_return "cannot connect to " + where + " (connect timed out)";
+    if (auto error = std::get<0>(connected); error) {
+      co_return "cannot connect to " + where + " (" + error.message() + ")";
+    }
+  }
+  if (!stream.is_tls() || stopping_) co_return "";
+  asio::steady_timer deadline(state_.executor(), config.peer_hello_timeout);
+  auto secured = co_await (dial_tls(stream, address.name) || deadline.async_wait(use_tuple));
+  std::string why = secured.index() == 1
+                        ? "no handshake within " +
+                              std::to_string(config.peer_hello_timeout.count()) + " ms"
+                        : std::get<0>(std::move(secured));
+  if (why.empty()) co_return "";
+  outcome = DialOutcome::refused;
+  co_return "refused by " + where + " at the TLS handshake (" + why + ")";
+}
+
 asio::awaitable<void> Peers::run_dialer(Neighbour& neighbour) {
   const Config& config = state_.config();
   const MemberAddress& address = config.members[neighbour.member];
   const std::string where = address.host + ":" + std::to_string(address.port);
   DialBackoff backoff(config.peer_backoff_initial, config.peer_backoff_cap);
-  tcp::resolver resolver(state_.executor());
 
   while (!stopping_) {
-    tcp::socket socket(state_.executor());
+    // Made afresh each attempt: it holds the TLS contexts loaded last (SIGHUP).
+    LinkStream stream = tls_ ? LinkStream(tcp::socket(state_.executor()), tls_->dialing)
+                             : LinkStream(tcp::socket(state_.executor()));
     DialOutcome outcome = DialOutcome::unreachable;
     std::chrono::steady_clock::duration up_for{};
-    std::string failure;
-    auto [resolve_error, endpoints] =
-        co_await resolver.async_resolve(address.host, std::to_string(address.port), use_tuple);
-    if (resolve_error) {
-      failure = "cannot resolve " + address.host + ": " + resolve_error.message();
-    } else {
-      asio::steady_timer deadline(state_.executor(), config.peer_hello_timeout);
-      auto connected =
-          co_await (connect_link(socket, endpoints) || deadline.async_wait(use_tuple));
-      if (connected.index() == 1) {
-        failure = "cannot connect to " + where + " (connect timed out)";
-      } else if (auto error = std::get<0>(connected); error) {
-        failure = "cannot connect to " + where + " (" + error.message() + ")";
-      }
-    }
+    std::string failure = co_await open_link(neighbour, stream, outcome);
     if (stopping_) break;
 
     if (failure.empty()) {
-      socket.set_option(tcp::no_delay(true));
+      stream.socket().set_option(tcp::no_delay(true));
       auto connection = std::make_shared<PeerConnection>(
-          state_, neighbour.member, PeerConnection::Role::dialed, std::move(socket),
+          state_, neighbour.member, PeerConnection::Role::dialed, std::move(stream),
           LineBuffer(config.peer_max_line_bytes()));
       neighbour.live = connection;
       co_await run_link(neighbour, connection);

@@ -111,6 +111,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::array<std::uint64_t, flood_window> recent_floods_{};  // tickets, a ring; 0: none
   std::size_t flood_count_ = 0;
   std::string hello_from_;            // set when the connection is a peer link
+  bool opened_with_tls_ = false;      // its first bytes are a TLS record: a neighbour's link
 };
 
 }  // namespace herd

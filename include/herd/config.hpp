@@ -62,6 +62,22 @@ struct PlacesConfig {
   std::string geonames_file = "data/geonames/cities500.txt";
 };
 
+// Whether links between members use mutual TLS (SPEC §10).
+enum class PeerTlsMode {
+  off,       // plaintext links; a HELLO is taken only from the neighbour's configured host
+  required,  // TLS 1.3 with the herd CA both ways; a plaintext HELLO is refused
+};
+
+// The files of a member's link identity. "{member}" in a path stands for the
+// member's name, so one config serves the whole herd. Read and checked at
+// start-up and on SIGHUP (peer_tls.hpp), not when the config is parsed.
+struct PeerTlsConfig {
+  PeerTlsMode mode = PeerTlsMode::off;
+  std::string ca_file;    // the herd CA (PEM): the only trust anchor for links
+  std::string cert_file;  // the member's certificate (PEM), then any intermediates
+  std::string key_file;   // its private key (PEM, unencrypted)
+};
+
 struct Config {
   std::vector<MemberAddress> members;  // in a stable order; index = member id
   std::vector<std::pair<std::string, std::string>> links;
@@ -114,6 +130,8 @@ struct Config {
     return echo_line_limit(max_line_bytes, max_member_name_bytes);
   }
 
+  PeerTlsConfig peer_tls;
+
   // Index of a member by exact name, or nullopt.
   std::optional<std::size_t> member_index(std::string_view name) const;
   // Indices of the neighbours of member `index`, in member order.
@@ -142,6 +160,11 @@ std::string member_list(const Config& config);
 // nullopt and `problem` says which names there are.
 std::optional<PlacesBackendKind> places_backend_named(std::string_view name,
                                                       std::string& problem);
+// The mode called `name` ("off", "required"); otherwise nullopt and `problem` says
+// which names there are.
+std::optional<PeerTlsMode> peer_tls_mode_named(std::string_view name, std::string& problem);
+// peer_tls.mode required needs all three files; `problem` names the first missing field.
+bool check_peer_tls_files_given(const PeerTlsConfig& peer_tls, std::string& problem);
 // Base URLs must be https:// because the Places client always verifies TLS (SPEC §7).
 bool check_https_url(std::string_view url, std::string& problem);
 

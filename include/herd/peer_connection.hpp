@@ -1,4 +1,5 @@
-// One live TCP link to a neighbour: HELLO exchange, catch-up dump, flooding.
+// One live link to a neighbour (plain TCP or TLS, LinkStream): HELLO exchange,
+// catch-up dump, flooding.
 // A reader loop applies incoming ECHOs; a writer loop drains a bounded queue
 // of outgoing lines (origins taking turns, LinkQueue) in writes of a few KiB,
 // then the catch-up dump in larger batches.
@@ -16,6 +17,7 @@
 #include "herd/line_buffer.hpp"
 #include "herd/link_queue.hpp"
 #include "herd/link_socket.hpp"
+#include "herd/link_stream.hpp"
 #include "herd/log_throttle.hpp"
 #include "herd/protocol.hpp"
 
@@ -32,8 +34,9 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
     accepted,  // the neighbour's HELLO arrived on our port; we answer with ours
   };
 
-  PeerConnection(MemberState& state, std::size_t neighbour, Role role,
-                 boost::asio::ip::tcp::socket socket, LineBuffer buffered);
+  // `stream`: connected, and past its TLS handshake if it has one.
+  PeerConnection(MemberState& state, std::size_t neighbour, Role role, LinkStream stream,
+                 LineBuffer buffered);
 
   // Runs the link until it drops; returns why, for the log.
   boost::asio::awaitable<std::string> run();
@@ -88,7 +91,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
 
   MemberState& state_;
   std::size_t neighbour_;
-  boost::asio::ip::tcp::socket socket_;
+  LinkStream stream_;
   LineBuffer lines_;
   LinkBuffers buffers_;
   std::chrono::system_clock::time_point read_time_;  // when the current read completed

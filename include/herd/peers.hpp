@@ -15,6 +15,12 @@
 // closed it and the kernel still holds it open both ways (link_still_open),
 // which a FIN or reset from the old process ends at once, even before we read
 // that far, and which keepalive ends within seconds for a vanished host.
+//
+// Authentication (SPEC §10): with peer_tls.mode required, links are mutual
+// TLS (peer_tls.hpp) and a plaintext HELLO is refused; with it off, a HELLO
+// is taken only from an address of the neighbour's configured host, and the
+// member warns once that its links are not authenticated. Either way the
+// link protocol inside is the same (PeerConnection on a LinkStream).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -33,7 +39,9 @@
 
 #include "herd/dial_backoff.hpp"
 #include "herd/line_buffer.hpp"
+#include "herd/link_stream.hpp"
 #include "herd/log_throttle.hpp"
+#include "herd/peer_tls.hpp"
 #include "herd/table.hpp"
 
 namespace herd {
@@ -50,21 +58,42 @@ std::vector<std::size_t> flood_targets(const std::vector<std::size_t>& neighbour
 
 class Peers {
  public:
+  // With peer_tls.mode off, resolves the neighbours' hosts (blocking: the
+  // member is starting), for the address check of their plaintext HELLOs.
   explicit Peers(MemberState& state);
   ~Peers();
   Peers(const Peers&) = delete;
   Peers& operator=(const Peers&) = delete;
 
-  // Starts dialing the neighbours this member dials.
+  // With peer_tls.mode required: reads and checks the peer TLS files, before
+  // start(). False, with a message naming the field and the file, when they
+  // will not do. True at once with TLS off.
+  bool load_tls(std::string& error);
+  // SIGHUP: reads the peer TLS files again for links made from now on, or
+  // keeps the ones loaded before if the new ones will not do; logs which.
+  void reload_tls();
+
+  // Starts dialing the neighbours this member dials. With TLS off, warns
+  // that links are not authenticated.
   void start();
   // Closes every link and stops retrying.
   void stop();
 
   // An incoming connection from `from` (its address, for the log) whose first
   // line was "HELLO <member>". Refused (and closed) unless <member> is a
-  // neighbour that dials us and whose link, if any, is dead.
-  void adopt(boost::asio::ip::tcp::socket socket, std::string_view member,
-             LineBuffer buffered, std::string_view from);
+  // neighbour that dials us and whose link, if any, is dead, and the stream
+  // is authenticated as SPEC §10 asks (TLS naming <member>, or plaintext from
+  // its host while TLS is off).
+  void adopt(LinkStream stream, std::string_view member, LineBuffer buffered,
+             std::string_view from);
+  // Whether links use TLS (peer_tls.mode required, load_tls done): only then
+  // is a connection that starts with a TLS record a neighbour's link.
+  bool links_use_tls() const { return tls_.has_value(); }
+  // An incoming connection whose first bytes (`received`) are a TLS record,
+  // while links_use_tls(): a neighbour's handshake. It and the HELLO inside
+  // it must come within peer_hello_timeout.
+  void adopt_tls(boost::asio::ip::tcp::socket socket, std::string received,
+                 std::string_view from);
   // The link to `member` came up (HELLO both ways).
   void link_up(std::size_t member);
 
@@ -109,9 +138,25 @@ class Peers {
     std::unique_ptr<boost::asio::steady_timer> retry;  // dialers only
     DialFailureLog failures;                           // dialers only
     LogThrottle refused_hellos;  // its HELLOs we refused
+    // Addresses of its configured host: where its plaintext HELLOs may come from.
+    std::vector<boost::asio::ip::address> addresses;
   };
 
   boost::asio::awaitable<void> run_dialer(Neighbour& neighbour);
+  // Resolves, connects `stream` and, with TLS, makes the handshake and checks
+  // the neighbour's name, each bounded by peer_hello_timeout. "" or why not;
+  // a refused handshake makes `outcome` refused.
+  boost::asio::awaitable<std::string> open_link(const Neighbour& neighbour, LinkStream& stream,
+                                                DialOutcome& outcome);
+  // The TLS handshake and HELLO of a neighbour dialing us, within peer_hello_timeout.
+  boost::asio::awaitable<TlsHello> accept_within_deadline(LinkStream& stream,
+                                                          boost::asio::const_buffer received,
+                                                          LineBuffer& lines);
+  boost::asio::awaitable<void> run_tls_acceptance(boost::asio::ip::tcp::socket socket,
+                                                  std::string received, std::string from);
+  // Whether a plaintext HELLO claiming `neighbour` may be taken from `stream`.
+  bool from_configured_host(const Neighbour& neighbour, LinkStream& stream) const;
+  void resolve_neighbour_hosts();
   boost::asio::awaitable<void> run_link(Neighbour& neighbour,
                                         std::shared_ptr<PeerConnection> connection);
   std::chrono::milliseconds jittered(std::chrono::milliseconds backoff);
@@ -122,6 +167,9 @@ class Peers {
   std::vector<std::size_t> neighbour_members_;  // the same, as member indices
   std::minstd_rand jitter_;
   LogThrottle refused_strangers_;  // HELLOs naming no neighbour
+  LogThrottle refused_plaintext_;  // plaintext HELLOs while links require TLS
+  LogThrottle refused_tls_;        // TLS connections refused at the handshake or HELLO
+  std::optional<PeerTlsContexts> tls_;  // loaded when links require TLS
   std::uint64_t last_ticket_ = 0;
   boost::asio::steady_timer room_;  // waited on by paused clients, cancelled to wake them all
   bool stopping_ = false;

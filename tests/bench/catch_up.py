@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Measures how long a restarted member takes to catch up N records from its neighbour.
 
-Usage: tests/bench/catch_up.py build/herd_server [records]
+Usage: tests/bench/catch_up.py build/herd_server [records] [--peer-tls CERT_DIR]
 Starts Holiday on 127.0.0.1:13002, fills it with N distinct clients, then starts Welsh
 (its only neighbour) on 13003 and times, from Welsh's process start, until Welsh holds
 the last record. The catch-up dump goes out in insertion order, so the last record
-arriving means all of them have. Prints one human line and one JSON line.
+arriving means all of them have. With --peer-tls the link is mutual TLS, with the
+certificates scripts/make_herd_certs.sh made in CERT_DIR. Prints one human line and
+one JSON line.
 """
+import argparse
 import json
 import os
 import shutil
@@ -55,15 +58,25 @@ def poll(condition, what):
 
 
 def main():
-    binary = sys.argv[1]
-    records = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+    parser = argparse.ArgumentParser()
+    parser.add_argument("binary")
+    parser.add_argument("records", type=int, nargs="?", default=100_000)
+    parser.add_argument("--peer-tls", metavar="CERT_DIR")
+    arguments = parser.parse_args()
+    binary, records = arguments.binary, arguments.records
     work = tempfile.mkdtemp(prefix="herd-catchup-")
     config = os.path.join(work, "herd.json")
+    settings = {"members": [{"name": "Holiday", "host": HOST, "port": HOLIDAY_PORT},
+                            {"name": "Welsh", "host": HOST, "port": WELSH_PORT}],
+                "links": [["Holiday", "Welsh"]],
+                "log_dir": os.path.join(work, "logs")}
+    if arguments.peer_tls:
+        certs = arguments.peer_tls
+        settings["peer_tls"] = {"mode": "required", "ca_file": os.path.join(certs, "ca.pem"),
+                                "cert_file": os.path.join(certs, "{member}.pem"),
+                                "key_file": os.path.join(certs, "{member}.key")}
     with open(config, "w") as out:
-        json.dump({"members": [{"name": "Holiday", "host": HOST, "port": HOLIDAY_PORT},
-                               {"name": "Welsh", "host": HOST, "port": WELSH_PORT}],
-                   "links": [["Holiday", "Welsh"]],
-                   "log_dir": os.path.join(work, "logs")}, out)
+        json.dump(settings, out)
     members = []
     try:
         def start(name):
@@ -91,7 +104,8 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
     print(f"Welsh held all {records} records {elapsed:.3f} s after its process started")
-    print(json.dumps({"scenario": "catch-up", "records": records, "seconds": round(elapsed, 3)}))
+    print(json.dumps({"scenario": "catch-up", "target": "herd-tls" if arguments.peer_tls else "herd",
+                      "records": records, "seconds": round(elapsed, 3)}))
 
 
 if __name__ == "__main__":

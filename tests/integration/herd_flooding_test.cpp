@@ -1,9 +1,12 @@
 // The five members as one herd (SPEC §5): flooding, convergence, catch-up after
-// kills and restarts. Real processes on loopback ports.
+// kills and restarts. Real processes on loopback ports. The tests of flooding
+// and of a hung neighbour run twice, with plaintext links and with mutual TLS
+// (SPEC §10): the link protocol inside is the same, and so must be its behaviour.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <ostream>
 #include <random>
 
 #include "test_herd.hpp"
@@ -16,10 +19,37 @@ using ::testing::StartsWith;
 
 const std::vector<std::string> all_members = {"Goloman", "Hands", "Holiday", "Welsh", "Wilkes"};
 
+// Whether a parameterized test's herd links with TLS.
+enum class Links { plaintext, tls };
+
+void PrintTo(Links links, std::ostream* out) {
+  *out << (links == Links::tls ? "TLS links" : "plaintext links");
+}
+
+class EitherLinks : public ::testing::TestWithParam<Links> {
+ protected:
+  HerdOptions options() const {
+    HerdOptions options;
+    options.tls = GetParam() == Links::tls;
+    return options;
+  }
+};
+
+std::string links_name(const ::testing::TestParamInfo<Links>& info) {
+  return info.param == Links::tls ? "Tls" : "Plaintext";
+}
+
+class HerdFlooding : public EitherLinks {};
+class HungNeighbour : public EitherLinks {};
+INSTANTIATE_TEST_SUITE_P(Links, HerdFlooding, ::testing::Values(Links::plaintext, Links::tls),
+                         links_name);
+INSTANTIATE_TEST_SUITE_P(Links, HungNeighbour, ::testing::Values(Links::plaintext, Links::tls),
+                         links_name);
+
 // Plays "Holiday" (which dials Welsh): says HELLO, then never reads again.
 // Returns once Welsh has the link up; nullopt if it never comes up.
-std::optional<TcpClient> hung_holiday_link(TestHerd& herd) {
-  TcpClient hung = herd.connect("Welsh");
+std::optional<LinkClient> hung_holiday_link(TestHerd& herd) {
+  LinkClient hung = herd.link_as("Holiday", "Welsh");
   hung.limit_receive_buffer(4096);
   hung.send("HELLO Holiday\n");
   if (!eventually([&] { return herd.log_text("Welsh").find("link Holiday: up") !=
@@ -39,8 +69,8 @@ std::string iamat_lines(const std::string& prefix, int first, int count,
   return lines;
 }
 
-TEST(HerdFlooding, UpdateReachesAMemberThreeHopsAwayByteForByte) {
-  TestHerd herd;
+TEST_P(HerdFlooding, UpdateReachesAMemberThreeHopsAwayByteForByte) {
+  TestHerd herd(options());
   herd.start_all();
   const std::string at_line = iamat(herd, "Hands", "kiwi.cs.ucla.edu", "+34.068930-118.445127",
                                     "1520023934.918963997");
@@ -50,8 +80,8 @@ TEST(HerdFlooding, UpdateReachesAMemberThreeHopsAwayByteForByte) {
   EXPECT_THAT(at_line, StartsWith("AT Hands "));
 }
 
-TEST(HerdFlooding, OneFloodIsOneLogLineNamingEveryNeighbourItWentTo) {
-  TestHerd herd;
+TEST_P(HerdFlooding, OneFloodIsOneLogLineNamingEveryNeighbourItWentTo) {
+  TestHerd herd(options());
   herd.start_all();
   // Once the first update has reached everyone, Hands' links are up.
   ASSERT_TRUE(herd.converges_to({{"first", iamat(herd, "Hands", "first", "+1+1", "1600000000")}},
@@ -67,8 +97,8 @@ TEST(HerdFlooding, OneFloodIsOneLogLineNamingEveryNeighbourItWentTo) {
   }, scaled(3000ms))) << herd.log_text("Hands");
 }
 
-TEST(HerdFlooding, GreaterRecordWinsWhateverTheOrder) {
-  TestHerd herd;
+TEST_P(HerdFlooding, GreaterRecordWinsWhateverTheOrder) {
+  TestHerd herd(options());
   herd.start_all();
   // Newer first, then older: the older must not overwrite anywhere.
   const std::string newer = iamat(herd, "Welsh", "phone1", "+1+1", "1600000002");
@@ -79,8 +109,8 @@ TEST(HerdFlooding, GreaterRecordWinsWhateverTheOrder) {
   EXPECT_TRUE(herd.converges_to({{"phone1", newer}, {"phone2", newer2}}, scaled(2000ms)));
 }
 
-TEST(HerdFlooding, ConcurrentReportsAtTwoMembersConverge) {
-  TestHerd herd;
+TEST_P(HerdFlooding, ConcurrentReportsAtTwoMembersConverge) {
+  TestHerd herd(options());
   herd.start_all();
   std::map<std::string, std::string> expected;
   for (int round = 0; round < 20; ++round) {
@@ -98,8 +128,8 @@ TEST(HerdFlooding, ConcurrentReportsAtTwoMembersConverge) {
   EXPECT_TRUE(herd.converges_to(expected, scaled(3000ms)));
 }
 
-TEST(HerdFlooding, EqualClientTimesAreDecidedTheSameEverywhere) {
-  TestHerd herd;
+TEST_P(HerdFlooding, EqualClientTimesAreDecidedTheSameEverywhere) {
+  TestHerd herd(options());
   herd.start_all();
   const std::string a = iamat(herd, "Welsh", "twin", "+1+1", "1600000000");
   const std::string b = iamat(herd, "Hands", "twin", "+2+2", "1600000000");
@@ -114,8 +144,8 @@ TEST(HerdFlooding, EqualClientTimesAreDecidedTheSameEverywhere) {
   EXPECT_EQ(herd.record_at("Welsh", "twin"), b) << "Hands received it later";
 }
 
-TEST(HerdFlooding, RestartedMemberCatchesUpOnWhatItMissed) {
-  TestHerd herd;
+TEST_P(HerdFlooding, RestartedMemberCatchesUpOnWhatItMissed) {
+  TestHerd herd(options());
   herd.start_all();
   std::map<std::string, std::string> expected;
   expected["before"] = iamat(herd, "Goloman", "before", "+1+1", "1600000000");
@@ -144,8 +174,8 @@ TEST(HerdFlooding, RestartedMemberCatchesUpOnWhatItMissed) {
   EXPECT_TRUE(herd.converges_to(expected, scaled(2000ms)));
 }
 
-TEST(HerdFlooding, KillingEachMemberInTurnLosesNoAcknowledgedUpdate) {
-  TestHerd herd;
+TEST_P(HerdFlooding, KillingEachMemberInTurnLosesNoAcknowledgedUpdate) {
+  TestHerd herd(options());
   herd.start_all();
   std::map<std::string, std::string> expected;
   int sequence = 0;
@@ -165,12 +195,12 @@ TEST(HerdFlooding, KillingEachMemberInTurnLosesNoAcknowledgedUpdate) {
   EXPECT_TRUE(herd.converges_to(expected, scaled(3000ms)));
 }
 
-TEST(HerdFlooding, RandomizedSoakOfUpdatesKillsAndRestarts) {
+TEST_P(HerdFlooding, RandomizedSoakOfUpdatesKillsAndRestarts) {
   const auto seed = static_cast<std::uint32_t>(std::random_device{}());
   SCOPED_TRACE("soak seed " + std::to_string(seed) + " (set HERD_SOAK_SEED to replay)");
   std::mt19937 random(std::getenv("HERD_SOAK_SEED") ? std::stoul(std::getenv("HERD_SOAK_SEED"))
                                                     : seed);
-  TestHerd herd;
+  TestHerd herd(options());
   herd.start_all();
   std::map<std::string, std::string> expected;
   std::map<std::string, double> newest;
@@ -249,8 +279,8 @@ TEST(HerdLinks, AnUpdateGoesToTheNeighboursBeforeTheReplyToItsClient) {
   }
 }
 
-TEST(HerdLinks, AHungNeighbourSlowsClientsForAMomentThenItsLinkIsDropped) {
-  HerdOptions options;
+TEST_P(HungNeighbour, AHungNeighbourSlowsClientsForAMomentThenItsLinkIsDropped) {
+  HerdOptions options = this->options();
   options.config = {{"peer_queue_limit_bytes", 1 << 20}};
   TestHerd herd(options);
   herd.start("Welsh");
@@ -277,8 +307,8 @@ TEST(HerdLinks, AHungNeighbourSlowsClientsForAMomentThenItsLinkIsDropped) {
   }, scaled(5000ms)));
 }
 
-TEST(HerdLinks, AClientThatReportsNowAndThenIsNotHeldBackByAnothersBacklog) {
-  HerdOptions options;
+TEST_P(HungNeighbour, AClientThatReportsNowAndThenIsNotHeldBackByAnothersBacklog) {
+  HerdOptions options = this->options();
   // The hung link below counts as moving for the whole test.
   options.config = {{"peer_stall_limit_ms", 600'000}};
   TestHerd herd(options);
@@ -307,8 +337,8 @@ TEST(HerdLinks, AClientThatReportsNowAndThenIsNotHeldBackByAnothersBacklog) {
   }
 }
 
-TEST(HerdLinks, ManyClientsWithAFewUpdatesEachCannotFillALinkUntilItDrops) {
-  HerdOptions options;
+TEST_P(HungNeighbour, ManyClientsWithAFewUpdatesEachCannotFillALinkUntilItDrops) {
+  HerdOptions options = this->options();
   // Everyone waits once the link holds a quarter of its limit: 256 KiB.
   options.config = {{"peer_queue_limit_bytes", 1 << 20}, {"peer_stall_limit_ms", 600'000}};
   TestHerd herd(options);

@@ -35,6 +35,7 @@ class TcpClient {
   // Caps the kernel's receive buffer (SO_RCVBUF), so a peer that is not read
   // from soon finds its sends blocked.
   void limit_receive_buffer(int bytes);
+  int native_handle() const { return fd_; }  // e.g. for TLS over it (LinkClient)
 
   // Reads until `bytes_read` ends with `terminator` (or holds it somewhere after
   // what was already consumed); returns everything up to and including it, or

@@ -67,16 +67,18 @@ void add_extension(X509* certificate, X509* issuer, int nid, const std::string& 
   check(added == 1, "X509_add_ext");
 }
 
-// An unsigned certificate for `key` named `common_name`, valid from an hour ago
-// for a day (the hour absorbs clock differences between test processes).
-X509* new_certificate(EVP_PKEY* key, const std::string& common_name) {
+// An unsigned certificate for `key` named `common_name`, valid from `not_before`
+// to `not_after` seconds from now.
+X509* new_certificate(EVP_PKEY* key, const std::string& common_name, long not_before,
+                      long not_after) {
   X509* certificate = X509_new();
   check(certificate != nullptr, "X509_new");
   check(X509_set_version(certificate, 2) == 1, "X509_set_version");
   check(ASN1_INTEGER_set_uint64(X509_get_serialNumber(certificate), random_serial()) == 1,
         "ASN1_INTEGER_set_uint64");
-  check(X509_gmtime_adj(X509_getm_notBefore(certificate), -3600) != nullptr, "X509_gmtime_adj");
-  check(X509_gmtime_adj(X509_getm_notAfter(certificate), 24 * 3600) != nullptr,
+  check(X509_gmtime_adj(X509_getm_notBefore(certificate), not_before) != nullptr,
+        "X509_gmtime_adj");
+  check(X509_gmtime_adj(X509_getm_notAfter(certificate), not_after) != nullptr,
         "X509_gmtime_adj");
   check(X509_set_pubkey(certificate, key) == 1, "X509_set_pubkey");
   X509_NAME* name = X509_get_subject_name(certificate);
@@ -86,6 +88,14 @@ X509* new_certificate(EVP_PKEY* key, const std::string& common_name) {
         "X509_NAME_add_entry_by_txt");
   return certificate;
 }
+
+// Validity from an hour ago for a day (the hour absorbs clock differences
+// between test processes), or one that ended an hour ago. The CA's covers both.
+constexpr long current_from = -3600;
+constexpr long current_until = 24 * 3600;
+constexpr long expired_from = -48 * 3600;
+constexpr long expired_until = -3600;
+constexpr long authority_from = -72 * 3600;
 
 }  // namespace
 
@@ -97,7 +107,8 @@ void TestCertificateAuthority::CertificateFree::operator()(X509* certificate) co
 
 TestCertificateAuthority::TestCertificateAuthority() : key_(new_key()) {
   certificate_.reset(
-      new_certificate(key_.get(), fmt::format("herd test CA {:016x}", random_serial())));
+      new_certificate(key_.get(), fmt::format("herd test CA {:016x}", random_serial()),
+                      authority_from, current_until));
   X509* ca = certificate_.get();
   check(X509_set_issuer_name(ca, X509_get_subject_name(ca)) == 1, "X509_set_issuer_name");
   add_extension(ca, ca, NID_basic_constraints, "critical,CA:TRUE");
@@ -120,9 +131,24 @@ TestCertificateAuthority::~TestCertificateAuthority() {
 
 LeafCertificate TestCertificateAuthority::issue(
     const std::vector<std::string>& dns_names, const std::vector<std::string>& ip_addresses) const {
+  return issue_leaf(dns_names, ip_addresses, "serverAuth", Validity::current);
+}
+
+LeafCertificate TestCertificateAuthority::issue_member(const std::string& name,
+                                                       Validity validity) const {
+  return issue_leaf({name}, {}, "serverAuth,clientAuth", validity);
+}
+
+LeafCertificate TestCertificateAuthority::issue_leaf(const std::vector<std::string>& dns_names,
+                                                     const std::vector<std::string>& ip_addresses,
+                                                     const std::string& extended_usage,
+                                                     Validity validity) const {
+  const bool expired = validity == Validity::expired;
   std::unique_ptr<EVP_PKEY, KeyFree> key(new_key());
   std::unique_ptr<X509, CertificateFree> leaf(
-      new_certificate(key.get(), dns_names.empty() ? ip_addresses.at(0) : dns_names.front()));
+      new_certificate(key.get(), dns_names.empty() ? ip_addresses.at(0) : dns_names.front(),
+                      expired ? expired_from : current_from,
+                      expired ? expired_until : current_until));
   check(X509_set_issuer_name(leaf.get(), X509_get_subject_name(certificate_.get())) == 1,
         "X509_set_issuer_name");
   std::string names;
@@ -131,7 +157,7 @@ LeafCertificate TestCertificateAuthority::issue(
   add_extension(leaf.get(), certificate_.get(), NID_subject_alt_name, names);
   add_extension(leaf.get(), certificate_.get(), NID_basic_constraints, "CA:FALSE");
   add_extension(leaf.get(), certificate_.get(), NID_key_usage, "critical,digitalSignature");
-  add_extension(leaf.get(), certificate_.get(), NID_ext_key_usage, "serverAuth");
+  add_extension(leaf.get(), certificate_.get(), NID_ext_key_usage, extended_usage);
   add_extension(leaf.get(), certificate_.get(), NID_authority_key_identifier, "keyid");
   check(X509_sign(leaf.get(), key_.get(), EVP_sha256()) > 0, "X509_sign");
 
@@ -141,6 +167,14 @@ LeafCertificate TestCertificateAuthority::issue(
     return PEM_write_bio_PrivateKey(bio, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
   });
   return result;
+}
+
+void write_pem_files(const LeafCertificate& leaf, const std::filesystem::path& cert_file,
+                     const std::filesystem::path& key_file) {
+  std::ofstream(cert_file) << leaf.chain_pem;
+  std::ofstream(key_file) << leaf.private_key_pem;
+  std::filesystem::permissions(key_file, std::filesystem::perms::owner_read |
+                                             std::filesystem::perms::owner_write);
 }
 
 }  // namespace herd::test

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <stdexcept>
 
+#include "herd/config.hpp"
 #include "herd/protocol.hpp"
 
 extern char** environ;
@@ -154,6 +155,14 @@ TestHerd::TestHerd(HerdOptions options) : options_(std::move(options)) {
       }
     }
   }
+  if (options_.tls) {
+    authority_ = std::make_unique<TestCertificateAuthority>();
+    fs::create_directories(dir_ / "certs");
+    for (const auto& member : options_.members) {
+      certificates_[member] = authority_->issue_member(member);
+      write_pem_files(certificates_[member], certificate_file(member), key_file(member));
+    }
+  }
   write_config();
 }
 
@@ -183,6 +192,19 @@ void TestHerd::write_config() {
   config["links"] = nlohmann::json::array();
   for (const auto& [a, b] : options_.links) config["links"].push_back({a, b});
   if (!config.contains("log_dir")) config["log_dir"] = (dir_ / "logs").string();
+  // Sanitized members run several times slower: a link's handshake and HELLO
+  // get as much more time as the tests' own deadlines (a member still loading
+  // its GeoNames data leaves a neighbour's dial waiting), unless the test
+  // sets the timeout itself.
+  if (!config.contains("peer_hello_timeout_ms")) {
+    config["peer_hello_timeout_ms"] = scaled(Config{}.peer_hello_timeout).count();
+  }
+  if (options_.tls && !config.contains("peer_tls")) {
+    config["peer_tls"] = {{"mode", "required"},
+                          {"ca_file", authority_->ca_file().string()},
+                          {"cert_file", (dir_ / "certs" / "{member}.pem").string()},
+                          {"key_file", (dir_ / "certs" / "{member}.key").string()}};
+  }
   std::ofstream(config_path_) << config.dump(2);
   for (const auto& [member, overrides] : options_.member_config) {
     nlohmann::json own = config;
@@ -194,6 +216,28 @@ void TestHerd::write_config() {
 fs::path TestHerd::config_path_of(const std::string& member) const {
   if (!options_.member_config.contains(member)) return config_path_;
   return dir_ / (member + ".json");
+}
+
+const TestCertificateAuthority& TestHerd::authority() const {
+  if (!authority_) throw std::logic_error("the test herd has no TLS");
+  return *authority_;
+}
+
+fs::path TestHerd::certificate_file(const std::string& member) const {
+  return dir_ / "certs" / (member + ".pem");
+}
+
+fs::path TestHerd::key_file(const std::string& member) const {
+  return dir_ / "certs" / (member + ".key");
+}
+
+LinkClient TestHerd::link_as(const std::string& as, const std::string& to) const {
+  if (!options_.tls) return LinkClient(options_.host, port(to), std::nullopt);
+  LinkClient link(options_.host, port(to), LinkIdentity{certificates_.at(as), authority_->ca_file()});
+  if (const std::string failure = link.handshake(scaled(5000ms)); !failure.empty()) {
+    throw std::runtime_error("TLS handshake with " + to + " as " + as + ": " + failure);
+  }
+  return link;
 }
 
 void TestHerd::start(const std::string& member) {

@@ -15,7 +15,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "link_client.hpp"
 #include "tcp_client.hpp"
+#include "test_certificates.hpp"
 
 namespace herd::test {
 
@@ -59,6 +61,9 @@ struct HerdOptions {
   std::map<std::string, nlohmann::json> member_config;
   std::vector<std::pair<std::string, std::string>> environment;
   std::string host = "127.0.0.1";
+  // Links with mutual TLS (SPEC §10): a throwaway herd CA, a certificate per
+  // member in dir()/certs, and peer_tls in the config (unless `config` has one).
+  bool tls = false;
 };
 
 // Goloman alone, with `config` merged into its config file.
@@ -90,6 +95,16 @@ class TestHerd {
   std::string log_text(const std::string& member) const;
   std::string output_text(const std::string& process) const;  // stdout + stderr
 
+  bool tls() const { return options_.tls; }
+  // The herd CA (TLS only), e.g. for a test that issues a wrong certificate.
+  const TestCertificateAuthority& authority() const;
+  // Where `member`'s certificate and key are (TLS only).
+  std::filesystem::path certificate_file(const std::string& member) const;
+  std::filesystem::path key_file(const std::string& member) const;
+  // A link to `to` as `as` would dial it: plaintext, or TLS with `as`'s
+  // certificate, past the handshake (it throws if that fails).
+  LinkClient link_as(const std::string& as, const std::string& to) const;
+
   TcpClient connect(const std::string& member) const;
   // Sends `request`, half-closes, returns everything up to EOF.
   std::string exchange(const std::string& member, std::string_view request) const;
@@ -114,6 +129,8 @@ class TestHerd {
   std::filesystem::path config_path_;
   std::map<std::string, std::uint16_t> ports_;
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
+  std::unique_ptr<TestCertificateAuthority> authority_;     // TLS only
+  std::map<std::string, LeafCertificate> certificates_;     // TLS only, by member
 };
 
 // Sends an IAMAT to `member`; returns the AT line of its reply (without "\n"),

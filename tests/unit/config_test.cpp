@@ -61,6 +61,10 @@ void expect_same_config(const Config& actual, const Config& expected) {
   EXPECT_EQ(actual.places.pool_size, expected.places.pool_size);
   EXPECT_EQ(actual.max_clock_skew, expected.max_clock_skew);
   EXPECT_EQ(actual.places.geonames_file, expected.places.geonames_file);
+  EXPECT_EQ(actual.peer_tls.mode, expected.peer_tls.mode);
+  EXPECT_EQ(actual.peer_tls.ca_file, expected.peer_tls.ca_file);
+  EXPECT_EQ(actual.peer_tls.cert_file, expected.peer_tls.cert_file);
+  EXPECT_EQ(actual.peer_tls.key_file, expected.peer_tls.key_file);
 }
 
 Config parse_ok(std::string_view text) {
@@ -217,7 +221,9 @@ TEST(ConfigFile, EveryKeyIsRead) {
     "places": {"backend": "google-legacy", "google_base_url": "https://127.0.0.1:8443",
                "legacy_base_url": "https://localhost:9443", "ca_file": "ca.pem",
                "key_file": "key.txt", "timeout_ms": 50, "pool_size": 1,
-               "geonames_file": "/srv/geonames/allCountries.txt"}
+               "geonames_file": "/srv/geonames/allCountries.txt"},
+    "peer_tls": {"mode": "required", "ca_file": "certs/ca.pem",
+                 "cert_file": "certs/{member}.pem", "key_file": "certs/{member}.key"}
   })");
   ASSERT_EQ(config.members.size(), 2u);
   EXPECT_EQ(config.members[0].host, "::1");
@@ -248,6 +254,10 @@ TEST(ConfigFile, EveryKeyIsRead) {
   EXPECT_EQ(config.places.pool_size, 1u);
   EXPECT_EQ(config.max_clock_skew, milliseconds(5000));
   EXPECT_EQ(config.places.geonames_file, "/srv/geonames/allCountries.txt");
+  EXPECT_EQ(config.peer_tls.mode, PeerTlsMode::required);
+  EXPECT_EQ(config.peer_tls.ca_file, "certs/ca.pem");
+  EXPECT_EQ(config.peer_tls.cert_file, "certs/{member}.pem");
+  EXPECT_EQ(config.peer_tls.key_file, "certs/{member}.key");
 }
 
 TEST(ConfigFile, SingleMemberWithoutLinks) {
@@ -509,6 +519,28 @@ TEST(ConfigValidation, Places) {
   EXPECT_EQ(parse_ok(R"({"places": {"geonames_file": "x"}})").places.geonames_file, "x");
 }
 
+TEST(ConfigValidation, PeerTls) {
+  EXPECT_EQ(parse_ok(R"({"peer_tls": {}})").peer_tls.mode, PeerTlsMode::off);
+  EXPECT_EQ(parse_ok(R"({"peer_tls": {"mode": "off", "ca_file": "x"}})").peer_tls.ca_file, "x");
+  EXPECT_EQ(rejection(R"({"peer_tls": {"mode": "Required"}})"),
+            R"(test.json: peer_tls.mode: unknown mode "Required" (off or required))");
+  EXPECT_EQ(rejection(R"({"peer_tls": {"mode": true}})"),
+            "test.json: peer_tls.mode: must be a string");
+  EXPECT_EQ(rejection(R"({"peer_tls": {"ca": "x"}})"), "test.json: peer_tls.ca: unknown key");
+  EXPECT_EQ(rejection(R"({"peer_tls": {"cert_file": 1}})"),
+            "test.json: peer_tls.cert_file: must be a string");
+  EXPECT_EQ(rejection(R"({"peer_tls": "required"})"), "test.json: peer_tls: must be an object");
+  // Required needs every file, and names the first one missing.
+  EXPECT_EQ(rejection(R"({"peer_tls": {"mode": "required"}})"),
+            "test.json: peer_tls.ca_file: required when peer_tls.mode is required");
+  EXPECT_EQ(rejection(R"({"peer_tls": {"mode": "required", "ca_file": "a", "cert_file": "b"}})"),
+            "test.json: peer_tls.key_file: required when peer_tls.mode is required");
+  EXPECT_EQ(parse_ok(R"({"peer_tls": {"mode": "required", "ca_file": "a", "cert_file": "b",
+                                      "key_file": "c"}})")
+                .peer_tls.mode,
+            PeerTlsMode::required);
+}
+
 TEST(ConfigValidation, WrongTypes) {
   EXPECT_EQ(rejection(R"({"log_dir": ["a"]})"), "test.json: log_dir: must be a string");
   EXPECT_EQ(rejection(R"({"log_dir": ""})"), "test.json: log_dir: must not be empty");
@@ -639,10 +671,39 @@ TEST(CommandLine, BadPlacesFlags) {
   EXPECT_EQ(args_rejection({"Hands", "--geonames-file="}), "--geonames-file needs a value");
 }
 
+TEST(CommandLine, PeerTlsFlagsOverTheConfig) {
+  const TempFile file(
+      R"({"peer_tls": {"mode": "required", "ca_file": "a", "cert_file": "b", "key_file": "c"}})");
+  const CommandLine line = parse_args_ok({"Hands", "--config", file.path(), "--peer-cert=x/{member}.pem"});
+  EXPECT_EQ(line.config.peer_tls.mode, PeerTlsMode::required);
+  EXPECT_EQ(line.config.peer_tls.ca_file, "a");
+  EXPECT_EQ(line.config.peer_tls.cert_file, "x/{member}.pem");
+  EXPECT_EQ(line.config.peer_tls.key_file, "c");
+  EXPECT_EQ(parse_args_ok({"Hands", "--config", file.path(), "--peer-tls", "off"})
+                .config.peer_tls.mode,
+            PeerTlsMode::off);
+  const CommandLine flags = parse_args_ok({"Hands", "--peer-tls", "required", "--peer-ca", "ca",
+                                           "--peer-cert", "cert", "--peer-key", "key"});
+  EXPECT_EQ(flags.config.peer_tls.mode, PeerTlsMode::required);
+  EXPECT_EQ(flags.config.peer_tls.ca_file, "ca");
+  EXPECT_EQ(flags.config.peer_tls.cert_file, "cert");
+  EXPECT_EQ(flags.config.peer_tls.key_file, "key");
+}
+
+TEST(CommandLine, BadPeerTlsFlags) {
+  EXPECT_EQ(args_rejection({"Hands", "--peer-tls", "on"}),
+            R"(--peer-tls: unknown mode "on" (off or required))");
+  EXPECT_EQ(args_rejection({"Hands", "--peer-tls", "required", "--peer-ca", "ca"}),
+            "peer_tls.cert_file: required when peer_tls.mode is required (in the config, or "
+            "--peer-ca, --peer-cert, --peer-key)");
+  EXPECT_EQ(args_rejection({"Hands", "--peer-key="}), "--peer-key needs a value");
+}
+
 TEST(CommandLine, UsageMentionsEveryOption) {
   const std::string usage = usage_text();
   for (const char* word : {"<member>", "--config", "--log-dir", "--port", "--places-backend",
-                           "--places-url", "--ca-file", "--help", "--version",
+                           "--places-url", "--ca-file", "--peer-tls", "--peer-ca",
+                           "--peer-cert", "--peer-key", "SIGHUP", "--help", "--version",
                            "GOOGLE_PLACES_API_KEY", "Golomon"}) {
     EXPECT_THAT(usage, HasSubstr(word));
   }

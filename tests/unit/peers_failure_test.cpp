@@ -39,7 +39,7 @@ TEST(LinkFailure, AFailedAcceptedLinkIsLoggedClosedAndForgotten) {
   test::InProcessMember hands(io, "Hands");
   auto [goloman, accepted] = test::connected_pair(io);
   // Goloman dials Hands: its HELLO has been read, and the link is Hands' to run.
-  hands.state.peers().adopt(std::move(accepted), "Goloman",
+  hands.state.peers().adopt(LinkStream(std::move(accepted)), "Goloman",
                             LineBuffer(hands.state.config().peer_max_line_bytes()), "127.0.0.1");
   ASSERT_THAT(test::read_from(io, goloman, "HELLO Hands\n").text, HasSubstr("HELLO Hands\n"));
   EXPECT_EQ(hands.state.peers().connection_count(), 1u);
