@@ -1,6 +1,5 @@
 #include "herd/client_session.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -10,11 +9,11 @@
 #include "herd/member_state.hpp"
 #include "herd/peers.hpp"
 #include "herd/places.hpp"
+#include "herd/use_tuple.hpp"
 
 namespace herd {
 
 namespace asio = boost::asio;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 

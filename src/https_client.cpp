@@ -3,7 +3,6 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -27,6 +26,8 @@
 #include <fmt/format.h>
 #include <fstream>
 
+#include "herd/use_tuple.hpp"
+
 namespace herd {
 
 namespace asio = boost::asio;
@@ -35,7 +36,6 @@ namespace http = beast::http;
 namespace ssl = asio::ssl;
 using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 struct HttpsClient::Connection {
   Connection(const asio::any_io_executor& executor, ssl::context& tls)

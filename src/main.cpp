@@ -1,5 +1,4 @@
 // herd_server <member> [options]: one member of the herd (SPEC §9).
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -17,6 +16,7 @@
 #include "herd/places.hpp"
 #include "herd/server.hpp"
 #include "herd/supervised.hpp"
+#include "herd/use_tuple.hpp"
 
 namespace {
 
@@ -40,7 +40,7 @@ asio::awaitable<void> shut_down(asio::io_context& io, herd::MemberState& state,
   };
   while (busy() > 0 && std::chrono::steady_clock::now() < deadline) {
     poll.expires_after(std::chrono::milliseconds(10));
-    co_await poll.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await poll.async_wait(herd::use_tuple);
   }
   if (busy() > 0) {
     state.log().warn("{} sessions or links still busy after the shutdown grace; closing them",

@@ -1,6 +1,5 @@
 #include "herd/peers.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -11,13 +10,13 @@
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
 #include "herd/peer_connection.hpp"
+#include "herd/use_tuple.hpp"
 
 namespace herd {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using namespace asio::experimental::awaitable_operators;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 

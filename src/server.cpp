@@ -1,6 +1,5 @@
 #include "herd/server.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -8,12 +7,12 @@
 
 #include "herd/client_session.hpp"
 #include "herd/member_state.hpp"
+#include "herd/use_tuple.hpp"
 
 namespace herd {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
