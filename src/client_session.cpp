@@ -5,6 +5,7 @@
 
 #include <utility>
 
+#include "herd/host_port.hpp"
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
 #include "herd/peers.hpp"
@@ -21,9 +22,7 @@ std::string endpoint_text(const asio::ip::tcp::socket& socket) {
   boost::system::error_code error;
   const auto endpoint = socket.remote_endpoint(error);
   if (error) return "unknown";
-  const auto address = endpoint.address();
-  return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
-         std::to_string(endpoint.port());
+  return host_port(endpoint.address().to_string(), endpoint.port());
 }
 
 // Replies waiting for a client that does not read them: past this much, its

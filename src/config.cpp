@@ -67,6 +67,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "herd/host_port.hpp"
+
 namespace herd {
 
 namespace {
@@ -211,7 +213,7 @@ bool check_member_is_new(const std::vector<MemberAddress>& earlier, const Member
     }
     if (other.host == member.host && other.port == member.port) {
       return fail(problem, field + ".port",
-                  member.host + ":" + std::to_string(member.port) + " is already used by " +
+                  host_port(member.host, member.port) + " is already used by " +
                       other.name);
     }
   }

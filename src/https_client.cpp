@@ -26,6 +26,7 @@
 #include <fmt/format.h>
 #include <fstream>
 
+#include "herd/host_port.hpp"
 #include "herd/use_tuple.hpp"
 
 namespace herd {
@@ -196,9 +197,8 @@ HttpsClient::HttpsClient(asio::any_io_executor executor, HttpsEndpoint endpoint,
       tls_(std::move(tls)),
       timeout_(timeout),
       pool_size_(pool_size) {
-  const bool ipv6 = endpoint_.host.find(':') != std::string::npos;
-  host_header_ = ipv6 ? "[" + endpoint_.host + "]" : endpoint_.host;
-  if (endpoint_.port != "443") host_header_ += ":" + endpoint_.port;
+  host_header_ = endpoint_.port == "443" ? bracketed_host(endpoint_.host)
+                                         : host_port(endpoint_.host, endpoint_.port);
 }
 
 HttpsClient::~HttpsClient() = default;
@@ -206,10 +206,10 @@ HttpsClient::~HttpsClient() = default;
 std::string HttpsClient::describe(std::string_view step,
                                   const boost::system::error_code& error) const {
   if (error == beast::error::timeout) {
-    return fmt::format("timed out after {} ms ({} {}:{})", timeout_.count(), step,
-                       endpoint_.host, endpoint_.port);
+    return fmt::format("timed out after {} ms ({} {})", timeout_.count(), step,
+                       host_port(endpoint_.host, endpoint_.port));
   }
-  return fmt::format("{} {}:{} failed: {}", step, endpoint_.host, endpoint_.port,
+  return fmt::format("{} {} failed: {}", step, host_port(endpoint_.host, endpoint_.port),
                      error.message());
 }
 

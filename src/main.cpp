@@ -11,6 +11,7 @@
 
 #include "herd/command_line.hpp"
 #include "herd/config.hpp"
+#include "herd/host_port.hpp"
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
 #include "herd/places.hpp"
@@ -85,9 +86,10 @@ int run_member(const herd::CommandLine& command_line) {
     std::cerr << "herd_server " << address.name << ": " << error << "\n";
     return exit_startup;
   }
-  log->info("{} starting (herd {}): listening on {}:{}, Places backend {}, log {}",
-            address.name, HERD_VERSION, address.host, listener->local_endpoint().port(),
-            places->name(), (config.log_dir / (address.name + ".log")).string());
+  log->info("{} starting (herd {}): listening on {}, Places backend {}, log {}",
+            address.name, HERD_VERSION,
+            herd::host_port(address.host, listener->local_endpoint().port()), places->name(),
+            (config.log_dir / (address.name + ".log")).string());
 
   int exit_status = 0;
   {

@@ -6,6 +6,7 @@
 #include <exception>
 #include <tuple>
 
+#include "herd/host_port.hpp"
 #include "herd/link_socket.hpp"
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
@@ -254,7 +255,7 @@ std::chrono::milliseconds Peers::jittered(std::chrono::milliseconds backoff) {
 asio::awaitable<void> Peers::run_dialer(Neighbour& neighbour) {
   const Config& config = state_.config();
   const MemberAddress& address = config.members[neighbour.member];
-  const std::string where = address.host + ":" + std::to_string(address.port);
+  const std::string where = host_port(address.host, address.port);
   DialBackoff backoff(config.peer_backoff_initial, config.peer_backoff_cap);
   tcp::resolver resolver(state_.executor());
 

@@ -333,6 +333,10 @@ TEST(ConfigValidation, MembersCannotShareAnAddress) {
   EXPECT_THAT(rejection(R"({"members": [{"name": "A", "port": 5}, {"name": "B", "port": 5}],
                              "links": []})"),
               HasSubstr("members[1].port: 127.0.0.1:5 is already used by A"));
+  EXPECT_THAT(rejection(R"({"members": [{"name": "A", "host": "::1", "port": 5},
+                                         {"name": "B", "host": "::1", "port": 5}],
+                             "links": []})"),
+              HasSubstr("members[1].port: [::1]:5 is already used by A"));
   parse_ok(R"({"members": [{"name": "A", "host": "10.0.0.1", "port": 5},
                            {"name": "B", "host": "10.0.0.2", "port": 5}], "links": []})");
 }

@@ -13,6 +13,7 @@
 #include "fake_places_client.hpp"
 #include "herd/https_client.hpp"
 #include "run_awaitable.hpp"
+#include "tcp_client.hpp"
 
 namespace herd {
 namespace {
@@ -77,6 +78,18 @@ TEST(HttpsClient, UnreadableCaFileIsAnErrorNamingIt) {
   std::string error;
   EXPECT_EQ(make_tls_client_context("/nonexistent/ca.pem", error), nullptr);
   EXPECT_NE(error.find("/nonexistent/ca.pem"), std::string::npos) << error;
+}
+
+TEST(HttpsClient, AFailureNamesAnIpv6HostInBrackets) {
+  boost::asio::io_context io;
+  std::string error;
+  auto tls = make_tls_client_context("", error);
+  ASSERT_TRUE(tls) << error;
+  // Nobody listens there, so connecting fails and says where it tried.
+  const auto port = std::to_string(test::free_port());
+  HttpsClient client(io.get_executor(), {"::1", port, ""}, std::move(tls), 5000ms, 1);
+  const auto response = test::run_awaitable(io, client.request(legacy_search()));
+  EXPECT_NE(response.failure.find("[::1]:" + port), std::string::npos) << response.failure;
 }
 
 class HttpsClientPool : public ::testing::Test {
