@@ -42,8 +42,9 @@
 //
 // "members" replaces the whole member list (host defaults to 127.0.0.1, name and port are
 // required); "links" replaces the whole link list and may name only configured members.
-// Durations are whole milliseconds, at least 1. Base URLs must be https:// because the
-// Places client always verifies TLS (SPEC §7).
+// Durations are whole milliseconds, at least 1. Base URLs must be https://host[:port][/prefix]
+// (an IPv6 host in brackets; no credentials, query or fragment) because the Places client
+// always verifies TLS (SPEC §7).
 //
 // The traffic log (one line per protocol line received or sent, several per request) is
 // written at log_traffic_level and dropped when that is below log_level or "off". It is
@@ -68,6 +69,7 @@
 #include <nlohmann/json.hpp>
 
 #include "herd/host_port.hpp"
+#include "herd/https_url.hpp"
 
 namespace herd {
 
@@ -460,12 +462,9 @@ std::optional<PlacesBackendKind> places_backend_named(std::string_view name,
 }
 
 bool check_https_url(std::string_view url, std::string& problem) {
-  constexpr std::string_view scheme = "https://";
-  if (url.starts_with(scheme) && url.size() > scheme.size() &&
-      url.find_first_of(protocol_whitespace) == std::string_view::npos) {
-    return true;
-  }
-  problem = "must be an https:// URL (got " + in_quotes(url) + ")";
+  std::string why;
+  if (parse_https_url(url, why)) return true;
+  problem = in_quotes(url) + " " + why;
   return false;
 }
 

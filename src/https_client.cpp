@@ -21,7 +21,6 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <fmt/format.h>
 #include <fstream>
@@ -123,48 +122,6 @@ asio::awaitable<Exchange> exchange(beast::ssl_stream<beast::tcp_stream>& stream,
 }
 
 }  // namespace
-
-std::optional<HttpsEndpoint> parse_https_url(std::string_view url, std::string& error) {
-  constexpr std::string_view scheme = "https://";
-  const auto fail = [&](std::string_view why) {
-    error = fmt::format("'{}' {}", url, why);
-    return std::nullopt;
-  };
-  if (!url.starts_with(scheme)) return fail("is not an https:// URL");
-  const std::string_view rest = url.substr(scheme.size());
-  const auto slash = rest.find('/');
-  const std::string_view authority = rest.substr(0, slash);
-  std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash);
-  if (authority.find('@') != std::string_view::npos) return fail("must not carry credentials");
-  if (path.find_first_of("?#") != std::string_view::npos) {
-    return fail("must not carry a query or fragment");
-  }
-  while (path.ends_with('/')) path.remove_suffix(1);
-
-  std::string_view host = authority;
-  std::string_view port = "443";
-  if (authority.starts_with('[')) {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) return fail("has an unterminated IPv6 address");
-    host = authority.substr(1, close - 1);
-    const auto after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (!after.starts_with(':')) return fail("has junk after the IPv6 address");
-      port = after.substr(1);
-    }
-  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  if (host.empty()) return fail("has no host");
-  unsigned number = 0;
-  const auto [end, parse_error] = std::from_chars(port.data(), port.data() + port.size(), number);
-  if (port.empty() || parse_error != std::errc{} || end != port.data() + port.size() ||
-      number == 0 || number > 65535) {
-    return fail("has an invalid port");
-  }
-  return HttpsEndpoint{std::string(host), std::string(port), std::string(path)};
-}
 
 std::shared_ptr<ssl::context> make_tls_client_context(const std::string& ca_file,
                                                       std::string& error) {

@@ -143,6 +143,8 @@ std::string member_list(const Config& config);
 std::optional<PlacesBackendKind> places_backend_named(std::string_view name,
                                                       std::string& problem);
 // Base URLs must be https:// because the Places client always verifies TLS (SPEC §7).
+// Checked by the client's own parser (parse_https_url), so a URL passed here cannot
+// fail when the client starts; otherwise `problem` is the quoted URL and the reason.
 bool check_https_url(std::string_view url, std::string& problem);
 
 }  // namespace herd

@@ -1,5 +1,5 @@
-// The HTTPS client against the fake: base URLs, verification failures, the
-// deadline, and the keep-alive pool under sequential and concurrent load.
+// The HTTPS client against the fake: verification failures, the deadline, and
+// the keep-alive pool under sequential and concurrent load.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -43,35 +43,6 @@ std::vector<HttpsResponse> run_concurrently(boost::asio::io_context& io, HttpsCl
   const auto deadline = Clock::now() + 20s;
   while (responses.size() < count && Clock::now() < deadline) io.run_one_until(deadline);
   return responses;
-}
-
-TEST(HttpsUrl, ParsesHostPortAndPrefix) {
-  std::string error;
-  const auto google = parse_https_url("https://places.googleapis.com", error);
-  ASSERT_TRUE(google) << error;
-  EXPECT_EQ(google->host, "places.googleapis.com");
-  EXPECT_EQ(google->port, "443");
-  EXPECT_EQ(google->prefix, "");
-  const auto prefixed = parse_https_url("https://localhost:8443/fake/places/", error);
-  ASSERT_TRUE(prefixed) << error;
-  EXPECT_EQ(prefixed->host, "localhost");
-  EXPECT_EQ(prefixed->port, "8443");
-  EXPECT_EQ(prefixed->prefix, "/fake/places");
-  const auto ipv6 = parse_https_url("https://[::1]:9000", error);
-  ASSERT_TRUE(ipv6) << error;
-  EXPECT_EQ(ipv6->host, "::1");
-  EXPECT_EQ(ipv6->port, "9000");
-}
-
-TEST(HttpsUrl, RejectsWhatIsNotAnHttpsBase) {
-  for (const std::string_view url :
-       {"http://places.googleapis.com", "https://", "https://host:0", "https://host:65536",
-        "https://host:https", "https://user:secret@host", "https://host/path?query=1",
-        "https://[::1"}) {
-    std::string error;
-    EXPECT_FALSE(parse_https_url(url, error)) << url;
-    EXPECT_NE(error.find(url), std::string::npos) << error;
-  }
 }
 
 TEST(HttpsClient, UnreadableCaFileIsAnErrorNamingIt) {
