@@ -444,11 +444,7 @@ std::string in_quotes(std::string_view text) {
   return json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string member_list(const Config& config) {
-  std::vector<std::string> names;
-  for (const auto& member : config.members) names.push_back(member.name);
-  return joined(names);
-}
+std::string member_list(const Config& config) { return joined(config.member_names()); }
 
 std::optional<PlacesBackendKind> places_backend_named(std::string_view name,
                                                       std::string& problem) {
@@ -473,6 +469,13 @@ std::optional<std::size_t> Config::member_index(std::string_view name) const {
     if (members[i].name == name) return i;
   }
   return std::nullopt;
+}
+
+std::vector<std::string> Config::member_names() const {
+  std::vector<std::string> names;
+  names.reserve(members.size());
+  for (const auto& member : members) names.push_back(member.name);
+  return names;
 }
 
 std::vector<std::size_t> Config::neighbours(std::size_t index) const {

@@ -116,6 +116,8 @@ struct Config {
 
   // Index of a member by exact name, or nullopt.
   std::optional<std::size_t> member_index(std::string_view name) const;
+  // The members' names, in member order.
+  std::vector<std::string> member_names() const;
   // Indices of the neighbours of member `index`, in member order.
   std::vector<std::size_t> neighbours(std::size_t index) const;
 };
