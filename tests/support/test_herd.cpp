@@ -15,7 +15,7 @@
 #include <gtest/gtest.h>
 #include <stdexcept>
 
-#include "herd/protocol.hpp"
+#include "protocol_text.hpp"
 
 extern char** environ;
 
@@ -325,7 +325,7 @@ std::string iamat(TestHerd& herd, const std::string& member, const std::string& 
 
 std::string posix_time_from_now(std::chrono::nanoseconds ahead) {
   const auto now = std::chrono::system_clock::now().time_since_epoch() + ahead;
-  return format_posix_time(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+  return time_text(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
 }
 
 std::chrono::milliseconds scaled(std::chrono::milliseconds deadline) {
