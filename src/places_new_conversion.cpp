@@ -277,19 +277,12 @@ class Converter final : public JsonEvents {
     if (place_.business_status.present) {
       result.string("business_status", place_.business_status.text);
     }
-    result.key("geometry");
-    out += "{\n";
-    JsonObjectWriter geometry(out, 4);
-    geometry.key("location");
-    out += "{\n";
-    JsonObjectWriter location(out, 5);
-    location.number("lat", place_.latitude);
-    location.number("lng", place_.longitude);
-    out += '\n';
-    append_json_indent(out, 4);
-    out += "}\n";
-    append_json_indent(out, 3);
-    out += '}';
+    result.object("geometry", [&](JsonObjectWriter& geometry) {
+      geometry.object("location", [&](JsonObjectWriter& location) {
+        location.number("lat", place_.latitude);
+        location.number("lng", place_.longitude);
+      });
+    });
     result.string("name", place_.name.text);
     result.string("place_id", place_.id.text);
     if (place_.rating.is_number()) result.number("rating", place_.rating);

@@ -36,6 +36,25 @@ class JsonObjectWriter {
     out_ += value.dump();
   }
 
+  // The member `name` as an object one level deeper, whose members
+  // `write_members(JsonObjectWriter&)` writes; "{}" when it writes none.
+  template <typename WriteMembers>
+  void object(std::string_view name, WriteMembers&& write_members) {
+    key(name);
+    out_ += '{';
+    const std::size_t empty_size = out_.size();
+    out_ += '\n';
+    JsonObjectWriter members(out_, depth_ + 1);
+    write_members(members);
+    if (members.first_) {
+      out_.resize(empty_size);
+    } else {
+      out_ += '\n';
+      append_json_indent(out_, depth_);
+    }
+    out_ += '}';
+  }
+
  private:
   std::string& out_;
   int depth_;
