@@ -33,18 +33,7 @@ void append_result(std::string& out, const Gazetteer& gazetteer, std::uint32_t p
   out += "\"geonames:";
   append_number(out, gazetteer.id(place));
   out += '"';
-  result.key("types");
-  out += "[\n";
-  bool first = true;
-  for (const std::string_view type : gazetteer.types(place)) {
-    if (!first) out += ",\n";
-    first = false;
-    append_json_indent(out, 4);
-    append_json_string(out, type);
-  }
-  out += '\n';
-  append_json_indent(out, 3);
-  out += ']';
+  result.strings("types", gazetteer.types(place));
   if (const std::string& vicinity = gazetteer.vicinity(place); !vicinity.empty()) {
     result.string("vicinity", vicinity);
   }

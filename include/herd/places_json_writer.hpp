@@ -5,6 +5,7 @@
 // building a JSON document (convert_new_places, the GeoNames backend).
 #pragma once
 
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -53,6 +54,27 @@ class JsonObjectWriter {
       append_json_indent(out_, depth_);
     }
     out_ += '}';
+  }
+
+  // The member `name` as an array of strings, one a line; "[]" when empty.
+  template <typename Strings>
+  void strings(std::string_view name, const Strings& items) {
+    key(name);
+    if (std::empty(items)) {
+      out_ += "[]";
+      return;
+    }
+    out_ += '[';
+    const char* separator = "\n";
+    for (const auto& item : items) {
+      out_ += separator;
+      separator = ",\n";
+      append_json_indent(out_, depth_ + 1);
+      append_json_string(out_, item);
+    }
+    out_ += '\n';
+    append_json_indent(out_, depth_);
+    out_ += ']';
   }
 
  private:

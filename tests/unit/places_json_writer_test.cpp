@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "herd/places.hpp"
 #include "herd/places_json_writer.hpp"
@@ -48,6 +49,18 @@ TEST(PlacesJsonWriter, AnObjectWithNoMembersIsEmptyBraces) {
   });
   EXPECT_EQ(text, format_places_json({{"geometry", json::object()}, {"name", "x"}}));
   EXPECT_NE(text.find("\"geometry\": {},"), std::string::npos) << text;
+}
+
+TEST(PlacesJsonWriter, StringArraysAsTheDocumentPrintsThem) {
+  const std::vector<std::string> none;
+  const std::vector<std::string> one = {"cafe"};
+  const std::vector<std::string> three = {"cafe", "food", "point \"of\" interest"};
+  const std::string text = written([&](JsonObjectWriter& top) {
+    top.strings("a", none);
+    top.strings("b", one);
+    top.strings("c", three);
+  });
+  EXPECT_EQ(text, format_places_json({{"a", none}, {"b", one}, {"c", three}}));
 }
 
 }  // namespace
