@@ -65,6 +65,17 @@ std::size_t occurrences(std::string_view text, std::string_view needle) {
   return count;
 }
 
+std::vector<std::string> lines_of(std::string_view text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto end = std::min(text.find('\n', start), text.size());
+    lines.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
 ChildProcess::ChildProcess(const std::vector<std::string>& argv,
                            const std::vector<std::pair<std::string, std::string>>& environment,
                            const fs::path& output) {
@@ -257,6 +268,15 @@ fs::path TestHerd::log_path(const std::string& member) const {
 
 std::string TestHerd::log_text(const std::string& member) const {
   return read_file(log_path(member));
+}
+
+bool TestHerd::logged(const std::string& member, std::string_view text) const {
+  return log_text(member).find(text) != std::string::npos;
+}
+
+bool TestHerd::eventually_logged(const std::string& member, std::string_view text,
+                                 std::chrono::milliseconds timeout) const {
+  return eventually([&] { return logged(member, text); }, timeout);
 }
 
 std::string TestHerd::output_text(const std::string& process) const {
