@@ -1,23 +1,23 @@
 #include "herd/client_session.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 #include <utility>
 
 #include "herd/client_prefetch.hpp"
+#include "herd/host_port.hpp"
 #include "herd/logging.hpp"
 #include "herd/link_stream.hpp"
 #include "herd/member_state.hpp"
 #include "herd/peer_tls.hpp"
 #include "herd/peers.hpp"
 #include "herd/places.hpp"
+#include "herd/use_tuple.hpp"
 
 namespace herd {
 
 namespace asio = boost::asio;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
@@ -25,9 +25,7 @@ std::string endpoint_text(const asio::ip::tcp::socket& socket) {
   boost::system::error_code error;
   const auto endpoint = socket.remote_endpoint(error);
   if (error) return "unknown";
-  const auto address = endpoint.address();
-  return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
-         std::to_string(endpoint.port());
+  return host_port(endpoint.address().to_string(), endpoint.port());
 }
 
 // Replies waiting for a client that does not read them: past this much, its

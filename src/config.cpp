@@ -48,8 +48,9 @@
 //
 // "members" replaces the whole member list (host defaults to 127.0.0.1, name and port are
 // required); "links" replaces the whole link list and may name only configured members.
-// Durations are whole milliseconds, at least 1. Base URLs must be https:// because the
-// Places client always verifies TLS (SPEC §7). peer_tls.mode "required" needs all three
+// Durations are whole milliseconds, at least 1. Base URLs must be https://host[:port][/prefix]
+// (an IPv6 host in brackets; no credentials, query or fragment) because the Places client
+// always verifies TLS (SPEC §7). peer_tls.mode "required" needs all three
 // files, which are read and checked when the member starts (peer_tls.hpp).
 //
 // The traffic log (one line per protocol line received or sent, several per request) is
@@ -73,6 +74,9 @@
 #include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
+
+#include "herd/host_port.hpp"
+#include "herd/https_url.hpp"
 
 namespace herd {
 
@@ -223,7 +227,7 @@ bool check_member_is_new(const std::vector<MemberAddress>& earlier, const Member
     }
     if (other.host == member.host && other.port == member.port) {
       return fail(problem, field + ".port",
-                  member.host + ":" + std::to_string(member.port) + " is already used by " +
+                  host_port(member.host, member.port) + " is already used by " +
                       other.name);
     }
   }
@@ -474,11 +478,7 @@ std::string in_quotes(std::string_view text) {
   return json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string member_list(const Config& config) {
-  std::vector<std::string> names;
-  for (const auto& member : config.members) names.push_back(member.name);
-  return joined(names);
-}
+std::string member_list(const Config& config) { return joined(config.member_names()); }
 
 std::optional<PlacesBackendKind> places_backend_named(std::string_view name,
                                                       std::string& problem) {
@@ -513,12 +513,9 @@ bool check_peer_tls_files_given(const PeerTlsConfig& peer_tls, std::string& prob
 }
 
 bool check_https_url(std::string_view url, std::string& problem) {
-  constexpr std::string_view scheme = "https://";
-  if (url.starts_with(scheme) && url.size() > scheme.size() &&
-      url.find_first_of(protocol_whitespace) == std::string_view::npos) {
-    return true;
-  }
-  problem = "must be an https:// URL (got " + in_quotes(url) + ")";
+  std::string why;
+  if (parse_https_url(url, why)) return true;
+  problem = in_quotes(url) + " " + why;
   return false;
 }
 
@@ -527,6 +524,13 @@ std::optional<std::size_t> Config::member_index(std::string_view name) const {
     if (members[i].name == name) return i;
   }
   return std::nullopt;
+}
+
+std::vector<std::string> Config::member_names() const {
+  std::vector<std::string> names;
+  names.reserve(members.size());
+  for (const auto& member : members) names.push_back(member.name);
+  return names;
 }
 
 std::vector<std::size_t> Config::neighbours(std::size_t index) const {

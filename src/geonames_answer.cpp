@@ -20,38 +20,20 @@ void append_number(std::string& out, std::uint64_t value) {
 void append_result(std::string& out, const Gazetteer& gazetteer, std::uint32_t place) {
   out += "      {\n";
   JsonObjectWriter result(out, 3);
-  result.key("geometry");
-  out += "{\n";
-  JsonObjectWriter geometry(out, 4);
-  geometry.key("location");
-  out += "{\n";
-  JsonObjectWriter location(out, 5);
-  location.key("lat");
-  append_degrees_e7(out, gazetteer.latitude_e7(place));
-  location.key("lng");
-  append_degrees_e7(out, gazetteer.longitude_e7(place));
-  out += '\n';
-  append_json_indent(out, 4);
-  out += "}\n";
-  append_json_indent(out, 3);
-  out += '}';
+  result.object("geometry", [&](JsonObjectWriter& geometry) {
+    geometry.object("location", [&](JsonObjectWriter& location) {
+      location.key("lat");
+      append_degrees_e7(out, gazetteer.latitude_e7(place));
+      location.key("lng");
+      append_degrees_e7(out, gazetteer.longitude_e7(place));
+    });
+  });
   result.string("name", gazetteer.name(place));
   result.key("place_id");
   out += "\"geonames:";
   append_number(out, gazetteer.id(place));
   out += '"';
-  result.key("types");
-  out += "[\n";
-  bool first = true;
-  for (const std::string_view type : gazetteer.types(place)) {
-    if (!first) out += ",\n";
-    first = false;
-    append_json_indent(out, 4);
-    append_json_string(out, type);
-  }
-  out += '\n';
-  append_json_indent(out, 3);
-  out += ']';
+  result.strings("types", gazetteer.types(place));
   if (const std::string& vicinity = gazetteer.vicinity(place); !vicinity.empty()) {
     result.string("vicinity", vicinity);
   }

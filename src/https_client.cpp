@@ -3,7 +3,6 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -22,10 +21,12 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <fmt/format.h>
 #include <fstream>
+
+#include "herd/host_port.hpp"
+#include "herd/use_tuple.hpp"
 
 namespace herd {
 
@@ -35,7 +36,6 @@ namespace http = beast::http;
 namespace ssl = asio::ssl;
 using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 struct HttpsClient::Connection {
   Connection(const asio::any_io_executor& executor, ssl::context& tls)
@@ -123,48 +123,6 @@ asio::awaitable<Exchange> exchange(beast::ssl_stream<beast::tcp_stream>& stream,
 
 }  // namespace
 
-std::optional<HttpsEndpoint> parse_https_url(std::string_view url, std::string& error) {
-  constexpr std::string_view scheme = "https://";
-  const auto fail = [&](std::string_view why) {
-    error = fmt::format("'{}' {}", url, why);
-    return std::nullopt;
-  };
-  if (!url.starts_with(scheme)) return fail("is not an https:// URL");
-  const std::string_view rest = url.substr(scheme.size());
-  const auto slash = rest.find('/');
-  const std::string_view authority = rest.substr(0, slash);
-  std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash);
-  if (authority.find('@') != std::string_view::npos) return fail("must not carry credentials");
-  if (path.find_first_of("?#") != std::string_view::npos) {
-    return fail("must not carry a query or fragment");
-  }
-  while (path.ends_with('/')) path.remove_suffix(1);
-
-  std::string_view host = authority;
-  std::string_view port = "443";
-  if (authority.starts_with('[')) {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) return fail("has an unterminated IPv6 address");
-    host = authority.substr(1, close - 1);
-    const auto after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (!after.starts_with(':')) return fail("has junk after the IPv6 address");
-      port = after.substr(1);
-    }
-  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  if (host.empty()) return fail("has no host");
-  unsigned number = 0;
-  const auto [end, parse_error] = std::from_chars(port.data(), port.data() + port.size(), number);
-  if (port.empty() || parse_error != std::errc{} || end != port.data() + port.size() ||
-      number == 0 || number > 65535) {
-    return fail("has an invalid port");
-  }
-  return HttpsEndpoint{std::string(host), std::string(port), std::string(path)};
-}
-
 std::shared_ptr<ssl::context> make_tls_client_context(const std::string& ca_file,
                                                       std::string& error) {
   auto tls = std::make_shared<ssl::context>(ssl::context::tls_client);
@@ -196,9 +154,8 @@ HttpsClient::HttpsClient(asio::any_io_executor executor, HttpsEndpoint endpoint,
       tls_(std::move(tls)),
       timeout_(timeout),
       pool_size_(pool_size) {
-  const bool ipv6 = endpoint_.host.find(':') != std::string::npos;
-  host_header_ = ipv6 ? "[" + endpoint_.host + "]" : endpoint_.host;
-  if (endpoint_.port != "443") host_header_ += ":" + endpoint_.port;
+  host_header_ = endpoint_.port == "443" ? bracketed_host(endpoint_.host)
+                                         : host_port(endpoint_.host, endpoint_.port);
 }
 
 HttpsClient::~HttpsClient() = default;
@@ -206,10 +163,10 @@ HttpsClient::~HttpsClient() = default;
 std::string HttpsClient::describe(std::string_view step,
                                   const boost::system::error_code& error) const {
   if (error == beast::error::timeout) {
-    return fmt::format("timed out after {} ms ({} {}:{})", timeout_.count(), step,
-                       endpoint_.host, endpoint_.port);
+    return fmt::format("timed out after {} ms ({} {})", timeout_.count(), step,
+                       host_port(endpoint_.host, endpoint_.port));
   }
-  return fmt::format("{} {}:{} failed: {}", step, endpoint_.host, endpoint_.port,
+  return fmt::format("{} {} failed: {}", step, host_port(endpoint_.host, endpoint_.port),
                      error.message());
 }
 

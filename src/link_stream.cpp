@@ -1,13 +1,11 @@
 #include "herd/link_stream.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "herd/use_tuple.hpp"
 
 namespace herd {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 LinkStream::LinkStream(tcp::socket socket) : stream_(std::move(socket)) {}
 

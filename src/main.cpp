@@ -1,5 +1,4 @@
 // herd_server <member> [options]: one member of the herd (SPEC §9).
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -12,11 +11,13 @@
 
 #include "herd/command_line.hpp"
 #include "herd/config.hpp"
+#include "herd/host_port.hpp"
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
 #include "herd/places.hpp"
 #include "herd/server.hpp"
 #include "herd/supervised.hpp"
+#include "herd/use_tuple.hpp"
 
 namespace {
 
@@ -40,7 +41,7 @@ asio::awaitable<void> shut_down(asio::io_context& io, herd::MemberState& state,
   };
   while (busy() > 0 && std::chrono::steady_clock::now() < deadline) {
     poll.expires_after(std::chrono::milliseconds(10));
-    co_await poll.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await poll.async_wait(herd::use_tuple);
   }
   if (busy() > 0) {
     state.log().warn("{} sessions or links still busy after the shutdown grace; closing them",
@@ -88,9 +89,10 @@ int run_member(const herd::CommandLine& command_line) {
     std::cerr << "herd_server " << address.name << ": " << error << "\n";
     return exit_startup;
   }
-  log->info("{} starting (herd {}): listening on {}:{}, Places backend {}, log {}",
-            address.name, HERD_VERSION, address.host, listener->local_endpoint().port(),
-            places->name(), (config.log_dir / (address.name + ".log")).string());
+  log->info("{} starting (herd {}): listening on {}, Places backend {}, log {}",
+            address.name, HERD_VERSION,
+            herd::host_port(address.host, listener->local_endpoint().port()), places->name(),
+            (config.log_dir / (address.name + ".log")).string());
 
   int exit_status = 0;
   {

@@ -10,18 +10,11 @@ MemberState::MemberState(boost::asio::io_context& io, Config config, std::size_t
       self_(self),
       log_(std::move(log)),
       supervisor_(io, *log_),
-      table_(member_names(config_), {config_.max_records, config_.max_record_text_bytes}),
+      table_(config_.member_names(), {config_.max_records, config_.max_record_text_bytes}),
       refused_iamats_(executor_, *log_, "IAMATs refused (table full)"),
       dropped_echoes_(executor_, *log_, "ECHOs dropped (table full)"),
       places_(std::move(places)),
       replies_(executor_),
       peers_(*this) {}
-
-std::vector<std::string> MemberState::member_names(const Config& config) {
-  std::vector<std::string> names;
-  names.reserve(config.members.size());
-  for (const auto& member : config.members) names.push_back(member.name);
-  return names;
-}
 
 }  // namespace herd

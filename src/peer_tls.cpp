@@ -8,10 +8,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -23,12 +21,12 @@
 #include "herd/line_buffer.hpp"
 #include "herd/link_stream.hpp"
 #include "herd/protocol.hpp"
+#include "herd/use_tuple.hpp"
 
 namespace herd {
 
 namespace asio = boost::asio;
 namespace ssl = asio::ssl;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 

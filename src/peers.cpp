@@ -1,6 +1,5 @@
 #include "herd/peers.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -8,18 +7,19 @@
 #include <exception>
 #include <tuple>
 
+#include "herd/host_port.hpp"
 #include "herd/link_socket.hpp"
 #include "herd/logging.hpp"
 #include "herd/member_state.hpp"
 #include "herd/peer_connection.hpp"
 #include "herd/peer_tls.hpp"
+#include "herd/use_tuple.hpp"
 
 namespace herd {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using namespace asio::experimental::awaitable_operators;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
@@ -422,7 +422,7 @@ asio::awaitable<std::string> Peers::open_link(const Neighbour& neighbour, LinkSt
 asio::awaitable<void> Peers::run_dialer(Neighbour& neighbour) {
   const Config& config = state_.config();
   const MemberAddress& address = config.members[neighbour.member];
-  const std::string where = address.host + ":" + std::to_string(address.port);
+  const std::string where = host_port(address.host, address.port);
   DialBackoff backoff(config.peer_backoff_initial, config.peer_backoff_cap);
 
   while (!stopping_) {

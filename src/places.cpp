@@ -84,7 +84,8 @@ std::unique_ptr<PlacesBackend> make_places_backend(const PlacesConfig& config,
   const std::string& url = legacy ? config.legacy_base_url : config.google_base_url;
   auto endpoint = parse_https_url(url, error);
   if (!endpoint) {
-    error = fmt::format("places.{}: {}", legacy ? "legacy_base_url" : "google_base_url", error);
+    error = fmt::format("places.{}: {} {}", legacy ? "legacy_base_url" : "google_base_url",
+                        in_quotes(url), error);
     return nullptr;
   }
   auto client = std::make_unique<HttpsClient>(std::move(executor), std::move(*endpoint),

@@ -1,6 +1,5 @@
 // The geonames backend (SPEC §7): places near a client from a GeoNames
 // gazetteer held in memory, with no network and no key.
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -15,6 +14,7 @@
 
 #include "herd/geonames_answer.hpp"
 #include "herd/places_backends.hpp"
+#include "herd/use_tuple.hpp"
 
 namespace herd {
 
@@ -118,7 +118,7 @@ class GeonamesPlaces final : public PlacesBackend {
   asio::awaitable<void> wait_for_load() {
     asio::steady_timer wake(executor_, Clock::now() + wait_limit_);
     state_->waiters.push_back(&wake);
-    co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));  // cancelled by finish()
+    co_await wake.async_wait(use_tuple);  // cancelled by finish()
     std::erase(state_->waiters, &wake);
   }
 

@@ -128,6 +128,16 @@ void log_places_request(spdlog::logger& log, std::string_view backend, std::stri
            response.handshake_number);
 }
 
+void remove_key_from_message(nlohmann::json& answer, std::string_view key) {
+  const auto message = answer.find("error_message");
+  if (message == answer.end()) return;
+  if (message->is_string()) {
+    *message = without_key(message->get<std::string>(), key);
+  } else {
+    answer.erase(message);
+  }
+}
+
 std::string without_key(std::string text, std::string_view key) {
   if (key.empty()) return text;
   constexpr std::string_view mask = "<key>";

@@ -3,7 +3,6 @@
 #include <boost/beast/http/verb.hpp>
 #include <cctype>
 #include <fmt/format.h>
-#include <spdlog/logger.h>
 
 #include "herd/places_backends.hpp"
 
@@ -38,45 +37,29 @@ std::string decimal(double value) {
   return text;
 }
 
-class LegacyPlaces final : public PlacesBackend {
+class LegacyPlaces final : public GooglePlacesBackend {
  public:
-  LegacyPlaces(std::unique_ptr<HttpsClient> client, std::string key, spdlog::logger& log)
-      : client_(std::move(client)), key_(std::move(key)), log_(log) {}
-
-  boost::asio::awaitable<PlacesAnswer> nearby(PlacesQuery query) override {
-    // Google rejects a radius of 0, yet the answer for an empty circle is known.
-    if (query.radius_km <= 0) co_return places_answer(places_zero_results());
-    // The key travels in the query string, so only the part before it is logged.
-    const std::string search =
-        fmt::format("{}?location={},{}&radius={}", search_path, decimal(query.latitude),
-                    decimal(query.longitude), decimal(query.radius_km * 1000));
-    // A named object, not a braced temporary in the co_await: GCC 12 destroyed
-    // that temporary twice (heap corruption in the client).
-    HttpsRequest request{boost::beast::http::verb::get, search + "&key=" + url_encoded(key_),
-                         {}, {}};
-    const auto started = std::chrono::steady_clock::now();
-    const auto response = co_await client_->request(std::move(request));
-    log_places_request(log_, name(),
-                       fmt::format("GET {}{}&key=<redacted>", client_->endpoint().prefix, search),
-                       response, std::chrono::steady_clock::now() - started);
-    auto answer = response.failure.empty() && response.status == 200
-                      ? pass_through(response.body, query.bound)
-                      : places_http_failure(response);
-    const auto message = answer.find("error_message");
-    if (message != answer.end()) {
-      // Passed through from the backend, so it may be anything, even the key.
-      if (message->is_string()) {
-        *message = without_key(message->get<std::string>(), key_);
-      } else {
-        answer.erase(message);
-      }
-    }
-    co_return places_answer(answer);
-  }
+  using GooglePlacesBackend::GooglePlacesBackend;
 
   std::string_view name() const override { return "google-legacy"; }
 
  private:
+  Search search(const PlacesQuery& query) const override {
+    // The key travels in the query string, so only the part before it is logged.
+    const std::string target =
+        fmt::format("{}?location={},{}&radius={}", search_path, decimal(query.latitude),
+                    decimal(query.longitude), decimal(query.radius_km * 1000));
+    return {{boost::beast::http::verb::get, target + "&key=" + url_encoded(key()), {}, {}},
+            target + "&key=<redacted>"};
+  }
+
+  PlacesAnswer answer(std::string_view body, const PlacesQuery& query) override {
+    auto passed = pass_through(body, query.bound);
+    // Passed through from the backend, so its message may be anything, even the key.
+    remove_key_from_message(passed, key());
+    return places_answer(passed);
+  }
+
   static json pass_through(std::string_view text, int bound) {
     json failure;
     auto body = parse_places_body(text, failure);
@@ -101,10 +84,6 @@ class LegacyPlaces final : public PlacesBackend {
     }
     return std::move(*body);
   }
-
-  std::unique_ptr<HttpsClient> client_;
-  std::string key_;
-  spdlog::logger& log_;
 };
 
 }  // namespace

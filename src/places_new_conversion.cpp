@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -277,36 +278,16 @@ class Converter final : public JsonEvents {
     if (place_.business_status.present) {
       result.string("business_status", place_.business_status.text);
     }
-    result.key("geometry");
-    out += "{\n";
-    JsonObjectWriter geometry(out, 4);
-    geometry.key("location");
-    out += "{\n";
-    JsonObjectWriter location(out, 5);
-    location.number("lat", place_.latitude);
-    location.number("lng", place_.longitude);
-    out += '\n';
-    append_json_indent(out, 4);
-    out += "}\n";
-    append_json_indent(out, 3);
-    out += '}';
+    result.object("geometry", [&](JsonObjectWriter& geometry) {
+      geometry.object("location", [&](JsonObjectWriter& location) {
+        location.number("lat", place_.latitude);
+        location.number("lng", place_.longitude);
+      });
+    });
     result.string("name", place_.name.text);
     result.string("place_id", place_.id.text);
     if (place_.rating.is_number()) result.number("rating", place_.rating);
-    result.key("types");
-    if (place_.type_count == 0) {
-      out += "[]";
-    } else {
-      out += "[\n";
-      for (std::size_t i = 0; i < place_.type_count; ++i) {
-        if (i != 0) out += ",\n";
-        append_json_indent(out, 4);
-        append_json_string(out, place_.types[i]);
-      }
-      out += '\n';
-      append_json_indent(out, 3);
-      out += ']';
-    }
+    result.strings("types", std::span(place_.types.data(), place_.type_count));
     if (place_.rating_count.is_number()) {
       result.number("user_ratings_total", place_.rating_count);
     }

@@ -342,21 +342,9 @@ char* write_seconds(char* out, nanoseconds_t value, Sign sign) {
   return out + fraction_digits;
 }
 
-using SecondsBuffer = std::array<char, max_nanoseconds_chars>;
-
-std::string_view seconds_text(SecondsBuffer& buffer, nanoseconds_t value, Sign sign) {
-  const char* const end = write_seconds(buffer.data(), value, sign);
-  return {buffer.data(), static_cast<std::size_t>(end - buffer.data())};
-}
-
-std::string format_seconds(nanoseconds_t value, Sign sign) {
-  SecondsBuffer buffer;
-  return std::string(seconds_text(buffer, value, sign));
-}
-
 void append_seconds(std::string& out, nanoseconds_t value, Sign sign) {
-  SecondsBuffer buffer;
-  out.append(seconds_text(buffer, value, sign));
+  std::array<char, max_nanoseconds_chars> buffer;
+  out.append(buffer.data(), write_seconds(buffer.data(), value, sign));
 }
 
 }  // namespace
@@ -403,10 +391,10 @@ std::optional<nanoseconds_t> parse_posix_time(std::string_view text) {
   return time.value;
 }
 
-std::string format_diff(nanoseconds_t diff) { return format_seconds(diff, Sign::always); }
+void append_diff(std::string& out, nanoseconds_t diff) { append_seconds(out, diff, Sign::always); }
 
-std::string format_posix_time(nanoseconds_t time) {
-  return format_seconds(time, Sign::negative_only);
+void append_posix_time(std::string& out, nanoseconds_t time) {
+  append_seconds(out, time, Sign::negative_only);
 }
 
 void append_at_line(std::string& out, std::string_view server, nanoseconds_t diff,
@@ -418,7 +406,7 @@ void append_at_line(std::string& out, std::string_view server, nanoseconds_t dif
   out.append(word);
   out.append(server);
   out.push_back(' ');
-  append_seconds(out, diff, Sign::always);
+  append_diff(out, diff);
   out.push_back(' ');
   out.append(client);
   out.push_back(' ');
@@ -440,7 +428,7 @@ void append_echo_line(std::string& out, std::string_view client,
   out.push_back(' ');
   out.append(time);
   out.push_back(' ');
-  append_seconds(out, receive_time, Sign::negative_only);
+  append_posix_time(out, receive_time);
   out.push_back(' ');
   out.append(origin);
 }

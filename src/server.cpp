@@ -1,19 +1,19 @@
 #include "herd/server.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 
 #include "herd/client_session.hpp"
+#include "herd/host_port.hpp"
 #include "herd/member_state.hpp"
+#include "herd/use_tuple.hpp"
 
 namespace herd {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
@@ -33,15 +33,12 @@ std::optional<tcp::acceptor> open_listener(asio::any_io_executor executor,
   }
   const tcp::endpoint endpoint(address, port);
   tcp::acceptor acceptor(executor);
-  const auto where = [&] {
-    return (address.is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(port);
-  };
   acceptor.open(endpoint.protocol(), code);
   if (!code) acceptor.set_option(tcp::acceptor::reuse_address(true), code);
   if (!code) acceptor.bind(endpoint, code);
   if (!code) acceptor.listen(asio::socket_base::max_listen_connections, code);
   if (code) {
-    error = "cannot listen on " + where() + ": " + code.message();
+    error = "cannot listen on " + host_port(host, port) + ": " + code.message();
     return std::nullopt;
   }
   return acceptor;

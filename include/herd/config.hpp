@@ -134,6 +134,8 @@ struct Config {
 
   // Index of a member by exact name, or nullopt.
   std::optional<std::size_t> member_index(std::string_view name) const;
+  // The members' names, in member order.
+  std::vector<std::string> member_names() const;
   // Indices of the neighbours of member `index`, in member order.
   std::vector<std::size_t> neighbours(std::size_t index) const;
 };
@@ -166,6 +168,8 @@ std::optional<PeerTlsMode> peer_tls_mode_named(std::string_view name, std::strin
 // peer_tls.mode required needs all three files; `problem` names the first missing field.
 bool check_peer_tls_files_given(const PeerTlsConfig& peer_tls, std::string& problem);
 // Base URLs must be https:// because the Places client always verifies TLS (SPEC §7).
+// Checked by the client's own parser (parse_https_url), so a URL passed here cannot
+// fail when the client starts; otherwise `problem` is the quoted URL and the reason.
 bool check_https_url(std::string_view url, std::string& problem);
 
 }  // namespace herd

@@ -16,24 +16,14 @@
 #include <cstddef>
 #include <deque>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "herd/https_url.hpp"
+
 namespace herd {
-
-// Where a backend lives: "https://host[:port][/prefix]".
-struct HttpsEndpoint {
-  std::string host;    // without brackets for an IPv6 literal
-  std::string port;    // "443" unless given
-  std::string prefix;  // "" or "/something", never ending in '/'
-};
-
-// Parses a base URL; only https is accepted. On failure returns nullopt and sets
-// `error` to say what is wrong with it.
-std::optional<HttpsEndpoint> parse_https_url(std::string_view url, std::string& error);
 
 // A TLS client context that verifies peers against the system store and, when
 // `ca_file` is not empty, the certificates in that PEM file. Returns nullptr and

@@ -45,8 +45,6 @@ class MemberState {
   ReplyBatch& replies() { return replies_; }
 
  private:
-  static std::vector<std::string> member_names(const Config& config);
-
   boost::asio::any_io_executor executor_;
   Config config_;
   std::size_t self_;

@@ -84,4 +84,38 @@ void log_places_request(spdlog::logger& log, std::string_view backend, std::stri
 // `text` with every occurrence of `key` replaced, for text a backend echoed back.
 std::string without_key(std::string text, std::string_view key);
 
+// An answer's "error_message" without `key` in it; one that is not a string
+// (a backend's answer may hold anything) is removed.
+void remove_key_from_message(nlohmann::json& answer, std::string_view key);
+
+// The steps both Google backends take around their request: an empty circle
+// answered without asking (the API rejects a radius of 0), the request timed
+// and logged, a failure turned into its legacy status (SPEC §7), and the key
+// kept out of every error_message. A backend says how to ask and how to read
+// a 200's body.
+class GooglePlacesBackend : public PlacesBackend {
+ public:
+  GooglePlacesBackend(std::unique_ptr<HttpsClient> client, std::string key, spdlog::logger& log)
+      : client_(std::move(client)), key_(std::move(key)), log_(log) {}
+
+  boost::asio::awaitable<PlacesAnswer> nearby(PlacesQuery query) final;
+
+ protected:
+  struct Search {
+    HttpsRequest request;
+    std::string logged_target;  // the target as the log shows it: never the key
+  };
+  virtual Search search(const PlacesQuery& query) const = 0;
+  // The answer to `query` from the body of an HTTP 200.
+  virtual PlacesAnswer answer(std::string_view body, const PlacesQuery& query) = 0;
+
+  const std::string& key() const { return key_; }
+  spdlog::logger& log() const { return log_; }
+
+ private:
+  std::unique_ptr<HttpsClient> client_;
+  std::string key_;
+  spdlog::logger& log_;
+};
+
 }  // namespace herd

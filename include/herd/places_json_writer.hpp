@@ -5,6 +5,7 @@
 // building a JSON document (convert_new_places, the GeoNames backend).
 #pragma once
 
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -34,6 +35,46 @@ class JsonObjectWriter {
   void number(std::string_view name, const nlohmann::json& value) {
     key(name);
     out_ += value.dump();
+  }
+
+  // The member `name` as an object one level deeper, whose members
+  // `write_members(JsonObjectWriter&)` writes; "{}" when it writes none.
+  template <typename WriteMembers>
+  void object(std::string_view name, WriteMembers&& write_members) {
+    key(name);
+    out_ += '{';
+    const std::size_t empty_size = out_.size();
+    out_ += '\n';
+    JsonObjectWriter members(out_, depth_ + 1);
+    write_members(members);
+    if (members.first_) {
+      out_.resize(empty_size);
+    } else {
+      out_ += '\n';
+      append_json_indent(out_, depth_);
+    }
+    out_ += '}';
+  }
+
+  // The member `name` as an array of strings, one a line; "[]" when empty.
+  template <typename Strings>
+  void strings(std::string_view name, const Strings& items) {
+    key(name);
+    if (std::empty(items)) {
+      out_ += "[]";
+      return;
+    }
+    out_ += '[';
+    const char* separator = "\n";
+    for (const auto& item : items) {
+      out_ += separator;
+      separator = ",\n";
+      append_json_indent(out_, depth_ + 1);
+      append_json_string(out_, item);
+    }
+    out_ += '\n';
+    append_json_indent(out_, depth_);
+    out_ += ']';
   }
 
  private:

@@ -103,11 +103,13 @@ std::optional<Coordinates> parse_location(std::string_view text);
 // POSIX time "D+[.D+]" to nanoseconds; nullopt when malformed or beyond int64.
 std::optional<nanoseconds_t> parse_posix_time(std::string_view text);
 
-// "+0.263873386", "-2.000000000": sign always, nine fraction digits, no exponent.
-std::string format_diff(nanoseconds_t diff);
+// Appends an AT line's diff, "+0.263873386" or "-2.000000000": sign always, nine
+// fraction digits, no exponent.
+void append_diff(std::string& out, nanoseconds_t diff);
 
-// "1520023934.918963997": a receive time as sent in ECHO (no sign, nine digits).
-std::string format_posix_time(nanoseconds_t time);
+// Appends a time as an ECHO carries it, "1520023934.918963997": nine fraction
+// digits, a sign only when negative.
+void append_posix_time(std::string& out, nanoseconds_t time);
 
 // Appends "AT <server> <diff> <client> <location> <time>" (no newline) to `out`.
 void append_at_line(std::string& out, std::string_view server, nanoseconds_t diff,

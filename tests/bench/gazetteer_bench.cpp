@@ -108,15 +108,31 @@ struct Circle {
 
 // Microseconds per query of `index` over `circles`, bound 20; counts the hits.
 template <typename Index>
-double time_queries(Index&& nearby, const std::vector<Circle>& circles, std::size_t& hits_seen) {
+double time_queries(Index& index, const std::vector<Circle>& circles, std::size_t& hits_seen) {
   std::vector<GazetteerHit> hits;
   hits_seen = 0;
   const auto start = Clock::now();
   for (const auto& circle : circles) {
-    nearby(circle.latitude, circle.longitude, circle.radius_km, 20, hits);
+    index.nearby(circle.latitude, circle.longitude, circle.radius_km, 20, hits);
     hits_seen += hits.size();
   }
   return milliseconds_since(start) * 1000 / static_cast<double>(circles.size());
+}
+
+// The gazetteer's own index and the R-tree over the same circles.
+struct Comparison {
+  double band_us = 0;
+  double tree_us = 0;
+  std::size_t band_hits = 0;
+  std::size_t tree_hits = 0;
+};
+
+Comparison compare(const Gazetteer& gazetteer, RtreeIndex& rtree,
+                   const std::vector<Circle>& circles) {
+  Comparison result;
+  result.band_us = time_queries(gazetteer, circles, result.band_hits);
+  result.tree_us = time_queries(rtree, circles, result.tree_hits);
+  return result;
 }
 
 }  // namespace
@@ -164,36 +180,18 @@ int main(int argc, char** argv) {
       circles.push_back({std::clamp(gazetteer.latitude_e7(place) / 1e7 + jitter(random), -90.0, 90.0),
                          gazetteer.longitude_e7(place) / 1e7, radius});
     }
-    std::size_t band_hits = 0, tree_hits = 0;
-    const double band_us = time_queries(
-        [&](double lat, double lon, double r, std::size_t bound, std::vector<GazetteerHit>& hits) {
-          gazetteer.nearby(lat, lon, r, bound, hits);
-        },
-        circles, band_hits);
-    const double tree_us = time_queries(
-        [&](double lat, double lon, double r, std::size_t bound, std::vector<GazetteerHit>& hits) {
-          rtree.nearby(lat, lon, r, bound, hits);
-        },
-        circles, tree_hits);
+    const Comparison timed = compare(gazetteer, rtree, circles);
     print({{"figure", "query"}, {"radius_km", radius}, {"queries", queries},
-           {"band_index_us", std::round(band_us * 100) / 100},
-           {"rtree_us", std::round(tree_us * 100) / 100},
-           {"hits_per_query", std::round(static_cast<double>(band_hits) / queries * 10) / 10},
-           {"same_hits", band_hits == tree_hits}});
+           {"band_index_us", std::round(timed.band_us * 100) / 100},
+           {"rtree_us", std::round(timed.tree_us * 100) / 100},
+           {"hits_per_query", std::round(static_cast<double>(timed.band_hits) / queries * 10) / 10},
+           {"same_hits", timed.band_hits == timed.tree_hits}});
   }
   std::vector<Circle> ucla(queries, Circle{34.06893, -118.445127, 10});
-  std::size_t band_hits = 0, tree_hits = 0;
-  const double band_us = time_queries(
-      [&](double lat, double lon, double r, std::size_t bound, std::vector<GazetteerHit>& hits) {
-        gazetteer.nearby(lat, lon, r, bound, hits);
-      },
-      ucla, band_hits);
-  const double tree_us = time_queries(
-      [&](double lat, double lon, double r, std::size_t bound, std::vector<GazetteerHit>& hits) {
-        rtree.nearby(lat, lon, r, bound, hits);
-      },
-      ucla, tree_hits);
-  print({{"figure", "query UCLA"}, {"radius_km", 10}, {"band_index_us", std::round(band_us * 100) / 100},
-         {"rtree_us", std::round(tree_us * 100) / 100}, {"same_hits", band_hits == tree_hits}});
+  const Comparison timed = compare(gazetteer, rtree, ucla);
+  print({{"figure", "query UCLA"}, {"radius_km", 10},
+         {"band_index_us", std::round(timed.band_us * 100) / 100},
+         {"rtree_us", std::round(timed.tree_us * 100) / 100},
+         {"same_hits", timed.band_hits == timed.tree_hits}});
   return 0;
 }

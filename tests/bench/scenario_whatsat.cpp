@@ -2,9 +2,8 @@
 // test fake with a fixed delay, and how many TLS handshakes the member made.
 #include <stdexcept>
 
+#include "measured_window.hpp"
 #include "places_handshakes.hpp"
-#include "proc_stats.hpp"
-#include "pipelined_load.hpp"
 #include "scenarios.hpp"
 #include "sockets.hpp"
 #include "workloads.hpp"
@@ -36,19 +35,9 @@ Report run_whatsat(const Options& options) {
   WhatsatWorkload workload(client, options.radius_km, options.bound);
   PipelinedLoad load(loop, workload,
                      {options.host, options.port, options.connections, options.pipeline, 0});
-  loop.run_until(seconds_from_now(options.warmup_s));
-  load.begin_window();
-  const ServerCpu server_cpu(options.pid);
-  loop.run_until(seconds_from_now(options.duration_s));
-  const double seconds = load.window_seconds();
-  const auto handshakes_after = new_tls_connections(options.member_log);
-
   Report report = make_report("whatsat", options.label);
-  report["connections"] = options.connections;
-  report["pipeline"] = options.pipeline;
-  report["requests_per_s"] = rounded(static_cast<double>(load.replies()) / seconds);
-  add_latency(report, load.latency());
-  server_cpu.add_to(report, load.replies());
+  const double seconds = run_measured_window(options, loop, load, report);
+  const auto handshakes_after = new_tls_connections(options.member_log);
   if (options.backend_delay_ms > 0) {
     // Closed loop: at most connections × pipeline requests per backend delay.
     const double ceiling = options.connections * options.pipeline * 1e3 / options.backend_delay_ms;
@@ -59,10 +48,7 @@ Report run_whatsat(const Options& options) {
     report["p99_above_backend_us"] =
         rounded(load.latency().percentile_us(99) - options.backend_delay_ms * 1e3, 1);
   }
-  report["replies"] = load.replies();
-  report["failed"] = load.failed_replies();
-  report["lost_connections"] = load.lost_connections();
-  if (!load.first_failure().empty()) report["first_failure"] = load.first_failure();
+  add_reply_counts(report, load);
   if (handshakes_before && handshakes_after) {
     // Over the whole run, warm-up included: a pool's handshakes happen early.
     const auto handshakes = *handshakes_after - *handshakes_before;

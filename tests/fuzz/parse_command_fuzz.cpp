@@ -9,12 +9,15 @@
 
 #include "fuzz_check.hpp"
 #include "herd/protocol.hpp"
+#include "protocol_text.hpp"
 
 namespace {
 
 using namespace herd;
 using fuzz::check;
 using fuzz::is_view_into;
+using test::diff_text;
+using test::time_text;
 
 bool is_field(std::string_view field, std::string_view line) {
   if (field.empty()) return false;
@@ -33,7 +36,7 @@ bool is_digits(std::string_view text) {
   return true;
 }
 
-// The shape of format_diff / format_posix_time: [sign] D+ '.' DDDDDDDDD.
+// The shape of append_diff / append_posix_time: [sign] D+ '.' DDDDDDDDD.
 void check_seconds_shape(std::string_view text, bool sign_required) {
   if (!text.empty() && (text[0] == '+' || text[0] == '-')) {
     text.remove_prefix(1);
@@ -61,7 +64,7 @@ void check_time(std::string_view text, nanoseconds_t time) {
   check(time >= 0, "times are non-negative");
   check(parse_posix_time(text) == time, "time parses the same alone");
   // Re-formatting keeps the value (digits past the ninth were truncated).
-  check(parse_posix_time(format_posix_time(time)) == time, "posix time round-trips");
+  check(parse_posix_time(time_text(time)) == time, "posix time round-trips");
 }
 
 void check_iamat(const Iamat& iamat, std::string_view line) {
@@ -74,7 +77,7 @@ void check_iamat(const Iamat& iamat, std::string_view line) {
   std::string at_line;
   const nanoseconds_t diff = 1'000'000'000 - iamat.client_time;
   append_at_line(at_line, "Goloman", diff, iamat.client, iamat.location, iamat.time);
-  const std::string expected = "AT Goloman " + format_diff(diff) + " " +
+  const std::string expected = "AT Goloman " + diff_text(diff) + " " +
                                std::string(iamat.client) + " " + std::string(iamat.location) +
                                " " + std::string(iamat.time);
   check(at_line == expected, "AT line is its fields joined by single spaces");
@@ -132,7 +135,7 @@ void check_formatters(const std::uint8_t* data, std::size_t size) {
   nanoseconds_t value = 0;
   std::memcpy(&value, data, sizeof value);
 
-  const std::string diff = format_diff(value);
+  const std::string diff = diff_text(value);
   check_seconds_shape(diff, true);
   check(diff[0] == (value < 0 ? '-' : '+'), "diff sign matches value");
   const auto magnitude = parse_posix_time(std::string_view(diff).substr(1));
@@ -142,7 +145,7 @@ void check_formatters(const std::uint8_t* data, std::size_t size) {
     check(magnitude == (value < 0 ? -value : value), "diff round-trips");
   }
 
-  const std::string time = format_posix_time(value);
+  const std::string time = time_text(value);
   check_seconds_shape(time, false);
   check((time[0] == '-') == (value < 0), "posix time signed only when negative");
   if (value >= 0) check(parse_posix_time(time) == value, "posix time round-trips");

@@ -247,9 +247,8 @@ TEST(ClientLimits, LineOverTheLimitInPiecesOrEndedByEofIsRefused) {
   // Ended by EOF instead of a newline: still one byte over.
   EXPECT_EQ(herd.exchange("Goloman", past_limit), "? " + past_limit.substr(0, 100) + "\n");
   EXPECT_THAT(herd.exchange("Goloman", past_limit.substr(1)), StartsWith("? AMAT "));
-  EXPECT_TRUE(eventually([&] {
-    return herd.log_text("Goloman").find("line longer than 100 bytes; closing") != std::string::npos;
-  }));
+  EXPECT_TRUE(
+      herd.eventually_logged("Goloman", "line longer than 100 bytes; closing", scaled(5000ms)));
 }
 
 TEST(ClientLimits, IdleConnectionIsClosed) {

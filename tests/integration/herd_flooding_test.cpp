@@ -52,8 +52,7 @@ std::optional<LinkClient> hung_holiday_link(TestHerd& herd) {
   LinkClient hung = herd.link_as("Holiday", "Welsh");
   hung.limit_receive_buffer(4096);
   hung.send("HELLO Holiday\n");
-  if (!eventually([&] { return herd.log_text("Welsh").find("link Holiday: up") !=
-                               std::string::npos; }, scaled(3000ms))) {
+  if (!herd.eventually_logged("Welsh", "link Holiday: up", scaled(3000ms))) {
     return std::nullopt;
   }
   return hung;
@@ -87,14 +86,13 @@ TEST_P(HerdFlooding, OneFloodIsOneLogLineNamingEveryNeighbourItWentTo) {
   ASSERT_TRUE(herd.converges_to({{"first", iamat(herd, "Hands", "first", "+1+1", "1600000000")}},
                                 scaled(3000ms)));
   ASSERT_TRUE(eventually([&] {
-    return herd.log_text("Hands").find("link Goloman: up") != std::string::npos &&
-           herd.log_text("Hands").find("link Wilkes: up") != std::string::npos;
+    return herd.logged("Hands", "link Goloman: up") &&
+           herd.logged("Hands", "link Wilkes: up");
   }, scaled(3000ms)));
   iamat(herd, "Hands", "second", "+1+1", "1600000001");
-  EXPECT_TRUE(eventually([&] {
-    return herd.log_text("Hands").find("link Goloman, Wilkes > ECHO second +1+1 1600000001 ") !=
-           std::string::npos;
-  }, scaled(3000ms))) << herd.log_text("Hands");
+  EXPECT_TRUE(herd.eventually_logged(
+      "Hands", "link Goloman, Wilkes > ECHO second +1+1 1600000001 ", scaled(3000ms)))
+      << herd.log_text("Hands");
 }
 
 TEST_P(HerdFlooding, GreaterRecordWinsWhateverTheOrder) {
@@ -237,8 +235,7 @@ TEST(HerdLinks, HelloFromANonNeighbourIsRefusedAndIgnored) {
   intruder.send("HELLO Goloman\nECHO forged +1+1 1600000000 1600000000.000000000 Goloman\n");
   EXPECT_TRUE(intruder.closed_by_peer());
   EXPECT_EQ(herd.record_at("Welsh", "forged"), "");
-  ASSERT_TRUE(eventually([&] { return herd.log_text("Welsh").find("link refused") != std::string::npos; },
-                         scaled(3000ms)));
+  ASSERT_TRUE(herd.eventually_logged("Welsh", "link refused", scaled(3000ms)));
 }
 
 TEST(HerdLinks, LinksComeUpOncePerPairAndAreLoggedWithNames) {
@@ -247,17 +244,15 @@ TEST(HerdLinks, LinksComeUpOncePerPairAndAreLoggedWithNames) {
   iamat(herd, "Welsh", "probe", "+1+1", "1600000000");
   ASSERT_TRUE(herd.converges_to({{"probe", herd.record_at("Welsh", "probe")}}, scaled(2000ms)));
   ASSERT_TRUE(eventually([&] {
-    return herd.log_text("Holiday").find("link Welsh: up") != std::string::npos &&
-           herd.log_text("Welsh").find("link Holiday: up") != std::string::npos;
+    return herd.logged("Holiday", "link Welsh: up") &&
+           herd.logged("Welsh", "link Holiday: up");
   }, scaled(3000ms)));
   // One link per pair: Welsh never logged a second "up" for Holiday, nor a refusal.
   const std::string welsh_log = herd.log_text("Welsh");
   EXPECT_EQ(welsh_log.find("link Holiday: up"), welsh_log.rfind("link Holiday: up"));
   EXPECT_EQ(welsh_log.find("link refused"), std::string::npos);
   herd.kill("Welsh");
-  EXPECT_TRUE(eventually([&] {
-    return herd.log_text("Holiday").find("link Welsh: dropped") != std::string::npos;
-  }, scaled(3000ms)));
+  EXPECT_TRUE(herd.eventually_logged("Holiday", "link Welsh: dropped", scaled(3000ms)));
 }
 
 TEST(HerdLinks, AnUpdateGoesToTheNeighboursBeforeTheReplyToItsClient) {
@@ -301,10 +296,8 @@ TEST_P(HungNeighbour, AHungNeighbourSlowsClientsForAMomentThenItsLinkIsDropped) 
       ASSERT_TRUE(reply && reply->starts_with("AT Welsh ")) << "batch " << batch << " reply " << i;
     }
   }
-  EXPECT_TRUE(eventually([&] {
-    return herd.log_text("Welsh").find("link Holiday: dropped (send queue over") !=
-           std::string::npos;
-  }, scaled(5000ms)));
+  EXPECT_TRUE(herd.eventually_logged("Welsh", "link Holiday: dropped (send queue over",
+                                     scaled(5000ms)));
 }
 
 TEST_P(HungNeighbour, AClientThatReportsNowAndThenIsNotHeldBackByAnothersBacklog) {
@@ -362,7 +355,7 @@ TEST_P(HungNeighbour, ManyClientsWithAFewUpdatesEachCannotFillALinkUntilItDrops)
     ++answered_clients;
   }
   EXPECT_LT(answered_clients, clients);
-  EXPECT_EQ(herd.log_text("Welsh").find("send queue over"), std::string::npos);
+  EXPECT_FALSE(herd.logged("Welsh", "send queue over"));
 }
 
 }  // namespace

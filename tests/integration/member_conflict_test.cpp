@@ -24,10 +24,6 @@ using ::testing::StartsWith;
 // it counts what happens in a stretch of time rather than waiting for an event.
 constexpr auto window = 2000ms;
 
-bool logged(TestHerd& herd, const std::string& member, const std::string& text) {
-  return herd.log_text(member).find(text) != std::string::npos;
-}
-
 // The links `member`'s log has seen come up and drop with `neighbour` so far.
 struct LinkEvents {
   std::size_t up = 0;
@@ -53,7 +49,7 @@ bool golomans_links_are_up(TestHerd& herd, const std::vector<std::string>& neigh
   return eventually([&] {
     for (const auto& neighbour : neighbours) {
       const LinkEvents events = link_events(herd, neighbour, "Goloman");
-      if (!logged(herd, "Goloman", "link " + neighbour + ": up") ||
+      if (!herd.logged("Goloman", "link " + neighbour + ": up") ||
           events.up != events.dropped + 1) {
         return false;
       }
@@ -82,8 +78,8 @@ TEST(MemberConflict, ASecondProcessRunningAsAMemberIsRefusedAndNoLinkFlaps) {
                       std::to_string(second_port), "--log-dir", second_logs.string()},
                      second_port);
   EXPECT_TRUE(eventually([&] {
-    return logged(herd, "Hands", "link Goloman: conflict") &&
-           logged(herd, "Wilkes", "link Goloman: conflict");
+    return herd.logged("Hands", "link Goloman: conflict") &&
+           herd.logged("Wilkes", "link Goloman: conflict");
   }, scaled(3000ms)));
   const std::string conflict = "link Goloman: conflict";
   const auto hands_conflicts = occurrences(herd.log_text("Hands"), conflict);
@@ -135,8 +131,7 @@ TEST(MemberConflict, AClientSayingHelloAsALiveMemberGetsNothingAndTheLinkStaysUp
   const auto elapsed = Clock::now() - start;
   EXPECT_EQ(herd.record_at("Hands", "forged0"), "");
 
-  ASSERT_TRUE(eventually([&] { return logged(herd, "Hands", "link Goloman: conflict"); },
-                         scaled(2000ms)));
+  ASSERT_TRUE(herd.eventually_logged("Hands", "link Goloman: conflict", scaled(2000ms)));
   EXPECT_EQ(link_events(herd, "Hands", "Goloman"), at_hands);
   EXPECT_EQ(link_events(herd, "Goloman", "Hands"), (LinkEvents{1, 0}));
   // The first conflict, then a line a second at most.

@@ -88,8 +88,7 @@ TEST(MemberLog, SighupAfterARenameBeginsANewFile) {
   herd.start("Goloman");
   const auto log_path = herd.log_path("Goloman");
   herd.exchange("Goloman", "IAMAT before +1+1 1520023934\n");
-  ASSERT_TRUE(eventually([&] { return contains(herd.log_text("Goloman"), "IAMAT before"); },
-                         scaled(5000ms)));
+  ASSERT_TRUE(herd.eventually_logged("Goloman", "IAMAT before", scaled(5000ms)));
   const auto renamed = log_path.string() + ".renamed";
   std::filesystem::rename(log_path, renamed);
   herd.signal("Goloman", SIGHUP);
@@ -152,8 +151,7 @@ TEST(MemberLog, AFullDiskLosesWholeLinesAndSaysHowManyWhenThereIsRoomAgain) {
   herd.start("Goloman");
   const auto log_path = herd.log_path("Goloman");
   herd.exchange("Goloman", "IAMAT first +1+1 1520023934\n");
-  ASSERT_TRUE(eventually([&] { return contains(herd.log_text("Goloman"), ": closed"); },
-                         scaled(5000ms)));
+  ASSERT_TRUE(herd.eventually_logged("Goloman", ": closed", scaled(5000ms)));
   const std::string before = herd.log_text("Goloman");
   struct stat quiet {};
   ASSERT_EQ(::stat(log_path.c_str(), &quiet), 0);

@@ -57,8 +57,8 @@ TEST(RefusedLink, ConfigsThatDisagreeCostALogLineASecondAtMostOnEitherSide) {
   const std::string refused_at_hands = "link refused: HELLO from \"Goloman\"";
   const std::string about_hands_at_goloman = "link Hands: ";
   EXPECT_TRUE(eventually([&] {
-    return herd.log_text("Hands").find(refused_at_hands) != std::string::npos &&
-           herd.log_text("Goloman").find("link Hands: refused by") != std::string::npos;
+    return herd.logged("Hands", refused_at_hands) &&
+           herd.logged("Goloman", "link Hands: refused by");
   }, scaled(3000ms)));
   // The old dialer came back 27 times a second, each time a line on each side.
   const auto hands_before = occurrences(herd.log_text("Hands"), refused_at_hands);
@@ -79,12 +79,9 @@ TEST(RefusedLink, ConfigsThatDisagreeCostALogLineASecondAtMostOnEitherSide) {
   const auto since = [&] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - listening);
   };
-  EXPECT_TRUE(eventually([&] {
-    return herd.log_text("Hands").find("link Goloman: up") != std::string::npos;
-  }, scaled(2000ms) - since()));
-  EXPECT_TRUE(eventually([&] {
-    return herd.log_text("Goloman").find("link Hands: reachable again after ") != std::string::npos;
-  }, scaled(2000ms)));
+  EXPECT_TRUE(herd.eventually_logged("Hands", "link Goloman: up", scaled(2000ms) - since()));
+  EXPECT_TRUE(
+      herd.eventually_logged("Goloman", "link Hands: reachable again after ", scaled(2000ms)));
 }
 
 TEST(RefusedLink, ANeighbourThatHangsUpOnOurHelloIsTriedOncePerCap) {

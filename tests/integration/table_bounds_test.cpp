@@ -23,8 +23,7 @@ std::string iamat_line(const std::string& client, const std::string& time) {
 }
 
 bool log_has(TestHerd& herd, const std::string& member, const std::string& text) {
-  return eventually([&] { return herd.log_text(member).find(text) != std::string::npos; },
-                    scaled(3000ms));
+  return herd.eventually_logged(member, text, scaled(3000ms));
 }
 
 TEST(TableBounds, ANewClientPastMaxRecordsIsAnsweredWithAQuestionMark) {
@@ -44,11 +43,7 @@ TEST(TableBounds, ANewClientPastMaxRecordsIsAnsweredWithAQuestionMark) {
   client.shutdown_write();
   const auto replies = client.read_to_eof();
   ASSERT_TRUE(replies);
-  std::vector<std::string> lines;
-  std::size_t at = 0;
-  for (std::size_t end; (end = replies->find('\n', at)) != std::string::npos; at = end + 1) {
-    lines.push_back(replies->substr(at, end - at));
-  }
+  const std::vector<std::string> lines = lines_of(*replies);
   ASSERT_GE(lines.size(), 9u) << *replies;
   for (int i = 0; i < 3; ++i) EXPECT_THAT(lines[i], StartsWith("AT Goloman ")) << i;
   EXPECT_EQ(lines[3], "? IAMAT d +34.068930-118.445127 100.5");
@@ -87,11 +82,7 @@ TEST(TableBounds, NewClientsPastTheTextBudgetAreRefusedAndKnownOnesStillUpdate) 
   connection.shutdown_write();
   const auto replies = connection.read_to_eof();
   ASSERT_TRUE(replies);
-  std::vector<std::string> lines;
-  std::size_t at = 0;
-  for (std::size_t end; (end = replies->find('\n', at)) != std::string::npos; at = end + 1) {
-    lines.push_back(replies->substr(at, end - at));
-  }
+  const std::vector<std::string> lines = lines_of(*replies);
   ASSERT_EQ(lines.size(), clients + 1u) << *replies;
   // Admitted in order until the budget less its reserve is reached, then none.
   int admitted = 0;

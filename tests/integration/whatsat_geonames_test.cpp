@@ -64,8 +64,7 @@ class WhatsatGeonames : public ::testing::Test {
   // The reply to `command` at `member`, once its log says the gazetteer is ready
   // (a WHATSAT before that would wait for it, which is tested in unit tests).
   static std::string ask(TestHerd& herd, const std::string& member, const std::string& command) {
-    EXPECT_TRUE(eventually([&] { return herd.log_text(member).find("places geonames: ") != std::string::npos; },
-                           scaled(10000ms)))
+    EXPECT_TRUE(herd.eventually_logged(member, "places geonames: ", scaled(10000ms)))
         << herd.log_text(member);
     return herd.exchange(member, command + "\n");
   }
@@ -112,8 +111,7 @@ TEST_F(WhatsatGeonames, AutoChoosesGeonamesWithoutAKeyAndGoogleWithOne) {
   with_key.environment = {{"GOOGLE_PLACES_API_KEY", "a-key"}};
   TestHerd herd(with_key);
   herd.start("Goloman");
-  EXPECT_TRUE(eventually([&] { return herd.log_text("Goloman").find("Places backend google,") != std::string::npos; },
-                         scaled(5000ms)))
+  EXPECT_TRUE(herd.eventually_logged("Goloman", "Places backend google,", scaled(5000ms)))
       << herd.log_text("Goloman");
 }
 
@@ -125,8 +123,7 @@ TEST_F(WhatsatGeonames, MissingFileUnderAutoRunsWithoutPlacesAndSaysHowToInstall
   herd.exchange("Goloman", ucla_iamat);
   const json body = body_of(herd.exchange("Goloman", "WHATSAT kiwi.cs.ucla.edu 10 1\n"));
   EXPECT_EQ(body.at("status"), "REQUEST_DENIED");
-  EXPECT_TRUE(eventually([&] { return herd.log_text("Goloman").find("scripts/install-deps.sh") != std::string::npos; },
-                         scaled(5000ms)))
+  EXPECT_TRUE(herd.eventually_logged("Goloman", "scripts/install-deps.sh", scaled(5000ms)))
       << herd.log_text("Goloman");
 }
 

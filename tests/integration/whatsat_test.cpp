@@ -118,12 +118,8 @@ class Whatsat : public ::testing::Test {
   // Waits until the member's log holds `text` (the log is written asynchronously);
   // returns the log.
   std::string log_once_it_holds(std::string_view text, const std::string& member = "Goloman") {
-    std::string log;
-    eventually([&] {
-      log = herd_->log_text(member);
-      return log.find(text) != std::string::npos;
-    }, scaled(5000ms));
-    return log;
+    herd_->eventually_logged(member, text, scaled(5000ms));
+    return herd_->log_text(member);
   }
 
   FakePlacesServer fake_;  // first: the members die before it does

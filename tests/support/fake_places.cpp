@@ -1,6 +1,5 @@
 #include "fake_places.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -23,6 +22,7 @@
 #include <thread>
 
 #include "fake_places_data.hpp"
+#include "herd/use_tuple.hpp"
 #include "test_certificates.hpp"
 
 namespace herd::test {
@@ -33,7 +33,6 @@ namespace http = beast::http;
 namespace ssl = asio::ssl;
 using asio::ip::tcp;
 using nlohmann::json;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 

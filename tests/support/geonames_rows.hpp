@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "herd/geonames_row.hpp"
+
 namespace herd::test {
 
 struct GeonamesRowText {
@@ -41,6 +43,21 @@ struct GeonamesRowText {
     return text;
   }
 };
+
+// The row GeonamesRowText writes by default, as parse_geonames_row reads it.
+inline GeonamesRow westwood_row() {
+  GeonamesRow row;
+  row.id = 5409061;
+  row.name = "Westwood";
+  row.latitude_e7 = 340561000;
+  row.longitude_e7 = -1184306300;
+  row.feature_class = "P";
+  row.feature_code = "PPLX";
+  row.country_code = "US";
+  row.admin1_code = "CA";
+  row.population = 2019;
+  return row;
+}
 
 // A populated place (class P, code PPL) at the given coordinates.
 inline GeonamesRowText geonames_place(std::uint32_t id, std::string_view name,

@@ -1,6 +1,5 @@
 #include "in_process_member.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <new>
@@ -8,6 +7,7 @@
 
 #include <spdlog/sinks/ostream_sink.h>
 
+#include "herd/use_tuple.hpp"
 #include "run_awaitable.hpp"
 
 namespace herd::test {
@@ -58,7 +58,7 @@ asio::awaitable<void> read_into(tcp::socket& socket, std::string until, Received
   char buffer[4096];
   for (;;) {
     auto [error, bytes] =
-        co_await socket.async_read_some(asio::buffer(buffer), asio::as_tuple(asio::use_awaitable));
+        co_await socket.async_read_some(asio::buffer(buffer), use_tuple);
     received.text.append(buffer, bytes);
     if (error) {
       received.closed = error != asio::error::operation_aborted;

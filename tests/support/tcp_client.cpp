@@ -17,6 +17,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "herd/host_port.hpp"
+
 namespace herd::test {
 
 namespace {
@@ -60,7 +62,7 @@ TcpClient::TcpClient(const std::string& host, std::uint16_t port,
     ::close(fd_);
     fd_ = -1;
     if (Clock::now() >= deadline) {
-      throw std::runtime_error("connect to " + host + ":" + std::to_string(port) + ": " +
+      throw std::runtime_error("connect to " + host_port(host, port) + ": " +
                                std::strerror(error));
     }
     std::this_thread::sleep_for(poll_interval);
@@ -171,7 +173,7 @@ std::string exchange(const std::string& host, std::uint16_t port, std::string_vi
   client.send(request);
   client.shutdown_write();
   auto reply = client.read_to_eof(timeout);
-  if (!reply) throw std::runtime_error("no EOF from " + host + ":" + std::to_string(port));
+  if (!reply) throw std::runtime_error("no EOF from " + host_port(host, port));
   return *reply;
 }
 
@@ -232,7 +234,7 @@ TcpListener::TcpListener(const std::string& host, std::uint16_t port) {
       ::listen(fd_, 64) != 0) {
     const int error = errno;
     if (fd_ >= 0) ::close(fd_);
-    throw std::runtime_error("listen on " + host + ":" + std::to_string(port) + ": " +
+    throw std::runtime_error("listen on " + host_port(host, port) + ": " +
                              std::strerror(error));
   }
 }

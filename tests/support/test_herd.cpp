@@ -17,6 +17,7 @@
 
 #include "herd/config.hpp"
 #include "herd/protocol.hpp"
+#include "protocol_text.hpp"
 
 extern char** environ;
 
@@ -64,6 +65,17 @@ std::size_t occurrences(std::string_view text, std::string_view needle) {
     ++count;
   }
   return count;
+}
+
+std::vector<std::string> lines_of(std::string_view text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto end = std::min(text.find('\n', start), text.size());
+    lines.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
 }
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv,
@@ -303,6 +315,15 @@ std::string TestHerd::log_text(const std::string& member) const {
   return read_file(log_path(member));
 }
 
+bool TestHerd::logged(const std::string& member, std::string_view text) const {
+  return log_text(member).find(text) != std::string::npos;
+}
+
+bool TestHerd::eventually_logged(const std::string& member, std::string_view text,
+                                 std::chrono::milliseconds timeout) const {
+  return eventually([&] { return logged(member, text); }, timeout);
+}
+
 std::string TestHerd::output_text(const std::string& process) const {
   return read_file(dir_ / (process + ".out"));
 }
@@ -369,7 +390,7 @@ std::string iamat(TestHerd& herd, const std::string& member, const std::string& 
 
 std::string posix_time_from_now(std::chrono::nanoseconds ahead) {
   const auto now = std::chrono::system_clock::now().time_since_epoch() + ahead;
-  return format_posix_time(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+  return time_text(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
 }
 
 std::chrono::milliseconds scaled(std::chrono::milliseconds deadline) {

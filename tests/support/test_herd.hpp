@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -93,6 +94,11 @@ class TestHerd {
   const std::filesystem::path& config_path() const { return config_path_; }
   std::filesystem::path log_path(const std::string& member) const;
   std::string log_text(const std::string& member) const;
+  // Whether `member`'s log holds `text` now; polled until it does (the log is
+  // written asynchronously), false at the deadline.
+  bool logged(const std::string& member, std::string_view text) const;
+  bool eventually_logged(const std::string& member, std::string_view text,
+                         std::chrono::milliseconds timeout) const;
   std::string output_text(const std::string& process) const;  // stdout + stderr
 
   bool tls() const { return options_.tls; }
@@ -153,5 +159,8 @@ std::string read_file(const std::filesystem::path& path);
 
 // How many times `needle` occurs in `text` (e.g. a log line's words in a log).
 std::size_t occurrences(std::string_view text, std::string_view needle);
+
+// The lines of `text`, each without its '\n'; a last line without one is kept as is.
+std::vector<std::string> lines_of(std::string_view text);
 
 }  // namespace herd::test

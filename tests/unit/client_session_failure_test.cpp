@@ -57,10 +57,19 @@ class ClientFailure : public ::testing::Test {
     return "client 127.0.0.1:" + std::to_string(client.local_endpoint().port());
   }
 
-  // The reply to IAMAT then WHATSAT when the answer failed with `what`.
-  static std::string whatsat_failure_reply(const std::string& at_line, const std::string& what) {
-    return at_line + at_line +
-           format_places_json(places_error("UNKNOWN_ERROR", "internal error: " + what)) + "\n\n";
+  // Sends IAMAT then WHATSAT and half-closes; expects the AT line, then the
+  // WHATSAT answer for a lookup that failed with `what`, then the member's EOF.
+  void expect_whatsat_failure_reply(tcp::socket& client, const std::string& what) {
+    asio::write(client, asio::buffer(std::string(iamat) + "WHATSAT kiwi 10 5\n"));
+    client.shutdown(tcp::socket::shutdown_send);
+    const test::Received received = test::read_from(io_, client, "");
+    ASSERT_TRUE(received.closed);
+    const std::string at_line = received.text.substr(0, received.text.find('\n') + 1);
+    EXPECT_THAT(at_line, StartsWith("AT Hands "));
+    EXPECT_EQ(received.text,
+              at_line + at_line +
+                  format_places_json(places_error("UNKNOWN_ERROR", "internal error: " + what)) +
+                  "\n\n");
   }
 
   asio::io_context io_;
@@ -87,13 +96,7 @@ TEST_F(ClientFailure, AFailedSessionIsLoggedWithItsClientAndTheMemberCarriesOn) 
 TEST_F(ClientFailure, AFailedPlacesLookupIsAnsweredWithUnknownError) {
   start(test::FailingPlaces::Failure::lookup);
   tcp::socket client = connect();
-  asio::write(client, asio::buffer(std::string(iamat) + "WHATSAT kiwi 10 5\n"));
-  client.shutdown(tcp::socket::shutdown_send);
-  const test::Received received = test::read_from(io_, client, "");
-  ASSERT_TRUE(received.closed);
-  const std::string at_line = received.text.substr(0, received.text.find('\n') + 1);
-  EXPECT_THAT(at_line, StartsWith("AT Hands "));
-  EXPECT_EQ(received.text, whatsat_failure_reply(at_line, "lookup exploded"));
+  expect_whatsat_failure_reply(client, "lookup exploded");
   EXPECT_THAT(member_->log->text(), HasSubstr(named(client) + ": WHATSAT failed (lookup exploded)"));
 }
 
@@ -101,12 +104,7 @@ TEST_F(ClientFailure, AFailureAfterTheLookupStillCompletesTheReply) {
   // The reply's slot was left never ready: the client waited for it forever.
   start(test::FailingPlaces::Failure::after_lookup);
   tcp::socket client = connect();
-  asio::write(client, asio::buffer(std::string(iamat) + "WHATSAT kiwi 10 5\n"));
-  client.shutdown(tcp::socket::shutdown_send);
-  const test::Received received = test::read_from(io_, client, "");
-  ASSERT_TRUE(received.closed);
-  const std::string at_line = received.text.substr(0, received.text.find('\n') + 1);
-  EXPECT_EQ(received.text, whatsat_failure_reply(at_line, "name exploded"));
+  expect_whatsat_failure_reply(client, "name exploded");
   EXPECT_THAT(member_->log->text(), HasSubstr(named(client) + ": WHATSAT failed (name exploded)"));
 }
 

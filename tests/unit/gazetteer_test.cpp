@@ -14,6 +14,7 @@
 
 #include "herd/gazetteer.hpp"
 #include "herd/geonames_types.hpp"
+#include "geonames_rows.hpp"
 
 namespace herd {
 namespace {
@@ -255,17 +256,7 @@ TEST(Gazetteer, KeepsEachPlacesFields) {
   names.countries = {{"US", "United States"}};
   names.admin1 = {{"US.CA", "California"}};
   GazetteerBuilder builder(names, 2);
-  GeonamesRow row;
-  row.id = 5409061;
-  row.name = "Westwood";
-  row.latitude_e7 = 340561000;
-  row.longitude_e7 = -1184306300;
-  row.feature_class = "P";
-  row.feature_code = "PPLX";
-  row.country_code = "US";
-  row.admin1_code = "CA";
-  row.population = 2019;
-  builder.add(row);
+  builder.add(test::westwood_row());
   const Gazetteer gazetteer = std::move(builder).finish();
   ASSERT_EQ(gazetteer.size(), 1u);
   EXPECT_EQ(gazetteer.id(0), 5409061u);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "geonames_rows.hpp"
 #include "herd/geonames_answer.hpp"
 #include "places_answer_json.hpp"
 
@@ -28,16 +29,7 @@ Gazetteer westwood_and_tokyo() {
   names.countries = {{"US", "United States"}, {"JP", "Japan"}};
   names.admin1 = {{"US.CA", "California"}, {"JP.40", "Tokyo"}};
   GazetteerBuilder builder(names, 2);
-  GeonamesRow westwood;
-  westwood.id = 5409061;
-  westwood.name = "Westwood";
-  westwood.latitude_e7 = 340561000;  // coordinates that nlohmann also prints as they are
-  westwood.longitude_e7 = -1184306300;
-  westwood.feature_class = "P";
-  westwood.feature_code = "PPLX";
-  westwood.country_code = "US";
-  westwood.admin1_code = "CA";
-  westwood.population = 2019;
+  const GeonamesRow westwood = test::westwood_row();  // coordinates nlohmann prints as they are
   builder.add(westwood);
   GeonamesRow tokyo = westwood;
   tokyo.id = 1850147;

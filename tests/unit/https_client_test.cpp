@@ -1,5 +1,5 @@
-// The HTTPS client against the fake: base URLs, verification failures, the
-// deadline, and the keep-alive pool under sequential and concurrent load.
+// The HTTPS client against the fake: verification failures, the deadline, and
+// the keep-alive pool under sequential and concurrent load.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -14,6 +14,7 @@
 #include "herd/https_client.hpp"
 #include "run_awaitable.hpp"
 #include "test_herd.hpp"
+#include "tcp_client.hpp"
 
 namespace herd {
 namespace {
@@ -45,39 +46,22 @@ std::vector<HttpsResponse> run_concurrently(boost::asio::io_context& io, HttpsCl
   return responses;
 }
 
-TEST(HttpsUrl, ParsesHostPortAndPrefix) {
-  std::string error;
-  const auto google = parse_https_url("https://places.googleapis.com", error);
-  ASSERT_TRUE(google) << error;
-  EXPECT_EQ(google->host, "places.googleapis.com");
-  EXPECT_EQ(google->port, "443");
-  EXPECT_EQ(google->prefix, "");
-  const auto prefixed = parse_https_url("https://localhost:8443/fake/places/", error);
-  ASSERT_TRUE(prefixed) << error;
-  EXPECT_EQ(prefixed->host, "localhost");
-  EXPECT_EQ(prefixed->port, "8443");
-  EXPECT_EQ(prefixed->prefix, "/fake/places");
-  const auto ipv6 = parse_https_url("https://[::1]:9000", error);
-  ASSERT_TRUE(ipv6) << error;
-  EXPECT_EQ(ipv6->host, "::1");
-  EXPECT_EQ(ipv6->port, "9000");
-}
-
-TEST(HttpsUrl, RejectsWhatIsNotAnHttpsBase) {
-  for (const std::string_view url :
-       {"http://places.googleapis.com", "https://", "https://host:0", "https://host:65536",
-        "https://host:https", "https://user:secret@host", "https://host/path?query=1",
-        "https://[::1"}) {
-    std::string error;
-    EXPECT_FALSE(parse_https_url(url, error)) << url;
-    EXPECT_NE(error.find(url), std::string::npos) << error;
-  }
-}
-
 TEST(HttpsClient, UnreadableCaFileIsAnErrorNamingIt) {
   std::string error;
   EXPECT_EQ(make_tls_client_context("/nonexistent/ca.pem", error), nullptr);
   EXPECT_NE(error.find("/nonexistent/ca.pem"), std::string::npos) << error;
+}
+
+TEST(HttpsClient, AFailureNamesAnIpv6HostInBrackets) {
+  boost::asio::io_context io;
+  std::string error;
+  auto tls = make_tls_client_context("", error);
+  ASSERT_TRUE(tls) << error;
+  // Nobody listens there, so connecting fails and says where it tried.
+  const auto port = std::to_string(test::free_port());
+  HttpsClient client(io.get_executor(), {"::1", port, ""}, std::move(tls), 5000ms, 1);
+  const auto response = test::run_awaitable(io, client.request(legacy_search()));
+  EXPECT_NE(response.failure.find("[::1]:" + port), std::string::npos) << response.failure;
 }
 
 class HttpsClientPool : public ::testing::Test {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "test_herd.hpp"
+
 namespace herd {
 namespace {
 
@@ -17,15 +19,8 @@ std::string numbered_line(std::size_t origin, std::size_t number) {
 }
 
 std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  for (std::size_t end = text.find('\n'); end != std::string::npos;
-       end = text.find('\n', start)) {
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  EXPECT_EQ(start, text.size()) << "text does not end with a whole line";
-  return lines;
+  EXPECT_TRUE(text.empty() || text.back() == '\n') << "text does not end with a whole line";
+  return test::lines_of(text);
 }
 
 TEST(LinkQueue, AnotherOriginsLineGoesOutAfterOneTurnOfABacklog) {

@@ -28,6 +28,7 @@ namespace herd {
 namespace {
 
 using ::testing::HasSubstr;
+using test::lines_of;
 
 // A write(2) that follows a script: the n-th call (from 1) listed in `steps`
 // writes at most that many bytes, or, if negative, fails with that errno; the
@@ -53,18 +54,6 @@ struct ScriptedWrite {
 std::string batch(std::string_view name, int from = 0, int to = 7) {
   std::string lines;
   for (int i = from; i < to; ++i) lines += fmt::format("{} line {}\n", name, i);
-  return lines;
-}
-
-// The lines of `text`, each without its '\n'; a last line without one is kept as is.
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto end = std::min(text.find('\n', start), text.size());
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
   return lines;
 }
 

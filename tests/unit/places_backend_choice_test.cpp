@@ -91,6 +91,15 @@ class PlacesBackendChoice : public ::testing::Test {
         test::run_awaitable(io_, backend.nearby({34.06893, -118.445127, 10, 3})));
   }
 
+  // `backend` is a no-key one called `name`: REQUEST_DENIED saying why, the fake not asked.
+  void expect_no_key(PlacesBackend& backend, std::string_view name) {
+    EXPECT_EQ(backend.name(), name);
+    const auto answer = ask(backend);
+    EXPECT_EQ(answer["status"], "REQUEST_DENIED");
+    EXPECT_EQ(answer["error_message"], no_key_message);
+    EXPECT_EQ(fake_.requests(), 0u);
+  }
+
   FakePlacesServer fake_;
   const std::filesystem::path directory_ = test::make_temp_dir("herd-places-choice");
   boost::asio::io_context io_;
@@ -106,11 +115,7 @@ TEST_F(PlacesBackendChoice, WithoutAKeyAnswersRequestDenied) {
   std::string error;
   auto backend = make(config_for_fake(), error);
   ASSERT_NE(backend, nullptr) << error;
-  EXPECT_EQ(backend->name(), "no-key");
-  const auto answer = ask(*backend);
-  EXPECT_EQ(answer["status"], "REQUEST_DENIED");
-  EXPECT_EQ(answer["error_message"], no_key_message);
-  EXPECT_EQ(fake_.requests(), 0u);
+  expect_no_key(*backend, "no-key");
 }
 
 TEST_F(PlacesBackendChoice, WithoutAKeyOrGazetteerSaysHowToInstallTheData) {
@@ -227,12 +232,8 @@ TEST_F(PlacesBackendChoice, ExplicitGoogleWithoutKeySaysTheKeyIsMissing) {
     std::string error;
     auto backend = make(config, error);
     ASSERT_NE(backend, nullptr) << error;
-    EXPECT_EQ(backend->name(), kind == PlacesBackendKind::google ? "google" : "google-legacy");
-    const auto answer = ask(*backend);
-    EXPECT_EQ(answer["status"], "REQUEST_DENIED");
-    EXPECT_EQ(answer["error_message"], no_key_message);
+    expect_no_key(*backend, kind == PlacesBackendKind::google ? "google" : "google-legacy");
   }
-  EXPECT_EQ(fake_.requests(), 0u);
 }
 
 TEST_F(PlacesBackendChoice, UnreadableKeyFileIsAnErrorNamingIt) {

@@ -51,5 +51,21 @@ TEST(PlacesFormat, KeyIsMaskedEverywhereEvenInsideTheMask) {
   EXPECT_EQ(without_key("anything", ""), "anything");
 }
 
+TEST(PlacesFormat, KeyIsRemovedFromAnAnswersMessageAndAMessageThatIsNoStringGoes) {
+  json answer = places_error("REQUEST_DENIED", "key s3cr3t is not valid");
+  remove_key_from_message(answer, "s3cr3t");
+  EXPECT_EQ(answer["error_message"], "key <key> is not valid");
+  EXPECT_EQ(answer["status"], "REQUEST_DENIED");
+
+  json odd = places_zero_results();
+  odd["error_message"] = {{"quoted", "s3cr3t"}};
+  remove_key_from_message(odd, "s3cr3t");
+  EXPECT_EQ(odd, places_zero_results());
+
+  json quiet = places_zero_results();
+  remove_key_from_message(quiet, "s3cr3t");
+  EXPECT_EQ(quiet, places_zero_results());
+}
+
 }  // namespace
 }  // namespace herd

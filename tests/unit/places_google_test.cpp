@@ -2,19 +2,15 @@
 // sends, the legacy answer it makes, and every failure's legacy status (SPEC §7).
 #include <gtest/gtest.h>
 
-#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "captured_log.hpp"
 #include "fake_places.hpp"
-#include "fake_places_client.hpp"
 #include "fake_places_data.hpp"
+#include "google_backend_test.hpp"
 #include "herd/places.hpp"
 #include "herd/places_backends.hpp"
-#include "places_answer_json.hpp"
-#include "run_awaitable.hpp"
 #include "test_certificates.hpp"
 
 namespace herd {
@@ -25,24 +21,11 @@ using nlohmann::json;
 using test::FakeMode;
 
 constexpr std::string_view key = "google-test-key-123";
-constexpr PlacesQuery ucla{34.068930, -118.445127, 10, 5};
+constexpr PlacesQuery ucla = test::ucla_query;
 
-class PlacesGoogle : public ::testing::Test {
+class PlacesGoogle : public test::GoogleBackendTest {
  protected:
-  void use_client(std::chrono::milliseconds timeout, const std::string& ca_file = {}) {
-    backend_ = make_google_places(test::fake_places_client(fake_, io_, timeout, 32, ca_file),
-                                  std::string(key), log_.logger());
-  }
-
-  json ask(PlacesQuery query = ucla) {
-    return test::places_answer_json(test::run_awaitable(io_, backend_->nearby(query)));
-  }
-
-  test::FakePlacesServer fake_;
-  boost::asio::io_context io_;
-  test::CapturedLog log_;
-  std::unique_ptr<PlacesBackend> backend_ =
-      make_google_places(test::fake_places_client(fake_, io_), std::string(key), log_.logger());
+  PlacesGoogle() : GoogleBackendTest(make_google_places, key) {}
 };
 
 TEST_F(PlacesGoogle, PostsSearchNearbyWithKeyFieldMaskAndRadiusInMetres) {

@@ -2,18 +2,14 @@
 // the pass-through cut to the bound, and odd answers (SPEC §7).
 #include <gtest/gtest.h>
 
-#include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "captured_log.hpp"
 #include "fake_places.hpp"
-#include "fake_places_client.hpp"
 #include "fake_places_data.hpp"
+#include "google_backend_test.hpp"
 #include "herd/places.hpp"
 #include "herd/places_backends.hpp"
-#include "places_answer_json.hpp"
-#include "run_awaitable.hpp"
 
 namespace herd {
 namespace {
@@ -24,19 +20,11 @@ using test::FakeMode;
 // Characters that must be escaped in a query string, so the test sees encoding work.
 constexpr std::string_view key = "legacy+key/=&123";
 
-class PlacesLegacy : public ::testing::Test {
+class PlacesLegacy : public test::GoogleBackendTest {
  protected:
-  PlacesLegacy() { fake_.set_required_key(std::string(key)); }
-
-  json ask(PlacesQuery query = {34.068930, -118.445127, 10, 5}) {
-    return test::places_answer_json(test::run_awaitable(io_, backend_->nearby(query)));
+  PlacesLegacy() : GoogleBackendTest(make_legacy_places, key) {
+    fake_.set_required_key(std::string(key));
   }
-
-  test::FakePlacesServer fake_;
-  boost::asio::io_context io_;
-  test::CapturedLog log_;
-  std::unique_ptr<PlacesBackend> backend_ =
-      make_legacy_places(test::fake_places_client(fake_, io_), std::string(key), log_.logger());
 };
 
 TEST_F(PlacesLegacy, GetsNearbySearchWithLocationMetresAndEncodedKey) {

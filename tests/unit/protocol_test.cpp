@@ -8,11 +8,14 @@
 
 #include "herd/config.hpp"
 #include "herd/protocol.hpp"
+#include "protocol_text.hpp"
 
 namespace herd {
 namespace {
 
 using namespace std::string_view_literals;
+using test::diff_text;
+using test::time_text;
 
 constexpr nanoseconds_t second = 1'000'000'000;
 
@@ -468,39 +471,47 @@ TEST(ProtocolParse, HelloMemberIsCopiedExactly) {
 
 // --- Formatting -------------------------------------------------------------
 
-TEST(ProtocolFormat, DiffPositive) {
-  EXPECT_EQ(format_diff(263873386), "+0.263873386");
-  EXPECT_EQ(format_diff(1234 * second + 1), "+1234.000000001");
-  EXPECT_EQ(format_diff(1), "+0.000000001");
-  EXPECT_EQ(format_diff(second), "+1.000000000");
+TEST(ProtocolFormat, DiffAndTimeAreAppended) {
+  std::string out = "AT Goloman ";
+  append_diff(out, 263873386);
+  out += " / ";
+  append_posix_time(out, 1520023934 * second + 918963997);
+  EXPECT_EQ(out, "AT Goloman +0.263873386 / 1520023934.918963997");
 }
 
-TEST(ProtocolFormat, DiffZero) { EXPECT_EQ(format_diff(0), "+0.000000000"); }
+TEST(ProtocolFormat, DiffPositive) {
+  EXPECT_EQ(diff_text(263873386), "+0.263873386");
+  EXPECT_EQ(diff_text(1234 * second + 1), "+1234.000000001");
+  EXPECT_EQ(diff_text(1), "+0.000000001");
+  EXPECT_EQ(diff_text(second), "+1.000000000");
+}
+
+TEST(ProtocolFormat, DiffZero) { EXPECT_EQ(diff_text(0), "+0.000000000"); }
 
 TEST(ProtocolFormat, DiffNegative) {
-  EXPECT_EQ(format_diff(-2 * second), "-2.000000000");
-  EXPECT_EQ(format_diff(-1), "-0.000000001");
-  EXPECT_EQ(format_diff(-263873386), "-0.263873386");
-  EXPECT_EQ(format_diff(-(1234 * second + 500000000)), "-1234.500000000");
+  EXPECT_EQ(diff_text(-2 * second), "-2.000000000");
+  EXPECT_EQ(diff_text(-1), "-0.000000001");
+  EXPECT_EQ(diff_text(-263873386), "-0.263873386");
+  EXPECT_EQ(diff_text(-(1234 * second + 500000000)), "-1234.500000000");
 }
 
 TEST(ProtocolFormat, DiffLarge) {
-  EXPECT_EQ(format_diff(1520023934 * second + 918963997), "+1520023934.918963997");
-  EXPECT_EQ(format_diff(std::numeric_limits<nanoseconds_t>::max()), "+9223372036.854775807");
-  EXPECT_EQ(format_diff(std::numeric_limits<nanoseconds_t>::min()), "-9223372036.854775808");
+  EXPECT_EQ(diff_text(1520023934 * second + 918963997), "+1520023934.918963997");
+  EXPECT_EQ(diff_text(std::numeric_limits<nanoseconds_t>::max()), "+9223372036.854775807");
+  EXPECT_EQ(diff_text(std::numeric_limits<nanoseconds_t>::min()), "-9223372036.854775808");
 }
 
 TEST(ProtocolFormat, PosixTime) {
-  EXPECT_EQ(format_posix_time(1520023935 * second + 182837383), "1520023935.182837383");
-  EXPECT_EQ(format_posix_time(0), "0.000000000");
-  EXPECT_EQ(format_posix_time(5), "0.000000005");
-  EXPECT_EQ(format_posix_time(std::numeric_limits<nanoseconds_t>::max()),
+  EXPECT_EQ(time_text(1520023935 * second + 182837383), "1520023935.182837383");
+  EXPECT_EQ(time_text(0), "0.000000000");
+  EXPECT_EQ(time_text(5), "0.000000005");
+  EXPECT_EQ(time_text(std::numeric_limits<nanoseconds_t>::max()),
             "9223372036.854775807");
 }
 
 TEST(ProtocolFormat, PosixTimeNegativeKeepsSign) {
-  EXPECT_EQ(format_posix_time(-1), "-0.000000001");
-  EXPECT_EQ(format_posix_time(std::numeric_limits<nanoseconds_t>::min()),
+  EXPECT_EQ(time_text(-1), "-0.000000001");
+  EXPECT_EQ(time_text(std::numeric_limits<nanoseconds_t>::min()),
             "-9223372036.854775808");
 }
 
@@ -508,14 +519,14 @@ TEST(ProtocolFormat, PosixTimeRoundTrips) {
   for (const nanoseconds_t time :
        {nanoseconds_t{0}, nanoseconds_t{1}, nanoseconds_t{999999999}, 1520023935 * second,
         1520023935 * second + 182837383, std::numeric_limits<nanoseconds_t>::max()}) {
-    EXPECT_EQ(parse_posix_time(format_posix_time(time)), time) << time;
+    EXPECT_EQ(parse_posix_time(time_text(time)), time) << time;
   }
 }
 
 TEST(ProtocolFormat, DiffRoundTripsWithoutSign) {
   for (const nanoseconds_t diff : {nanoseconds_t{0}, nanoseconds_t{42}, 1234 * second + 1,
                                    std::numeric_limits<nanoseconds_t>::max()}) {
-    const std::string text = format_diff(diff);
+    const std::string text = diff_text(diff);
     ASSERT_EQ(text.front(), '+');
     EXPECT_EQ(parse_posix_time(std::string_view(text).substr(1)), diff) << text;
   }
@@ -613,8 +624,8 @@ TEST(ProtocolClockSkew, ExtremeClocksDoNotOverflow) {
 TEST(ProtocolClockSkew, IamatTimeAtTheEdgeOfTheWindow) {
   const nanoseconds_t now = 1700000000 * second + 999999999;
   const nanoseconds_t skew = 10 * minute;
-  const std::string at_edge = "IAMAT c +0+0 " + format_posix_time(now + skew);
-  const std::string past_edge = "IAMAT c +0+0 " + format_posix_time(now + skew + 1);
+  const std::string at_edge = "IAMAT c +0+0 " + time_text(now + skew);
+  const std::string past_edge = "IAMAT c +0+0 " + time_text(now + skew + 1);
   EXPECT_EQ(future_time_problem(parse_iamat(at_edge), now, skew), "");
   EXPECT_EQ(future_time_problem(parse_iamat(past_edge), now, skew),
             "IAMAT: time too far ahead of this member's clock");
@@ -629,7 +640,7 @@ TEST(ProtocolClockSkew, EchoClientAndReceiveTimesAreBothChecked) {
   const nanoseconds_t skew = minute;
   const auto echo = [](nanoseconds_t client_time, nanoseconds_t receive_time) {
     std::string line;
-    append_echo_line(line, "c", "+0+0", format_posix_time(client_time), receive_time, "Hands");
+    append_echo_line(line, "c", "+0+0", time_text(client_time), receive_time, "Hands");
     return parse_echo(line);
   };
   EXPECT_EQ(future_time_problem(echo(now + skew, now + skew), now, skew), "");

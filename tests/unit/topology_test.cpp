@@ -1,11 +1,24 @@
 // Who dials whom and who gets a flooded update: pure functions of the topology.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "herd/config.hpp"
 #include "herd/peers.hpp"
 
 namespace herd {
 namespace {
+
+TEST(Topology, MemberNamesInMemberOrder) {
+  Config config = default_config();
+  EXPECT_EQ(config.member_names(),
+            (std::vector<std::string>{"Goloman", "Hands", "Holiday", "Welsh", "Wilkes"}));
+  EXPECT_EQ(member_list(config), "Goloman, Hands, Holiday, Welsh, Wilkes");
+  config.members = {{"Solo", "127.0.0.1", 1}};
+  EXPECT_EQ(config.member_names(), std::vector<std::string>{"Solo"});
+  EXPECT_EQ(member_list(config), "Solo");
+}
 
 TEST(Topology, ExactlyOneSideOfEveryPairDials) {
   const Config config = default_config();
