@@ -74,7 +74,7 @@ void ClientSession::stop_reading() {
   // client to read); replies already owed still go out.
   boost::system::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
-  wake_progress_waiter();
+  progress_.notify_all();
 }
 
 void ClientSession::check_idle(std::chrono::steady_clock::time_point now) {
@@ -114,7 +114,7 @@ asio::awaitable<void> ClientSession::read_loop() {
       co_await state_.peers().wait_for_room();
     }
     while (writing_ && ready_.size() >= unread_replies_limit && !input_done_) {
-      co_await wait_for_progress();
+      co_await progress_.wait();
     }
     if (input_done_) co_return;
     boost::system::error_code error;
@@ -175,20 +175,8 @@ asio::awaitable<void> ClientSession::finish_owed_replies() {
   // Each WHATSAT is bounded by its own deadline and each write by the socket,
   // so this ends; a write error (failed_) drops what is still owed.
   while (!failed_ && (writing_ || !pending_.empty() || !ready_.empty())) {
-    co_await wait_for_progress();
+    co_await progress_.wait();
   }
-}
-
-asio::awaitable<void> ClientSession::wait_for_progress() {
-  // The timer exists only while someone waits, so an idle session has none.
-  asio::steady_timer wake(socket_.get_executor(), asio::steady_timer::time_point::max());
-  progress_wake_ = &wake;
-  co_await wake.async_wait(use_tuple);
-  progress_wake_ = nullptr;
-}
-
-void ClientSession::wake_progress_waiter() {
-  if (progress_wake_) progress_wake_->cancel();
 }
 
 void ClientSession::flush() {
@@ -201,7 +189,7 @@ void ClientSession::flush() {
   }
   if (sent == ready_.size()) {
     ready_.clear();
-    wake_progress_waiter();
+    progress_.notify_all();
     return;
   }
   // The socket's send buffer is full: the rest waits for it to drain, while
@@ -219,7 +207,7 @@ void ClientSession::flush() {
                       } else {
                         self->flush();
                       }
-                      self->wake_progress_waiter();
+                      self->progress_.notify_all();
                     });
 }
 
@@ -229,7 +217,7 @@ void ClientSession::write_failed(const boost::system::error_code& error) {
   input_done_ = true;
   boost::system::error_code ignored;
   socket_.close(ignored);  // wakes the reader too
-  wake_progress_waiter();
+  progress_.notify_all();
 }
 
 void ClientSession::handle_line(std::string_view line) {
@@ -377,7 +365,7 @@ void ClientSession::promote_ready_replies() {
     pending_.pop_front();
   }
   send_soon();
-  wake_progress_waiter();
+  progress_.notify_all();
 }
 
 void ClientSession::send_soon() {

@@ -2,6 +2,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -54,7 +55,6 @@ PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role r
       neighbour_(neighbour),
       socket_(std::move(socket)),
       lines_(std::move(buffered)),
-      wake_(socket_.get_executor()),
       queued_(state_.config().members.size()),
       skipped_(socket_.get_executor(), state_.log(),
                "link " + std::string(neighbour_name()) + ": skipped lines") {
@@ -184,10 +184,7 @@ asio::awaitable<void> PeerConnection::write_loop() {
       co_return;
     }
     if (sending.empty()) {
-      wake_.expires_at(asio::steady_timer::time_point::max());
-      writer_waiting_ = true;
-      co_await wake_.async_wait(use_tuple);
-      writer_waiting_ = false;
+      co_await writer_wake_.wait();
       continue;
     }
     in_flight_bytes_ = sending.size();

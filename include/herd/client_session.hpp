@@ -10,7 +10,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -22,6 +21,7 @@
 #include "herd/line_buffer.hpp"
 #include "herd/places.hpp"
 #include "herd/protocol.hpp"
+#include "herd/wake_signal.hpp"
 
 namespace herd {
 
@@ -55,8 +55,6 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
 
   boost::asio::awaitable<void> read_loop();
   boost::asio::awaitable<void> finish_owed_replies();
-  // Returns when a write completed, a WHATSAT reply became ready or the socket failed.
-  boost::asio::awaitable<void> wait_for_progress();
   // Puts the Places answer's body in `slot`; finish_whatsat puts `at_line`
   // before it and makes it ready, whether the answer came or failed.
   boost::asio::awaitable<void> answer_whatsat(std::shared_ptr<ClientSession> self,
@@ -74,7 +72,6 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   // loop (ReplyBatch).
   void send_soon();
   void write_failed(const boost::system::error_code& error);
-  void wake_progress_waiter();
 
   MemberState& state_;
   boost::asio::ip::tcp::socket socket_;
@@ -88,7 +85,8 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::string ready_;                 // replies in order, not yet given to the socket
   std::string sending_;               // the async write in flight
   std::list<PendingReply> pending_;   // replies held behind an unfinished one
-  boost::asio::steady_timer* progress_wake_ = nullptr;  // set during wait_for_progress()
+  // A write completed, a WHATSAT reply became ready, or the connection is ending.
+  WakeSignal progress_;
   bool input_done_ = false;           // EOF, over-long line, shutdown, idle or hand-off
   bool failed_ = false;               // the socket is gone; drop what is owed
   bool writing_ = false;

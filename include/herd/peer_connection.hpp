@@ -6,7 +6,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -18,6 +17,7 @@
 #include "herd/link_socket.hpp"
 #include "herd/log_throttle.hpp"
 #include "herd/protocol.hpp"
+#include "herd/wake_signal.hpp"
 
 namespace herd {
 
@@ -75,9 +75,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   void skip(std::string_view reason);
   void become_up();
   void append_dump(std::string& out);
-  void wake_writer() {
-    if (writer_waiting_) wake_.cancel();
-  }
+  void wake_writer() { writer_wake_.notify_all(); }
   std::string_view neighbour_name() const;
 
   MemberState& state_;
@@ -86,14 +84,13 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   LineBuffer lines_;
   LinkBuffers buffers_;
   std::chrono::system_clock::time_point read_time_;  // when the current read completed
-  boost::asio::steady_timer wake_;
+  WakeSignal writer_wake_;  // the writer waits on it for something to send
   LinkQueue queued_;  // flood lines waiting for the writer
   std::size_t in_flight_bytes_ = 0;
   std::uint64_t written_through_ = 0;  // ticket of our own last flood written
   std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
   bool up_ = false;
   std::chrono::steady_clock::time_point up_since_;
-  bool writer_waiting_ = false;
   bool closed_ = false;
   bool draining_ = false;
   std::string close_reason_;
