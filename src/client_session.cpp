@@ -1,6 +1,7 @@
 #include "herd/client_session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -14,6 +15,7 @@
 namespace herd {
 
 namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
@@ -86,6 +88,7 @@ void ClientSession::check_idle(std::chrono::steady_clock::time_point now) {
     failed_ = true;
     boost::system::error_code ignored;
     socket_.close(ignored);  // the pending read or wait ends with operation_aborted
+    progress_.notify_all();  // as does a wait for room in the links
     return;
   }
   const auto last_command = idle_deadline_ - state_.config().client_idle_timeout;
@@ -101,7 +104,7 @@ void ClientSession::check_idle(std::chrono::steady_clock::time_point now) {
 
 asio::awaitable<void> ClientSession::read_loop() {
   while (!input_done_) {
-    // Flow control (Peers::holds_back): while this client has flood_window
+    // Flow control (flow_control.hpp): while this client has flood_window
     // updates unwritten in a backlogged link, take no commands (the herd is
     // not taking its updates as fast as it sends them), nor from anyone while
     // a link is near its limit; nor while this client leaves a pile of replies
@@ -110,8 +113,11 @@ asio::awaitable<void> ClientSession::read_loop() {
     // unwritten, it means that many are (a link writes a member's own floods in
     // order, LinkQueue).
     const std::uint64_t window_start = recent_floods_[flood_count_ % flood_window];
-    while (state_.peers().holds_back(window_start) && !input_done_) {
-      co_await state_.peers().wait_for_room();
+    while (!input_done_) {
+      const auto until = state_.peers().held_back_until(window_start);
+      if (!until) break;
+      // The connection's end (stop_reading, idle, a failed write) wakes it too.
+      co_await (state_.peers().wait_for_room(*until) || progress_.wait());
     }
     while (writing_ && ready_.size() >= unread_replies_limit && !input_done_) {
       co_await progress_.wait();

@@ -94,7 +94,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   bool park_requested_ = false;       // the pending read was cancelled to park
   bool first_line_ = true;
   // Updates of one client that may be queued in a backlogged link before it
-  // waits for them to be written (Peers::holds_back). A phone that reports now
+  // waits for them to be written (flow_control.hpp). A phone that reports now
   // and then never has that many: its update is not what fills the queue,
   // which may be relaying another member's load. One pipelined batch of a
   // client that streams updates.

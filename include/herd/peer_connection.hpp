@@ -55,7 +55,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
 
   // Flood lines queued or being written, and when a write last completed: a
   // link with a backlog that still moves slows down the clients whose updates
-  // it holds (Peers::holds_back).
+  // it holds (flow_control.hpp).
   std::size_t backlog_bytes() const { return queued_.bytes() + in_flight_bytes_; }
   std::chrono::steady_clock::time_point last_progress() const { return last_progress_; }
   // Whether flood `ticket` of this member's own went into this link and is
