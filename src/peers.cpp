@@ -159,6 +159,13 @@ void Peers::backlog_changed() {
   links_changed_.notify_all();
 }
 
+asio::awaitable<void> Peers::wait_for_links_to_close(SteadyTime deadline) {
+  bool notified = true;  // no co_await in a condition (Server::wait_for_sessions_to_end)
+  while (notified && connection_count() > 0) {
+    notified = co_await links_changed_.wait_until(deadline);
+  }
+}
+
 void Peers::adopt(tcp::socket socket, std::string_view member, LineBuffer buffered,
                   std::string_view from) {
   const auto index = state_.config().member_index(member);
@@ -234,7 +241,7 @@ asio::awaitable<void> Peers::run_link(Neighbour& neighbour,
     failure = std::current_exception();
   }
   if (neighbour.live == connection) neighbour.live = nullptr;
-  // A forgotten link holds nobody back.
+  // A forgotten link holds nobody back, and shutdown waits for it no more.
   backlog_changed();
   if (failure) std::rethrow_exception(failure);
   // One that never came up was refused; its dialer reports that.

@@ -92,6 +92,8 @@ class Peers {
   boost::asio::awaitable<void> wait_for_room(SteadyTime until);
   // A link wrote or closed: wakes the waiters.
   void backlog_changed();
+  // Shutdown: returns once no link is open or draining, or at `deadline`.
+  boost::asio::awaitable<void> wait_for_links_to_close(SteadyTime deadline);
 
  private:
   struct Neighbour {

@@ -277,6 +277,30 @@ TEST(HerdLinks, AHungNeighbourSlowsClientsForAMomentThenItsLinkIsDropped) {
   }, scaled(5000ms)));
 }
 
+TEST(HerdLinks, ALinkThatCannotDrainIsClosedOnceTheShutdownGraceIsOver) {
+  HerdOptions options;
+  // The hung link does not hold the client back for long.
+  options.config = {{"shutdown_grace_ms", scaled(300ms).count()}, {"peer_stall_limit_ms", 50}};
+  TestHerd herd(options);
+  herd.start("Welsh");
+  const auto hung = hung_holiday_link(herd);
+  ASSERT_TRUE(hung);
+  // Far more floods than the kernel's buffers take (a link from a dialer that
+  // is not herd_server has 128 KiB of them): the rest stays queued.
+  TcpClient client = herd.connect("Welsh");
+  constexpr int updates = 20'000;
+  client.send(iamat_lines("undrained-", 0, updates, "1600000000.5"));
+  for (int i = 0; i < updates; ++i) {
+    ASSERT_TRUE(client.read_line(scaled(5000ms))) << "reply " << i;
+  }
+
+  // SPEC §9: the link may not finish sending; the member exits all the same.
+  EXPECT_EQ(herd.stop("Welsh"), 0);
+  const std::string log = herd.log_text("Welsh");  // too long to print
+  EXPECT_NE(log.find("1 sessions or links still busy after the shutdown grace"), std::string::npos);
+  EXPECT_EQ(log.find("link Holiday: dropped (member shutting down)"), std::string::npos);
+}
+
 TEST(HerdLinks, AClientThatReportsNowAndThenIsNotHeldBackByAnothersBacklog) {
   HerdOptions options;
   // The hung link below counts as moving for the whole test.
