@@ -251,7 +251,9 @@ TEST(HerdLinks, AnUpdateGoesToTheNeighboursBeforeTheReplyToItsClient) {
 
 TEST(HerdLinks, AHungNeighbourSlowsClientsForAMomentThenItsLinkIsDropped) {
   HerdOptions options;
-  options.config = {{"peer_queue_limit_bytes", 1 << 20}};
+  // How long a stall lasts before nobody waits for it is flow_control_test's
+  // to check; here a short one does.
+  options.config = {{"peer_queue_limit_bytes", 1 << 20}, {"peer_stall_limit_ms", 100}};
   TestHerd herd(options);
   herd.start("Welsh");
   const auto hung = hung_holiday_link(herd);
