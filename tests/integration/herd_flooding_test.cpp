@@ -16,18 +16,27 @@ using ::testing::StartsWith;
 
 const std::vector<std::string> all_members = {"Goloman", "Hands", "Holiday", "Welsh", "Wilkes"};
 
-// Plays "Holiday" (which dials Welsh): says HELLO, then never reads again.
-// Returns once Welsh has the link up; nullopt if it never comes up.
-std::optional<TcpClient> hung_holiday_link(TestHerd& herd) {
-  TcpClient hung = herd.connect("Welsh");
-  hung.limit_receive_buffer(4096);
-  hung.send("HELLO Holiday\n");
-  if (!eventually([&] { return herd.log_text("Welsh").find("link Holiday: up") !=
-                               std::string::npos; }, scaled(3000ms))) {
-    return std::nullopt;
+// Welsh alone, and a client that plays "Holiday" (which dials Welsh): it says
+// HELLO, then never reads again.
+class HungNeighbour : public ::testing::Test {
+ protected:
+  // Starts Welsh with `config` in its config file; returns once Welsh has the
+  // link up, or false if it never comes up.
+  bool start_welsh(nlohmann::json config) {
+    HerdOptions options;
+    options.config = std::move(config);
+    herd_.emplace(std::move(options));
+    herd_->start("Welsh");
+    hung_.emplace(herd_->connect("Welsh"));
+    hung_->limit_receive_buffer(4096);
+    hung_->send("HELLO Holiday\n");
+    return eventually([&] { return herd_->log_text("Welsh").find("link Holiday: up") !=
+                                   std::string::npos; }, scaled(3000ms));
   }
-  return hung;
-}
+
+  std::optional<TestHerd> herd_;
+  std::optional<TcpClient> hung_;
+};
 
 // `count` IAMAT lines for clients <prefix><first>, <prefix><first + 1>, ...
 std::string iamat_lines(const std::string& prefix, int first, int count,
@@ -249,15 +258,11 @@ TEST(HerdLinks, AnUpdateGoesToTheNeighboursBeforeTheReplyToItsClient) {
   }
 }
 
-TEST(HerdLinks, AHungNeighbourSlowsClientsForAMomentThenItsLinkIsDropped) {
-  HerdOptions options;
+TEST_F(HungNeighbour, SlowsClientsForAMomentThenItsLinkIsDropped) {
   // How long a stall lasts before nobody waits for it is flow_control_test's
   // to check; here a short one does.
-  options.config = {{"peer_queue_limit_bytes", 1 << 20}, {"peer_stall_limit_ms", 100}};
-  TestHerd herd(options);
-  herd.start("Welsh");
-  const auto hung = hung_holiday_link(herd);
-  ASSERT_TRUE(hung);
+  ASSERT_TRUE(start_welsh({{"peer_queue_limit_bytes", 1 << 20}, {"peer_stall_limit_ms", 100}}));
+  TestHerd& herd = *herd_;
 
   // Every update is flooded to the hung link: flow control holds the client
   // back while the backlog is fresh, stops waiting once the link has stalled,
@@ -279,14 +284,11 @@ TEST(HerdLinks, AHungNeighbourSlowsClientsForAMomentThenItsLinkIsDropped) {
   }, scaled(5000ms)));
 }
 
-TEST(HerdLinks, ALinkThatCannotDrainIsClosedOnceTheShutdownGraceIsOver) {
-  HerdOptions options;
+TEST_F(HungNeighbour, ALinkThatCannotDrainIsClosedOnceTheShutdownGraceIsOver) {
   // The hung link does not hold the client back for long.
-  options.config = {{"shutdown_grace_ms", scaled(300ms).count()}, {"peer_stall_limit_ms", 50}};
-  TestHerd herd(options);
-  herd.start("Welsh");
-  const auto hung = hung_holiday_link(herd);
-  ASSERT_TRUE(hung);
+  ASSERT_TRUE(
+      start_welsh({{"shutdown_grace_ms", scaled(300ms).count()}, {"peer_stall_limit_ms", 50}}));
+  TestHerd& herd = *herd_;
   // Far more floods than the kernel's buffers take (a link from a dialer that
   // is not herd_server has 128 KiB of them): the rest stays queued.
   TcpClient client = herd.connect("Welsh");
@@ -303,14 +305,10 @@ TEST(HerdLinks, ALinkThatCannotDrainIsClosedOnceTheShutdownGraceIsOver) {
   EXPECT_EQ(log.find("link Holiday: dropped (member shutting down)"), std::string::npos);
 }
 
-TEST(HerdLinks, AClientThatReportsNowAndThenIsNotHeldBackByAnothersBacklog) {
-  HerdOptions options;
+TEST_F(HungNeighbour, AClientThatReportsNowAndThenIsNotHeldBackByAnothersBacklog) {
   // The hung link below counts as moving for the whole test.
-  options.config = {{"peer_stall_limit_ms", 600'000}};
-  TestHerd herd(options);
-  herd.start("Welsh");
-  const auto hung = hung_holiday_link(herd);
-  ASSERT_TRUE(hung);
+  ASSERT_TRUE(start_welsh({{"peer_stall_limit_ms", 600'000}}));
+  TestHerd& herd = *herd_;
 
   // A client streaming updates fills the link, and Welsh stops taking its
   // commands: its replies stop (the kernel holds the rest of its lines).
@@ -333,14 +331,10 @@ TEST(HerdLinks, AClientThatReportsNowAndThenIsNotHeldBackByAnothersBacklog) {
   }
 }
 
-TEST(HerdLinks, ManyClientsWithAFewUpdatesEachCannotFillALinkUntilItDrops) {
-  HerdOptions options;
+TEST_F(HungNeighbour, ManyClientsWithAFewUpdatesEachCannotFillALinkUntilItDrops) {
   // Everyone waits once the link holds a quarter of its limit: 256 KiB.
-  options.config = {{"peer_queue_limit_bytes", 1 << 20}, {"peer_stall_limit_ms", 600'000}};
-  TestHerd herd(options);
-  herd.start("Welsh");
-  const auto hung = hung_holiday_link(herd);
-  ASSERT_TRUE(hung);
+  ASSERT_TRUE(start_welsh({{"peer_queue_limit_bytes", 1 << 20}, {"peer_stall_limit_ms", 600'000}}));
+  TestHerd& herd = *herd_;
 
   // Each client sends fewer updates than a batch, so none is held back for
   // its own; together they would queue ~2.8 MB for the hung link.

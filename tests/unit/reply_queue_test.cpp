@@ -5,10 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace herd {
 namespace {
+
+// What the owner of a held reply does once its text is known.
+void complete(ReplyQueue& queue, ReplyQueue::Held& reply, std::string text) {
+  reply.text = std::move(text);
+  queue.complete(reply);
+}
 
 TEST(ReplyQueue, WholeRepliesAreReadyAtOnceInOrder) {
   ReplyQueue queue;
@@ -30,8 +37,7 @@ TEST(ReplyQueue, AHeldReplyHoldsBackThoseBehindItUntilItCompletes) {
   EXPECT_EQ(queue.ready(), "AT 1\n");
   EXPECT_EQ(queue.held_count(), 3u);
 
-  whatsat.text = "AT 2\n{}\n\n";
-  queue.complete(whatsat);
+  complete(queue, whatsat, "AT 2\n{}\n\n");
   EXPECT_EQ(queue.ready(), "AT 1\nAT 2\n{}\n\nAT 3\nAT 4\n");
   EXPECT_EQ(queue.held_count(), 0u);
 }
@@ -41,13 +47,11 @@ TEST(ReplyQueue, HeldRepliesCompletingInReverseGoOutInTheirOrder) {
   std::vector<ReplyQueue::Held*> held;
   for (int i = 0; i < 3; ++i) held.push_back(&queue.hold());
   for (int i = 2; i >= 1; --i) {
-    held[i]->text = "reply " + std::to_string(i) + "\n";
-    queue.complete(*held[i]);
+    complete(queue, *held[i], "reply " + std::to_string(i) + "\n");
     EXPECT_EQ(queue.ready(), "") << "reply " << i << " went out before reply 0";
   }
   EXPECT_EQ(queue.held_count(), 3u);
-  held[0]->text = "reply 0\n";
-  queue.complete(*held[0]);
+  complete(queue, *held[0], "reply 0\n");
   EXPECT_EQ(queue.ready(), "reply 0\nreply 1\nreply 2\n");
   EXPECT_EQ(queue.held_count(), 0u);
 }
@@ -59,13 +63,11 @@ TEST(ReplyQueue, CompletingTheFirstOfTwoHeldReleasesOnlyUpToTheSecond) {
   ReplyQueue::Held& second = queue.hold();
   queue.append("behind second\n");
 
-  first.text = "first\n";
-  queue.complete(first);
+  complete(queue, first, "first\n");
   EXPECT_EQ(queue.ready(), "first\nbehind first\n");
   EXPECT_EQ(queue.held_count(), 2u);  // the second and the reply behind it
 
-  second.text = "second\n";
-  queue.complete(second);
+  complete(queue, second, "second\n");
   EXPECT_EQ(queue.ready(), "first\nbehind first\nsecond\nbehind second\n");
   EXPECT_EQ(queue.held_count(), 0u);
 }
@@ -73,8 +75,7 @@ TEST(ReplyQueue, CompletingTheFirstOfTwoHeldReleasesOnlyUpToTheSecond) {
 TEST(ReplyQueue, AReplyAppendedOnceTheHeldOneCompletedIsReadyAtOnce) {
   ReplyQueue queue;
   ReplyQueue::Held& held = queue.hold();
-  held.text = "late\n";
-  queue.complete(held);
+  complete(queue, held, "late\n");
   queue.append("next\n");
   EXPECT_EQ(queue.ready(), "late\nnext\n");
 }
@@ -112,8 +113,7 @@ TEST(ReplyQueue, IsEmptyOnlyWhenNothingIsReadyOrHeld) {
   ReplyQueue queue;
   ReplyQueue::Held& held = queue.hold();
   EXPECT_FALSE(queue.empty());  // held, nothing ready
-  held.text = "x\n";
-  queue.complete(held);
+  complete(queue, held, "x\n");
   EXPECT_FALSE(queue.empty());  // ready, nothing held
   queue.consume(queue.ready().size());
   EXPECT_TRUE(queue.empty());

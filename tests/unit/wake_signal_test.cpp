@@ -122,23 +122,16 @@ TEST(WakeSignal, ANotificationBeforeTheWaitIsNotKept) {
 }
 
 TEST(WakeSignal, AWaitEndsAtItsDeadlineUnnotifiedAndLeaves) {
-  asio::io_context io;
-  WakeSignal signal;
-  Waiting waiting;
-  start_waiter(io, signal, waiting, Clock::now() + 1ms);
-  ASSERT_TRUE(test::run_until(io, [&] { return waiting.done; }));
-  EXPECT_EQ(waiting.notified, false);
-  EXPECT_FALSE(signal.has_waiters());
-}
-
-TEST(WakeSignal, AWaitWhoseDeadlineHasPassedEndsAtOnce) {
-  asio::io_context io;
-  WakeSignal signal;
-  Waiting waiting;
-  start_waiter(io, signal, waiting, Clock::now() - 1s);
-  ASSERT_TRUE(test::run_until(io, [&] { return waiting.done; }));
-  EXPECT_EQ(waiting.notified, false);
-  EXPECT_FALSE(signal.has_waiters());
+  // A deadline still to come, and one already past.
+  for (const Clock::duration ahead : {Clock::duration(1ms), Clock::duration(-1s)}) {
+    asio::io_context io;
+    WakeSignal signal;
+    Waiting waiting;
+    start_waiter(io, signal, waiting, Clock::now() + ahead);
+    ASSERT_TRUE(test::run_until(io, [&] { return waiting.done; }));
+    EXPECT_EQ(waiting.notified, false);
+    EXPECT_FALSE(signal.has_waiters());
+  }
 }
 
 TEST(WakeSignal, NotifyOneSkipsAWaiterThatTimedOut) {
@@ -155,15 +148,23 @@ TEST(WakeSignal, NotifyOneSkipsAWaiterThatTimedOut) {
   EXPECT_EQ(patient.notified, true);
 }
 
-TEST(WakeSignal, ACancelledWaiterLeavesAndTheNextIsWoken) {
+// Two waiters: the first in line to be cancelled, a patient one behind it.
+class WakeSignalCancelled : public ::testing::Test {
+ protected:
+  WakeSignalCancelled() {
+    start_waiter(io, signal, cancelled, Clock::time_point::max(), &cancel);
+    start_waiter(io, signal, patient);
+    run_ready(io);
+  }
+
   asio::io_context io;
   WakeSignal signal;
   asio::cancellation_signal cancel;
   Waiting cancelled;
   Waiting patient;
-  start_waiter(io, signal, cancelled, Clock::time_point::max(), &cancel);
-  start_waiter(io, signal, patient);
-  run_ready(io);
+};
+
+TEST_F(WakeSignalCancelled, AWaiterLeavesAndTheNextIsWoken) {
   cancel.emit(asio::cancellation_type::terminal);
   run_ready(io);
   EXPECT_TRUE(cancelled.done);
@@ -175,15 +176,7 @@ TEST(WakeSignal, ACancelledWaiterLeavesAndTheNextIsWoken) {
   EXPECT_EQ(patient.notified, true);
 }
 
-TEST(WakeSignal, AWaiterPickedAsItIsCancelledPassesTheWakeUpOn) {
-  asio::io_context io;
-  WakeSignal signal;
-  asio::cancellation_signal cancel;
-  Waiting cancelled;
-  Waiting patient;
-  start_waiter(io, signal, cancelled, Clock::time_point::max(), &cancel);
-  start_waiter(io, signal, patient);
-  run_ready(io);
+TEST_F(WakeSignalCancelled, AWaiterPickedAsItIsCancelledPassesTheWakeUpOn) {
   // Both before the cancelled waiter runs again: notify_one picks it, still first in line.
   cancel.emit(asio::cancellation_type::terminal);
   signal.notify_one();
