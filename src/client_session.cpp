@@ -1,5 +1,6 @@
 #include "herd/client_session.hpp"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -18,6 +19,7 @@
 namespace herd {
 
 namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -57,12 +59,12 @@ asio::awaitable<void> ClientSession::run() {
   // rather than block the loop.
   socket_.non_blocking(true, ignored);
   co_await read_loop();
-  if (opened_with_tls_) {
+  if (phase_ == Phase::handing_off_tls) {
     socket_.non_blocking(false, ignored);  // as the peer link expects a socket
     state_.peers().adopt_tls(std::move(socket_), std::string(lines_.unread()), peer_);
     co_return;
   }
-  if (!hello_from_.empty()) {
+  if (phase_ == Phase::handing_off) {
     socket_.non_blocking(false, ignored);  // as the peer link expects a socket
     state_.peers().adopt(LinkStream(std::move(socket_)), hello_from_, std::move(lines_), peer_);
     co_return;
@@ -74,40 +76,40 @@ asio::awaitable<void> ClientSession::run() {
 }
 
 void ClientSession::stop_reading() {
-  if (input_done_) return;
-  input_done_ = true;
+  if (!takes_commands()) return;
+  phase_ = Phase::closing;
   // Wakes the pending wait with end-of-stream (or a read loop waiting for its
   // client to read); replies already owed still go out.
   boost::system::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_receive, ignored);
-  wake_progress_waiter();
+  progress_.notify_all();
 }
 
 void ClientSession::check_idle(std::chrono::steady_clock::time_point now) {
-  if (input_done_) return;
+  if (!takes_commands()) return;
   if (now >= idle_deadline_) {
     state_.log().info("client {}: idle for {} ms; closing", peer_,
                       state_.config().client_idle_timeout.count());
-    input_done_ = true;
-    failed_ = true;
+    phase_ = Phase::failed;
     boost::system::error_code ignored;
     socket_.close(ignored);  // the pending read or wait ends with operation_aborted
+    progress_.notify_all();  // as does a wait for room in the links
     return;
   }
   const auto last_command = idle_deadline_ - state_.config().client_idle_timeout;
-  if (!parked_ && !park_requested_ && !writing_ && lines_.empty() &&
+  if (phase_ == Phase::reading && !writing() && lines_.empty() &&
       now - last_command >= park_after) {
     // Cancelling the pending read (no write is pending to be cancelled with
     // it) lets read_loop give up the buffer and wait without one.
-    park_requested_ = true;
+    phase_ = Phase::parking;
     boost::system::error_code ignored;
     socket_.cancel(ignored);
   }
 }
 
 asio::awaitable<void> ClientSession::read_loop() {
-  while (!input_done_) {
-    // Flow control (Peers::holds_back): while this client has flood_window
+  while (takes_commands()) {
+    // Flow control (flow_control.hpp): while this client has flood_window
     // updates unwritten in a backlogged link, take no commands (the herd is
     // not taking its updates as fast as it sends them), nor from anyone while
     // a link is near its limit; nor while this client leaves a pile of replies
@@ -116,32 +118,38 @@ asio::awaitable<void> ClientSession::read_loop() {
     // unwritten, it means that many are (a link writes a member's own floods in
     // order, LinkQueue).
     const std::uint64_t window_start = recent_floods_[flood_count_ % flood_window];
-    while (state_.peers().holds_back(window_start) && !input_done_) {
-      co_await state_.peers().wait_for_room();
+    while (takes_commands()) {
+      const auto until = state_.peers().held_back_until(window_start);
+      if (!until) break;
+      // The connection's end (stop_reading, idle, a failed write) wakes it too.
+      co_await (state_.peers().wait_for_room(*until) || progress_.wait());
     }
-    while (writing_ && ready_.size() >= unread_replies_limit && !input_done_) {
-      co_await wait_for_progress();
+    while (writing() && replies_.ready().size() >= unread_replies_limit && takes_commands()) {
+      co_await progress_.wait();
     }
-    if (input_done_) co_return;
+    if (!takes_commands()) co_return;
     boost::system::error_code error;
     std::size_t bytes = 0;
-    if (parked_) {
+    if (phase_ == Phase::parked) {
       // Wait for bytes before taking memory to read them into; then read
       // what came at once. (Each such wait costs an epoll_ctl, hence the
       // pending read below for connections in use.)
       auto [wait_error] = co_await socket_.async_wait(asio::socket_base::wait_read, use_tuple);
-      if (input_done_) co_return;  // shutdown or idle timeout got here first
+      if (!takes_commands()) co_return;  // shutdown or idle timeout got here first
       error = wait_error;
       if (!error) bytes = socket_.read_some(read_buffer(lines_), error);
       if (error == asio::error::would_block) continue;  // a spurious wake-up
-      parked_ = false;
+      phase_ = Phase::reading;
     } else {
       std::tie(error, bytes) = co_await socket_.async_read_some(read_buffer(lines_), use_tuple);
-      if (input_done_) co_return;
-      if (std::exchange(park_requested_, false) && error == asio::error::operation_aborted) {
-        parked_ = true;
-        lines_.release_if_empty();
-        continue;
+      if (!takes_commands()) co_return;
+      if (phase_ == Phase::parking) {
+        if (error == asio::error::operation_aborted) {
+          phase_ = Phase::parked;
+          lines_.release_if_empty();
+          continue;
+        }
+        phase_ = Phase::reading;  // bytes came before the cancel did
       }
     }
     // The commands of one read are stamped with one time: when they arrived.
@@ -151,11 +159,11 @@ asio::awaitable<void> ClientSession::read_loop() {
       if (error == asio::error::eof) {
         // SPEC §2: end of stream also ends the last command.
         handle_last_line();
+        if (takes_commands()) phase_ = Phase::closing;
       } else {
         state_.log().info("client {}: read failed ({})", peer_, error.message());
-        failed_ = true;
+        phase_ = Phase::failed;
       }
-      input_done_ = true;
       flush();
       co_return;
     }
@@ -163,17 +171,16 @@ asio::awaitable<void> ClientSession::read_loop() {
     if (first_line_ && state_.peers().links_use_tls() && starts_tls_record(lines_.unread())) {
       // A neighbour dialing us with TLS (SPEC §10): no command starts so.
       // With TLS off nothing is told apart: those bytes are a client's line.
-      opened_with_tls_ = true;
-      input_done_ = true;
+      phase_ = Phase::handing_off_tls;
       co_return;
     }
     handle_complete_lines();
-    if (!input_done_ && lines_.overflowed()) {
+    if (takes_commands() && lines_.overflowed()) {
       const std::string_view prefix = lines_.overflow_prefix();
       state_.log().warn("client {}: line longer than {} bytes; closing", peer_,
                         state_.config().max_line_bytes);
       reject(prefix, "line too long");
-      input_done_ = true;
+      phase_ = Phase::closing;
     }
     send_soon();  // everything this read produced, in one write
   }
@@ -181,68 +188,54 @@ asio::awaitable<void> ClientSession::read_loop() {
 
 asio::awaitable<void> ClientSession::finish_owed_replies() {
   // Each WHATSAT is bounded by its own deadline and each write by the socket,
-  // so this ends; a write error (failed_) drops what is still owed.
-  while (!failed_ && (writing_ || !pending_.empty() || !ready_.empty())) {
-    co_await wait_for_progress();
+  // so this ends; a write error (Phase::failed) drops what is still owed.
+  while (phase_ != Phase::failed && (writing() || !replies_.empty())) {
+    co_await progress_.wait();
   }
 }
 
-asio::awaitable<void> ClientSession::wait_for_progress() {
-  // The timer exists only while someone waits, so an idle session has none.
-  asio::steady_timer wake(socket_.get_executor(), asio::steady_timer::time_point::max());
-  progress_wake_ = &wake;
-  co_await wake.async_wait(use_tuple);
-  progress_wake_ = nullptr;
-}
-
-void ClientSession::wake_progress_waiter() {
-  if (progress_wake_) progress_wake_->cancel();
-}
-
 void ClientSession::flush() {
-  if (writing_ || failed_ || ready_.empty()) return;
+  const std::string_view ready = replies_.ready();
+  if (writing() || phase_ == Phase::failed || ready.empty()) return;
   boost::system::error_code error;
-  const std::size_t sent = socket_.write_some(asio::buffer(ready_), error);
+  const std::size_t sent = socket_.write_some(asio::buffer(ready), error);
   if (error && error != asio::error::would_block) {
     write_failed(error);
     return;
   }
-  if (sent == ready_.size()) {
-    ready_.clear();
-    wake_progress_waiter();
+  if (sent == ready.size()) {
+    replies_.consume(sent);
+    progress_.notify_all();
     return;
   }
   // The socket's send buffer is full: the rest waits for it to drain, while
-  // later replies gather in ready_ for the next write.
-  sending_.assign(ready_, sent);
-  ready_.clear();
-  writing_ = true;
+  // later replies gather in replies_ for the next write.
+  sending_.assign(ready.substr(sent));
+  replies_.consume(ready.size());
   asio::async_write(socket_, asio::buffer(sending_),
                     [self = shared_from_this()](const boost::system::error_code& error,
                                                std::size_t) {
-                      self->writing_ = false;
                       self->sending_.clear();
                       if (error) {
                         self->write_failed(error);
                       } else {
                         self->flush();
                       }
-                      self->wake_progress_waiter();
+                      self->progress_.notify_all();
                     });
 }
 
 void ClientSession::write_failed(const boost::system::error_code& error) {
   state_.log().info("client {}: write failed ({})", peer_, error.message());
-  failed_ = true;
-  input_done_ = true;
+  phase_ = Phase::failed;
   boost::system::error_code ignored;
   socket_.close(ignored);  // wakes the reader too
-  wake_progress_waiter();
+  progress_.notify_all();
 }
 
 void ClientSession::handle_complete_lines() {
   ClientPrefetch clients(state_.table(), lines_.unread());
-  while (!input_done_) {
+  while (takes_commands()) {
     const auto line = lines_.next_line();
     if (!line) break;
     handle_line(*line, clients);
@@ -264,7 +257,7 @@ void ClientSession::handle_line(std::string_view line, ClientPrefetch& clients) 
   if (const auto* hello = std::get_if<Hello>(&command); hello && first_line) {
     // A neighbour dialing us: the connection becomes a peer link.
     hello_from_ = std::string(hello->member);
-    input_done_ = true;
+    phase_ = Phase::handing_off;
     return;
   }
   idle_deadline_ = read_steady_time_ + state_.config().client_idle_timeout;
@@ -301,14 +294,14 @@ void ClientSession::handle_iamat(const Iamat& command, std::string_view line,
       return fmt::format("client {}: IAMAT for \"{}\" refused: table full ({})", peer_,
                          Escaped{command.client}, describe_fill(state_.table()));
     });
-    reply_invalid(line);
+    queue_invalid_reply(line);
     return;
   }
   std::string text;
   append_at_line(text, state_.name(), received - command.client_time, command.client,
                  command.location, command.time);
   text.push_back('\n');
-  reply_now(text);
+  queue_reply(text);
   if (applied != Applied::stored) return;
   if (const std::uint64_t ticket = state_.peers().flood(update, std::nullopt, read_time_)) {
     recent_floods_[flood_count_++ % flood_window] = ticket;
@@ -329,85 +322,77 @@ void ClientSession::handle_whatsat(const Whatsat& command, std::string_view line
                  record->time);
   if (command.bound == 0) {
     // SPEC §4: nothing to look up, so no backend is asked.
-    reply_now(at_line + "\n" + format_places_json(places_zero_results()) + "\n\n");
+    queue_reply(at_line + "\n" + format_places_json(places_zero_results()) + "\n\n");
     return;
   }
   PlacesQuery query{coordinates->latitude, coordinates->longitude, command.radius_km,
                     command.bound};
-  PendingReply& slot = pending_.emplace_back();
+  ReplyQueue::Held& reply = replies_.hold();
   // A failed answer never takes the session down, and the client still gets
   // its reply in its place: the AT line and an UNKNOWN_ERROR body. Only
-  // finish_whatsat makes the slot ready, so it is still there however the
+  // finish_whatsat completes the reply, so it is still there however the
   // answer ended.
   auto self = shared_from_this();
   state_.supervisor().spawn(
       "client " + peer_ + ": WHATSAT",
-      [this, self, &slot, query] { return answer_whatsat(self, slot, query); }, OnFailure::log,
-      [self, &slot, at_line = std::move(at_line)](std::optional<std::string_view> failure) mutable {
+      [this, self, &reply, query] { return answer_whatsat(self, reply, query); }, OnFailure::log,
+      [self, &reply, at_line = std::move(at_line)](std::optional<std::string_view> failure) mutable {
         if (failure) {
-          slot.text = format_places_json(
+          reply.text = format_places_json(
               places_error("UNKNOWN_ERROR", "internal error: " + std::string(*failure)));
         }
-        self->finish_whatsat(slot, std::move(at_line));
+        self->finish_whatsat(reply, std::move(at_line));
       });
 }
 
 asio::awaitable<void> ClientSession::answer_whatsat(std::shared_ptr<ClientSession> self,
-                                                    PendingReply& slot, PlacesQuery query) {
+                                                    ReplyQueue::Held& reply, PlacesQuery query) {
   PlacesBackend& places = state_.places();
   const auto started = std::chrono::steady_clock::now();
   PlacesAnswer answer = co_await places.nearby(query);
   const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
   state_.log().info("places {}: client {}: {} results, status {} in {:.1f} ms", places.name(),
                     self->peer_, answer.results, answer.status, took.count());
-  slot.text = std::move(answer.body);
+  reply.text = std::move(answer.body);
 }
 
-void ClientSession::finish_whatsat(PendingReply& slot, std::string at_line) {
+void ClientSession::finish_whatsat(ReplyQueue::Held& reply, std::string at_line) {
   std::string text = std::move(at_line);
   text += '\n';
-  text += slot.text;
+  text += reply.text;
   text += "\n\n";
-  slot.text = std::move(text);
-  slot.ready = true;
+  reply.text = std::move(text);
   log_traffic(state_.log(), state_.config().log_traffic_level, std::chrono::system_clock::now(),
-              "client", peer_, ">", without_last_newline(slot.text));
-  promote_ready_replies();
+              "client", peer_, ">", without_last_newline(reply.text));
+  replies_.complete(reply);
+  send_soon();
+  progress_.notify_all();
 }
 
 void ClientSession::reject(std::string_view line, std::string_view reason) {
   state_.log().info("client {}: invalid command ({})", peer_, reason);
-  reply_invalid(line);
+  queue_invalid_reply(line);
 }
 
-void ClientSession::reply_invalid(std::string_view line) {
+void ClientSession::queue_invalid_reply(std::string_view line) {
   std::string text = "? ";
   text.append(line);
   text.push_back('\n');
-  reply_now(text);
+  queue_reply(text);
 }
 
-void ClientSession::reply_now(std::string_view text) {
+void ClientSession::queue_reply(std::string_view text) {
   log_traffic(state_.log(), state_.config().log_traffic_level, read_time_, "client", peer_, ">",
               without_last_newline(text));
-  if (pending_.empty()) {
-    ready_.append(text);  // sent by the send_soon() that follows the commands of this read
-  } else {
-    pending_.push_back(PendingReply{std::string(text), true});
-  }
-}
-
-void ClientSession::promote_ready_replies() {
-  while (!pending_.empty() && pending_.front().ready) {
-    ready_.append(pending_.front().text);
-    pending_.pop_front();
-  }
-  send_soon();
-  wake_progress_waiter();
+  // Sent by the send_soon() that follows the commands of this read, unless a
+  // WHATSAT before it is still being answered.
+  replies_.append(text);
 }
 
 void ClientSession::send_soon() {
-  if (!ready_.empty() && !writing_ && !failed_) state_.replies().add(shared_from_this());
+  if (!replies_.ready().empty() && !writing() && phase_ != Phase::failed) {
+    state_.replies().add(shared_from_this());
+  }
 }
 
 }  // namespace herd

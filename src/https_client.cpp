@@ -220,13 +220,10 @@ asio::awaitable<std::unique_ptr<HttpsClient::Connection>> HttpsClient::open(
 asio::awaitable<std::unique_ptr<HttpsClient::Connection>> HttpsClient::acquire(
     Clock::time_point deadline, HttpsResponse& response) {
   while (idle_.empty() && connections_ >= pool_size_) {
-    asio::steady_timer turn(executor_, deadline);
-    waiters_.push_back(&turn);
-    co_await turn.async_wait(use_tuple);  // cancelled by wake_one_waiter
-    std::erase(waiters_, &turn);
+    co_await connection_freed_.wait_until(deadline);
     if (Clock::now() >= deadline) {
       // A wake-up that arrived as the deadline passed belongs to the next in line.
-      if (!idle_.empty() || connections_ < pool_size_) wake_one_waiter();
+      if (!idle_.empty() || connections_ < pool_size_) connection_freed_.notify_one();
       response.failure = describe("waiting for a free connection to", beast::error::timeout);
       co_return nullptr;
     }
@@ -293,7 +290,7 @@ asio::awaitable<HttpsResponse> HttpsClient::request(HttpsRequest request) {
 void HttpsClient::release(std::unique_ptr<Connection> connection) {
   beast::get_lowest_layer(connection->stream).expires_never();
   idle_.push_back(std::move(connection));
-  wake_one_waiter();
+  connection_freed_.notify_one();
 }
 
 void HttpsClient::discard(std::unique_ptr<Connection> connection) {
@@ -303,13 +300,7 @@ void HttpsClient::discard(std::unique_ptr<Connection> connection) {
 
 void HttpsClient::place_freed() {
   --connections_;
-  wake_one_waiter();
-}
-
-void HttpsClient::wake_one_waiter() {
-  if (waiters_.empty()) return;
-  waiters_.front()->cancel();
-  waiters_.pop_front();
+  connection_freed_.notify_one();
 }
 
 }  // namespace herd

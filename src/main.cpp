@@ -1,7 +1,5 @@
 // herd_server <member> [options]: one member of the herd (SPEC §9).
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <cstdio>
@@ -35,17 +33,11 @@ asio::awaitable<void> shut_down(asio::io_context& io, herd::MemberState& state,
   server.shutdown();
   state.peers().stop();
   const auto deadline = std::chrono::steady_clock::now() + state.config().shutdown_grace;
-  asio::steady_timer poll(io);
-  const auto busy = [&] {
-    return server.session_count() + state.peers().connection_count();
-  };
-  while (busy() > 0 && std::chrono::steady_clock::now() < deadline) {
-    poll.expires_after(std::chrono::milliseconds(10));
-    co_await poll.async_wait(herd::use_tuple);
-  }
-  if (busy() > 0) {
+  co_await server.wait_for_sessions_to_end(deadline);
+  co_await state.peers().wait_for_links_to_close(deadline);
+  if (const std::size_t busy = server.session_count() + state.peers().connection_count()) {
     state.log().warn("{} sessions or links still busy after the shutdown grace; closing them",
-                     busy());
+                     busy);
   }
   io.stop();
 }

@@ -2,6 +2,7 @@
 
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <exception>
@@ -55,7 +56,6 @@ PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role r
       neighbour_(neighbour),
       stream_(std::move(stream)),
       lines_(std::move(buffered)),
-      wake_(stream_.get_executor()),
       queued_(state_.config().members.size()),
       skipped_(stream_.get_executor(), state_.log(),
                "link " + std::string(neighbour_name()) + ": skipped lines") {
@@ -179,10 +179,7 @@ asio::awaitable<void> PeerConnection::write_loop() {
       co_return;
     }
     if (sending.empty()) {
-      wake_.expires_at(asio::steady_timer::time_point::max());
-      writer_waiting_ = true;
-      co_await wake_.async_wait(use_tuple);
-      writer_waiting_ = false;
+      co_await writer_wake_.wait();
       continue;
     }
     in_flight_bytes_ = sending.size();

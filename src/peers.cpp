@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <ranges>
 #include <tuple>
 
 #include "herd/host_port.hpp"
@@ -23,13 +24,11 @@ using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
-// Flow control (see Peers::holds_back): past this much unsent, a link holds
-// back the clients whose updates it still queues. Small, because everything
+// Flow control (flow_control.hpp): past this much unsent, a link holds back
+// the clients whose window it still queues. Small, because everything
 // queued along the herd is latency for the next update (see link_socket.hpp for
 // the kernel's share); still a hundred lines per write.
 constexpr std::size_t backlog_high_bytes = 8 * 1024;
-// Paused clients look again at least this often.
-constexpr auto room_recheck = std::chrono::milliseconds(100);
 
 // Tries each address in turn, as asio::async_connect does, but prepares the
 // socket for a link between opening and connecting it.
@@ -75,8 +74,7 @@ Peers::Peers(MemberState& state)
       refused_strangers_(state.executor(), state.log(), "link refused: HELLOs from non-neighbours"),
       refused_plaintext_(state.executor(), state.log(),
                          "link refused: plaintext HELLOs while links require TLS"),
-      refused_tls_(state.executor(), state.log(), "link refused: TLS connections"),
-      room_(state.executor()) {
+      refused_tls_(state.executor(), state.log(), "link refused: TLS connections") {
   const Config& config = state_.config();
   neighbour_members_ = config.neighbours(state_.self());
   for (std::size_t member : neighbour_members_) {
@@ -207,37 +205,42 @@ std::uint64_t Peers::flood(const RecordView& record, std::optional<std::size_t> 
   return ticket;
 }
 
-bool Peers::holds_back(std::uint64_t ticket) const {
-  const std::size_t overload_bytes = state_.config().peer_queue_limit_bytes / 4;
-  // Every client read asks, so the clock is read only for a link that would
-  // hold this client back.
-  for (const Neighbour& neighbour : neighbours_) {
-    const PeerConnection* link = neighbour.live.get();
-    if (link == nullptr || !link->is_up()) continue;
-    const std::size_t backlog = link->backlog_bytes();
-    const bool holds = backlog > overload_bytes ||
-                       (ticket != 0 && backlog > backlog_high_bytes &&
-                        link->holds_unwritten(ticket));
-    if (holds && std::chrono::steady_clock::now() - link->last_progress() <
-                     state_.config().peer_stall_limit) {
-      return true;
-    }
-  }
-  return false;
+std::optional<SteadyTime> Peers::held_back_until(std::uint64_t ticket) const {
+  const Config& config = state_.config();
+  const FlowLimits limits{backlog_high_bytes, config.peer_queue_limit_bytes / 4,
+                          config.peer_stall_limit};
+  auto links = neighbours_ | std::views::filter([](const Neighbour& neighbour) {
+                 return neighbour.live && neighbour.live->is_up();
+               }) |
+               std::views::transform([ticket](const Neighbour& neighbour) {
+                 const PeerConnection& link = *neighbour.live;
+                 return LinkBacklog{link.backlog_bytes(), link.holds_unwritten(ticket),
+                                    link.last_progress()};
+               });
+  const auto until = herd::held_back_until(links, limits);
+  // Every client read asks, so the clock is read only when a link would hold
+  // this client back.
+  if (!until || *until <= std::chrono::steady_clock::now()) return std::nullopt;
+  return until;
 }
 
-asio::awaitable<void> Peers::wait_for_room() {
-  // The periodic expiry covers what no event announces: a link passing the
-  // stall limit. Re-arming wakes the current waiters early, which only makes
-  // them check again.
-  if (room_.expiry() <= std::chrono::steady_clock::now()) room_.expires_after(room_recheck);
-  co_await room_.async_wait(use_tuple);
+asio::awaitable<void> Peers::wait_for_room(SteadyTime until) {
+  // `until` is when the links that hold the caller back stall; before that,
+  // only a write or a close changes anything.
+  co_await links_changed_.wait_until(until);
 }
 
 void Peers::backlog_changed() {
   // Every write may have let some waiters' updates out; they check for
   // themselves, since each waits for its own.
-  room_.cancel();
+  links_changed_.notify_all();
+}
+
+asio::awaitable<void> Peers::wait_for_links_to_close(SteadyTime deadline) {
+  bool notified = true;  // no co_await in a condition (Server::wait_for_sessions_to_end)
+  while (notified && connection_count() > 0) {
+    notified = co_await links_changed_.wait_until(deadline);
+  }
 }
 
 void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffered,
@@ -375,6 +378,8 @@ asio::awaitable<void> Peers::run_link(Neighbour& neighbour,
     failure = std::current_exception();
   }
   if (neighbour.live == connection) neighbour.live = nullptr;
+  // A forgotten link holds nobody back, and shutdown waits for it no more.
+  backlog_changed();
   if (failure) std::rethrow_exception(failure);
   // One that never came up was refused; its dialer reports that.
   if (connection->is_up()) {

@@ -90,7 +90,10 @@ asio::awaitable<void> Server::run_acceptor() {
     state_.supervisor().spawn(
         "client " + session->peer() + ": session",
         [this, session] { return run_session(session); }, OnFailure::log,
-        [this, left = session.get()](std::optional<std::string_view>) { sessions_.erase(left); });
+        [this, left = session.get()](std::optional<std::string_view>) {
+          sessions_.erase(left);
+          session_ended_.notify_all();
+        });
   }
 }
 
@@ -106,6 +109,16 @@ void Server::shutdown() {
   acceptor_.close(ignored);
   sweep_timer_.cancel();
   for (ClientSession* session : sessions_) session->stop_reading();
+}
+
+asio::awaitable<void> Server::wait_for_sessions_to_end(
+    std::chrono::steady_clock::time_point deadline) {
+  // Not a co_await inside the loop's condition, nor an if's: GCC 12 compiles
+  // either wrongly here (`this` is lost).
+  bool notified = true;
+  while (notified && !sessions_.empty()) {
+    notified = co_await session_ended_.wait_until(deadline);
+  }
 }
 
 }  // namespace herd

@@ -10,11 +10,9 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,6 +20,8 @@
 #include "herd/line_buffer.hpp"
 #include "herd/places.hpp"
 #include "herd/protocol.hpp"
+#include "herd/reply_queue.hpp"
+#include "herd/wake_signal.hpp"
 
 namespace herd {
 
@@ -49,21 +49,36 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void flush();
 
  private:
-  // A reply that must wait for an earlier one still being worked on (WHATSAT).
-  struct PendingReply {
-    std::string text;
-    bool ready = false;
+  // Where the connection is in its life: one state, since each excludes the
+  // others. It is parked, reading or parking while it takes commands; then
+  // closing, handing off or failed.
+  enum class Phase {
+    parked,       // waits for readability without a read buffer; new connections
+                  // start so, since many send once, or never
+    reading,      // keeps its buffer and a read pending
+    parking,      // that read was cancelled so that it parks
+    closing,      // no more commands (EOF, over-long line, shutdown); the replies
+                  // owed still go out
+    handing_off,  // the first line was HELLO: the socket goes to a peer link
+    handing_off_tls,  // the first bytes are a TLS record: a neighbour dialing
+                      // with TLS; the socket goes to Peers to finish the handshake
+    failed,       // the socket is gone (a failed read or write, the idle
+                  // timeout); what is owed is dropped
   };
+
+  bool takes_commands() const {
+    return phase_ == Phase::parked || phase_ == Phase::reading || phase_ == Phase::parking;
+  }
+  // An async write is in flight; it may be in any state, so it is no state.
+  bool writing() const { return !sending_.empty(); }
 
   boost::asio::awaitable<void> read_loop();
   boost::asio::awaitable<void> finish_owed_replies();
-  // Returns when a write completed, a WHATSAT reply became ready or the socket failed.
-  boost::asio::awaitable<void> wait_for_progress();
-  // Puts the Places answer's body in `slot`; finish_whatsat puts `at_line`
-  // before it and makes it ready, whether the answer came or failed.
+  // Puts the Places answer's body in `reply`; finish_whatsat puts `at_line`
+  // before it and completes it, whether the answer came or failed.
   boost::asio::awaitable<void> answer_whatsat(std::shared_ptr<ClientSession> self,
-                                              PendingReply& slot, PlacesQuery query);
-  void finish_whatsat(PendingReply& slot, std::string at_line);
+                                              ReplyQueue::Held& reply, PlacesQuery query);
+  void finish_whatsat(ReplyQueue::Held& reply, std::string at_line);
 
   // The lines of a read, and at end of stream the last one without its "\n"
   // (SPEC §2); plain functions, so their ClientPrefetch lives on the stack.
@@ -73,15 +88,14 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void handle_line(std::string_view line, ClientPrefetch& clients);
   void handle_iamat(const Iamat& command, std::string_view line, std::uint32_t client_hash);
   void handle_whatsat(const Whatsat& command, std::string_view line, std::uint32_t client_hash);
+  // Logs why `line` is invalid and queues its "? <line>".
   void reject(std::string_view line, std::string_view reason);
-  void reply_invalid(std::string_view line);  // "? <line>", logged by the caller
-  void reply_now(std::string_view text);
-  void promote_ready_replies();
+  void queue_invalid_reply(std::string_view line);  // "? <line>", logged by the caller
+  void queue_reply(std::string_view text);
   // Sends what is ready with the other replies of this turn of the event
   // loop (ReplyBatch).
   void send_soon();
   void write_failed(const boost::system::error_code& error);
-  void wake_progress_waiter();
 
   MemberState& state_;
   boost::asio::ip::tcp::socket socket_;
@@ -92,26 +106,23 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   // IAMATs, the stamp of its log lines and the start of the idle timeout.
   std::chrono::system_clock::time_point read_time_;
   std::chrono::steady_clock::time_point read_steady_time_;
-  std::string ready_;                 // replies in order, not yet given to the socket
-  std::string sending_;               // the async write in flight
-  std::list<PendingReply> pending_;   // replies held behind an unfinished one
-  boost::asio::steady_timer* progress_wake_ = nullptr;  // set during wait_for_progress()
-  bool input_done_ = false;           // EOF, over-long line, shutdown, idle or hand-off
-  bool failed_ = false;               // the socket is gone; drop what is owed
-  bool writing_ = false;
-  bool parked_ = true;                // new connections start parked: many send once, or never
-  bool park_requested_ = false;       // the pending read was cancelled to park
+  ReplyQueue replies_;   // owed, in command order, not yet given to the socket
+  std::string sending_;  // the async write in flight
+  // A write completed, a WHATSAT reply became ready, or the connection is ending.
+  WakeSignal progress_;
+  Phase phase_ = Phase::parked;
+  // No line has come yet, so HELLO may: apart from phase_, since the first
+  // line may come in any read, parked or not.
   bool first_line_ = true;
   // Updates of one client that may be queued in a backlogged link before it
-  // waits for them to be written (Peers::holds_back). A phone that reports now
+  // waits for them to be written (flow_control.hpp). A phone that reports now
   // and then never has that many: its update is not what fills the queue,
   // which may be relaying another member's load. One pipelined batch of a
   // client that streams updates.
   static constexpr std::size_t flood_window = 16;
   std::array<std::uint64_t, flood_window> recent_floods_{};  // tickets, a ring; 0: none
   std::size_t flood_count_ = 0;
-  std::string hello_from_;            // set when the connection is a peer link
-  bool opened_with_tls_ = false;      // its first bytes are a TLS record: a neighbour's link
+  std::string hello_from_;  // the member that said HELLO, when handing off
 };
 
 }  // namespace herd

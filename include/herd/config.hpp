@@ -101,7 +101,7 @@ struct Config {
   milliseconds peer_backoff_cap{1000};
   milliseconds peer_hello_timeout{2000};
   std::size_t peer_queue_limit_bytes = 64u << 20;
-  // Flow control (Peers::holds_back) stops waiting for a link whose writes
+  // Flow control (flow_control.hpp) stops waiting for a link whose writes
   // have not completed for this long: a hung neighbour must not stall clients.
   milliseconds peer_stall_limit{1000};
 

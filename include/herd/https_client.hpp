@@ -8,13 +8,11 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
 #include <cstddef>
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,6 +20,7 @@
 #include <vector>
 
 #include "herd/https_url.hpp"
+#include "herd/wake_signal.hpp"
 
 namespace herd {
 
@@ -83,7 +82,6 @@ class HttpsClient {
   void discard(std::unique_ptr<Connection> connection);
   // A connection closed or could not be opened: its place in the pool is free.
   void place_freed();
-  void wake_one_waiter();
   // "<step> host:port failed: <why>", or "timed out after N ms (<step> host:port)".
   std::string describe(std::string_view step, const boost::system::error_code& error) const;
 
@@ -95,7 +93,7 @@ class HttpsClient {
   std::size_t pool_size_;
   std::vector<std::unique_ptr<Connection>> idle_;
   std::size_t connections_ = 0;  // idle, busy or being opened
-  std::deque<boost::asio::steady_timer*> waiters_;  // requests waiting for a connection
+  WakeSignal connection_freed_;  // requests waiting for a connection, in turn
   std::size_t handshakes_ = 0;
 };
 

@@ -1,7 +1,7 @@
 // Kernel-level settings of the TCP links between members.
 //
 // Every byte the kernel holds for a link is latency for the next update and
-// invisible to flow control (Peers::holds_back), so links between nearby
+// invisible to flow control (flow_control.hpp), so links between nearby
 // members get small buffers. Small buffers need small segments: loopback's
 // default segment is ~64 KiB, and a receiver does not announce free window
 // smaller than one segment (silly window avoidance), so a sender facing a

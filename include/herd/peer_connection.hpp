@@ -7,7 +7,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -20,6 +19,7 @@
 #include "herd/link_stream.hpp"
 #include "herd/log_throttle.hpp"
 #include "herd/protocol.hpp"
+#include "herd/wake_signal.hpp"
 
 namespace herd {
 
@@ -60,7 +60,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
 
   // Flood lines queued or being written, and when a write last completed: a
   // link with a backlog that still moves slows down the clients whose updates
-  // it holds (Peers::holds_back).
+  // it holds (flow_control.hpp).
   std::size_t backlog_bytes() const { return queued_.bytes() + in_flight_bytes_; }
   std::chrono::steady_clock::time_point last_progress() const { return last_progress_; }
   // Whether flood `ticket` of this member's own went into this link and is
@@ -84,9 +84,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   void skip(std::string_view reason);
   void become_up();
   void append_dump(std::string& out);
-  void wake_writer() {
-    if (writer_waiting_) wake_.cancel();
-  }
+  void wake_writer() { writer_wake_.notify_all(); }
   std::string_view neighbour_name() const;
 
   MemberState& state_;
@@ -95,14 +93,13 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   LineBuffer lines_;
   LinkBuffers buffers_;
   std::chrono::system_clock::time_point read_time_;  // when the current read completed
-  boost::asio::steady_timer wake_;
+  WakeSignal writer_wake_;  // the writer waits on it for something to send
   LinkQueue queued_;  // flood lines waiting for the writer
   std::size_t in_flight_bytes_ = 0;
   std::uint64_t written_through_ = 0;  // ticket of our own last flood written
   std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
   bool up_ = false;
   std::chrono::steady_clock::time_point up_since_;
-  bool writer_waiting_ = false;
   bool closed_ = false;
   bool draining_ = false;
   std::string close_reason_;

@@ -38,11 +38,13 @@
 #include <vector>
 
 #include "herd/dial_backoff.hpp"
+#include "herd/flow_control.hpp"
 #include "herd/line_buffer.hpp"
 #include "herd/link_stream.hpp"
 #include "herd/log_throttle.hpp"
 #include "herd/peer_tls.hpp"
 #include "herd/table.hpp"
+#include "herd/wake_signal.hpp"
 
 namespace herd {
 
@@ -99,7 +101,7 @@ class Peers {
 
   // Sends `record` as ECHO to every live neighbour link except `from`, logged
   // as of `now` (the time of the read that brought it). Returns the flood's
-  // ticket (they increase; see holds_back), or 0 when there was no link to
+  // ticket (they increase; see held_back_until), or 0 when there was no link to
   // send it to.
   std::uint64_t flood(const RecordView& record, std::optional<std::size_t> from,
                       std::chrono::system_clock::time_point now);
@@ -107,25 +109,20 @@ class Peers {
   // Links open or still draining (shutdown waits for none).
   std::size_t connection_count() const;
 
-  // Flow control. Flooding cannot go faster than the neighbours take lines:
-  // while a link's backlog is past a high-water mark, a client with a batch of
-  // updates unwritten in it (ClientSession::flood_window) takes no more
-  // commands until the oldest of the batch (its flood ticket) is written. The clients wait
-  // instead of every queue along the herd filling up (latency) or overflowing
-  // (a dropped link and a full catch-up). Clients that send now and then never
-  // wait: they are not what fills the queue (it may be relaying another
-  // member's load), and holding their update back would only delay it. Only
-  // when a link's queue reaches a quarter of peer_queue_limit_bytes does every
-  // client wait, so that many such clients together cannot fill it until the
-  // link drops. A link whose writes have stalled for peer_stall_limit (a hung
-  // neighbour) is not waited for; its queue limit drops it instead.
-  // `ticket`: the client's flood_window-th latest flood (0 if it has fewer).
-  bool holds_back(std::uint64_t ticket) const;
-  // Returns when a link has written or closed (or after a short while):
-  // callers check holds_back() again.
-  boost::asio::awaitable<void> wait_for_room();
+  // Flow control (flow_control.hpp) over the links that are up: nullopt when
+  // a client may take its next command, else the time it waits until at the
+  // latest. A client's window is its last ClientSession::flood_window floods:
+  // `ticket` is the oldest of them (0 if it has had fewer). The marks are a
+  // backlog of 8 KiB for a client's window and a quarter of
+  // peer_queue_limit_bytes for everyone; a link stalls after peer_stall_limit.
+  std::optional<SteadyTime> held_back_until(std::uint64_t ticket) const;
+  // Returns when a link has written or closed, or at `until`: callers ask
+  // held_back_until() again.
+  boost::asio::awaitable<void> wait_for_room(SteadyTime until);
   // A link wrote or closed: wakes the waiters.
   void backlog_changed();
+  // Shutdown: returns once no link is open or draining, or at `deadline`.
+  boost::asio::awaitable<void> wait_for_links_to_close(SteadyTime deadline);
 
  private:
   struct Neighbour {
@@ -171,7 +168,7 @@ class Peers {
   LogThrottle refused_tls_;        // TLS connections refused at the handshake or HELLO
   std::optional<PeerTlsContexts> tls_;  // loaded when links require TLS
   std::uint64_t last_ticket_ = 0;
-  boost::asio::steady_timer room_;  // waited on by paused clients, cancelled to wake them all
+  WakeSignal links_changed_;  // a link wrote, closed or was forgotten
   bool stopping_ = false;
 };
 

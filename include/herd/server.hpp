@@ -5,10 +5,13 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_set>
+
+#include "herd/wake_signal.hpp"
 
 namespace herd {
 
@@ -28,6 +31,9 @@ class Server {
   void start();
   // Stops accepting and asks every session to finish what it owes, then close.
   void shutdown();
+  // Returns once every session has ended, or at `deadline`.
+  boost::asio::awaitable<void> wait_for_sessions_to_end(
+      std::chrono::steady_clock::time_point deadline);
 
   std::size_t session_count() const { return sessions_.size(); }
 
@@ -42,6 +48,7 @@ class Server {
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer sweep_timer_;
   std::unordered_set<ClientSession*> sessions_;
+  WakeSignal session_ended_;
 };
 
 }  // namespace herd

@@ -15,6 +15,7 @@ namespace herd::test {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr std::string_view kiwi_iamat =
@@ -325,6 +326,24 @@ TEST(ClientShutdown, SigtermExitsZeroAndLogsShutdown) {
   const std::string log = herd.log_text("Goloman");
   EXPECT_THAT(log, HasSubstr("shutting down"));
   EXPECT_THAT(log, HasSubstr("Goloman stopped"));
+}
+
+TEST(ClientShutdown, SigtermEndsIdleConnectionsAndLinksWithoutWaitingOutTheGrace) {
+  HerdOptions options;
+  options.members = {"Goloman", "Hands"};
+  options.config = {{"shutdown_grace_ms", 60'000}};  // far past stop()'s 10 s
+  TestHerd herd(options);
+  herd.start_all();
+  ASSERT_TRUE(eventually([&] {
+    return herd.log_text("Goloman").find("link Hands: up") != std::string::npos;
+  }, scaled(3000ms)));
+  TcpClient idle = herd.connect("Goloman");
+  idle.send(kiwi_iamat);
+  ASSERT_THAT(idle.read_line().value_or(""), StartsWith("AT Goloman "));
+
+  EXPECT_EQ(herd.stop("Goloman"), 0);
+  EXPECT_TRUE(idle.closed_by_peer());
+  EXPECT_THAT(herd.log_text("Goloman"), Not(HasSubstr("still busy")));
 }
 
 }  // namespace

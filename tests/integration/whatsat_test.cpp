@@ -414,6 +414,25 @@ TEST_F(Whatsat, PipelinedWhatsatThenIamatAreAnsweredInOrder) {
   EXPECT_EQ(std::count(iamat_reply.begin(), iamat_reply.end(), '\n'), 1) << iamat_reply;
 }
 
+TEST_F(Whatsat, SigtermWaitsForTheAnswerOwedAndTheReplyBehindIt) {
+  start();  // the shutdown grace is 3 s
+  report_kiwi();
+  fake_.set_delay(scaled(300ms));
+  TcpClient client = herd_->connect("Goloman");
+  client.send("WHATSAT kiwi.cs.ucla.edu 10 3\nIAMAT later.client -1.5+2.5 1520023999\n");
+  ASSERT_TRUE(eventually([&] { return fake_.requests() == 1; }, scaled(5000ms)));
+
+  // SPEC §9: the member reads no more, answers what it owes, then exits, as
+  // soon as the last reply is out rather than at the end of the grace.
+  EXPECT_EQ(herd_->stop("Goloman"), 0);
+  const std::string all = client.read_to_eof(scaled(5000ms)).value_or("");
+  const auto end_of_whatsat = all.find("\n\n");
+  ASSERT_NE(end_of_whatsat, std::string::npos) << all;
+  EXPECT_EQ(body_of(all.substr(0, end_of_whatsat + 2)).at("status"), "OK");
+  EXPECT_TRUE(all.ends_with(" later.client -1.5+2.5 1520023999\n")) << all;
+  EXPECT_THAT(herd_->log_text("Goloman"), Not(HasSubstr("still busy")));
+}
+
 TEST_F(Whatsat, UntrustedCertificateIsUnknownErrorNamingTheTlsFailure) {
   const TestCertificateAuthority other_authority;
   // Another CA than the fake's, then none beyond the system store.

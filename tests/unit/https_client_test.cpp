@@ -120,6 +120,29 @@ TEST_F(HttpsClientPool, OpensAtMostPoolSizeConnectionsAndTheRestWaitForOne) {
   EXPECT_EQ(client_->open_connections(), 4u);
 }
 
+TEST_F(HttpsClientPool, ARequestWaitingForAConnectionGivesUpAtItsDeadline) {
+  client_ = test::fake_places_client(fake_, io_, 300ms, 1);
+  fake_.hold_answers_until_in_flight(2);  // never, with one connection
+  const auto started = Clock::now();
+  const auto responses = run_concurrently(io_, *client_, 3);
+  EXPECT_LT(Clock::now() - started, 1500ms);
+  ASSERT_EQ(responses.size(), 3u);
+  std::size_t waited = 0;
+  for (const auto& response : responses) {
+    EXPECT_EQ(response.status, 0u);
+    EXPECT_TRUE(response.failure.starts_with("timed out after 300 ms (")) << response.failure;
+    waited += response.failure.find("(waiting for a free connection to localhost:") !=
+              std::string::npos;
+  }
+  EXPECT_GE(waited, 1u);
+
+  // Nobody kept the pool's one place: the next request gets it.
+  fake_.hold_answers_until_in_flight(0);
+  const auto next = request();
+  EXPECT_EQ(next.status, 200u) << next.failure;
+  EXPECT_EQ(client_->open_connections(), 1u);
+}
+
 TEST_F(HttpsClientPool, ConnectionDroppedWhileIdleIsReplacedAndTheRequestRetried) {
   fake_.set_mode(FakeMode::close_after_response);
   EXPECT_EQ(request().status, 200u);
