@@ -15,6 +15,6 @@ MemberState::MemberState(boost::asio::io_context& io, Config config, std::size_t
       dropped_echoes_(executor_, *log_, "ECHOs dropped (table full)"),
       places_(std::move(places)),
       replies_(executor_),
-      peers_(*this) {}
+      peers_(LinkContext(executor_, config_, self_, *log_, supervisor_, table_, dropped_echoes_)) {}
 
 }  // namespace herd

@@ -9,8 +9,8 @@
 
 #include "herd/client_prefetch.hpp"
 #include "herd/logging.hpp"
-#include "herd/member_state.hpp"
 #include "herd/peer_tls.hpp"
+#include "herd/peers.hpp"
 #include "herd/protocol.hpp"
 #include "herd/use_tuple.hpp"
 
@@ -50,25 +50,26 @@ asio::awaitable<void> keeping_failure(asio::awaitable<void> task, std::exception
 
 }  // namespace
 
-PeerConnection::PeerConnection(MemberState& state, std::size_t neighbour, Role role,
-                               LinkStream stream, LineBuffer buffered)
-    : state_(state),
+PeerConnection::PeerConnection(const LinkContext& context, Peers& peers, std::size_t neighbour,
+                               Role role, LinkStream stream, LineBuffer buffered)
+    : context_(context),
+      peers_(peers),
       neighbour_(neighbour),
       stream_(std::move(stream)),
       lines_(std::move(buffered)),
-      queued_(state_.config().members.size()),
-      skipped_(stream_.get_executor(), state_.log(),
+      queued_(context_.config().members.size()),
+      skipped_(stream_.get_executor(), context_.log(),
                "link " + std::string(neighbour_name()) + ": skipped lines") {
   // An accepted link's buffer comes from the client session that read its
   // HELLO, with the client limit; ECHO lines are longer.
-  lines_.set_max_line_bytes(state_.config().peer_max_line_bytes());
+  lines_.set_max_line_bytes(context_.config().peer_max_line_bytes());
   buffers_ = size_link_buffers(stream_.socket());
   enable_link_keepalive(stream_.socket());
   if (role == Role::accepted) become_up();
 }
 
 std::string_view PeerConnection::neighbour_name() const {
-  return state_.member_name(neighbour_);
+  return context_.member_name(neighbour_);
 }
 
 asio::awaitable<std::string> PeerConnection::run() {
@@ -83,15 +84,15 @@ asio::awaitable<std::string> PeerConnection::run() {
 void PeerConnection::become_up() {
   up_ = true;
   up_since_ = std::chrono::steady_clock::now();
-  state_.peers().link_up(neighbour_);
+  peers_.link_up(neighbour_);
   // Records inserted from now on are flooded to this link as they arrive; the
   // dump covers every record already held, in its current version.
   dump_next_ = 0;
-  dump_end_ = state_.table().size();
+  dump_end_ = context_.table().size();
   const std::string buffers = buffers_.buffer_bytes == 0
                                   ? std::string("kernel-sized buffers")
                                   : "buffers of " + std::to_string(buffers_.buffer_bytes) + " bytes";
-  state_.log().info("link {}: up ({}; {}; round trip {} us, segments of {} bytes); sending "
+  context_.log().info("link {}: up ({}; {}; round trip {} us, segments of {} bytes); sending "
                     "table of {} records",
                     neighbour_name(), link_security(stream_, neighbour_name()), buffers,
                     buffers_.round_trip.count(), buffers_.segment_bytes, dump_end_);
@@ -101,8 +102,8 @@ void PeerConnection::become_up() {
 void PeerConnection::send(std::string_view line, std::uint64_t ticket, std::size_t origin) {
   if (!up_ || closed_) return;
   queued_.push(origin, line, ticket);
-  if (queued_.bytes() > state_.config().peer_queue_limit_bytes) {
-    close("send queue over " + std::to_string(state_.config().peer_queue_limit_bytes) +
+  if (queued_.bytes() > context_.config().peer_queue_limit_bytes) {
+    close("send queue over " + std::to_string(context_.config().peer_queue_limit_bytes) +
           " bytes; the neighbour catches up when the link is back");
     return;
   }
@@ -128,15 +129,15 @@ void PeerConnection::close(std::string reason) {
   skipped_.flush();
   stream_.close();
   wake_writer();
-  state_.peers().backlog_changed();  // a closed link holds nobody back
+  peers_.backlog_changed();  // a closed link holds nobody back
 }
 
 asio::awaitable<void> PeerConnection::watch_hello() {
   asio::steady_timer timer(stream_.get_executor());
-  timer.expires_after(state_.config().peer_hello_timeout);
+  timer.expires_after(context_.config().peer_hello_timeout);
   co_await timer.async_wait(use_tuple);
   if (!up_ && !closed_) {
-    close("no HELLO within " + std::to_string(state_.config().peer_hello_timeout.count()) +
+    close("no HELLO within " + std::to_string(context_.config().peer_hello_timeout.count()) +
           " ms");
     co_return;
   }
@@ -168,11 +169,11 @@ asio::awaitable<void> PeerConnection::read_loop() {
 
 asio::awaitable<void> PeerConnection::write_loop() {
   // Both roles introduce themselves first; the dialer then waits for the reply.
-  std::string sending = "HELLO " + state_.name() + "\n";
+  std::string sending = "HELLO " + context_.name() + "\n";
   while (!closed_) {
     queued_.take(sending, flood_write_bytes);
     // Our own last flood in `sending`.
-    const std::uint64_t sending_through = queued_.taken_through(state_.self());
+    const std::uint64_t sending_through = queued_.taken_through(context_.self());
     if (up_ && dump_next_ < dump_end_) append_dump(sending);
     if (sending.empty() && draining_) {
       close("member shutting down");
@@ -191,31 +192,31 @@ asio::awaitable<void> PeerConnection::write_loop() {
       co_return;
     }
     written_through_ = sending_through;
-    state_.peers().backlog_changed();
+    peers_.backlog_changed();
     sending.clear();
   }
 }
 
 bool PeerConnection::holds_unwritten(std::uint64_t ticket) const {
-  return queued_.pushed_through(state_.self()) >= ticket && written_through_ < ticket;
+  return queued_.pushed_through(context_.self()) >= ticket && written_through_ < ticket;
 }
 
 void PeerConnection::append_dump(std::string& out) {
-  const Table& table = state_.table();
+  const Table& table = context_.table();
   const std::size_t start = dump_next_;
   while (dump_next_ < dump_end_ && out.size() < dump_batch_bytes) {
     const RecordView record = table.at(dump_next_++);
     append_echo_line(out, record.client, record.location, record.time, record.receive_time,
-                     state_.member_name(record.origin));
+                     context_.member_name(record.origin));
     out.push_back('\n');
   }
   if (dump_next_ == dump_end_ && start < dump_end_) {
-    state_.log().info("link {}: table of {} records sent", neighbour_name(), dump_end_);
+    context_.log().info("link {}: table of {} records sent", neighbour_name(), dump_end_);
   }
 }
 
 void PeerConnection::handle_complete_lines() {
-  ClientPrefetch clients(state_.table(), lines_.unread());
+  ClientPrefetch clients(context_.table(), lines_.unread());
   for (;;) {
     while (auto line = lines_.next_line()) {
       handle_line(*line, clients);
@@ -228,7 +229,7 @@ void PeerConnection::handle_complete_lines() {
 }
 
 void PeerConnection::handle_line(std::string_view line, ClientPrefetch& clients) {
-  log_traffic(state_.log(), state_.config().log_traffic_level, read_time_, "link",
+  log_traffic(context_.log(), context_.config().log_traffic_level, read_time_, "link",
               neighbour_name(), "<", line);
   const Command command = parse_command(line);
   if (!up_) {
@@ -252,7 +253,7 @@ void PeerConnection::handle_line(std::string_view line, ClientPrefetch& clients)
 }
 
 void PeerConnection::handle_echo(const Echo& echo, std::uint32_t client_hash) {
-  const auto origin = state_.config().member_index(echo.origin);
+  const auto origin = context_.config().member_index(echo.origin);
   if (!origin) {
     skip(fmt::format("ECHO from unknown origin \"{}\"", Escaped{echo.origin}));
     return;
@@ -261,27 +262,27 @@ void PeerConnection::handle_echo(const Echo& echo, std::uint32_t client_hash) {
                                 read_time_.time_since_epoch())
                                 .count();
   const nanoseconds_t max_skew =
-      std::chrono::nanoseconds(state_.config().max_clock_skew).count();
+      std::chrono::nanoseconds(context_.config().max_clock_skew).count();
   if (const auto problem = future_time_problem(echo, now, max_skew); !problem.empty()) {
     skip(problem);
     return;
   }
   const RecordView update{echo.client,      echo.location,     echo.time,
                           echo.client_time, echo.receive_time, static_cast<std::uint8_t>(*origin)};
-  const Applied applied = state_.table().apply(update, client_hash);
+  const Applied applied = context_.table().apply(update, client_hash);
   if (applied == Applied::stored) {
-    state_.peers().flood(update, neighbour_, read_time_);
+    peers_.flood(update, neighbour_, read_time_);
   } else if (applied == Applied::no_room) {
     // Not forwarded either: a flood stops where it is not applied, or it would circle.
-    state_.dropped_echoes().note(std::chrono::steady_clock::now(), [&] {
+    context_.dropped_echoes().note(std::chrono::steady_clock::now(), [&] {
       return fmt::format("link {}: ECHO for \"{}\" dropped: table full ({})", neighbour_name(),
-                         Escaped{echo.client}, describe_fill(state_.table()));
+                         Escaped{echo.client}, describe_fill(context_.table()));
     });
   }
 }
 
 void PeerConnection::skip_overlong_line() {
-  const std::size_t limit = state_.config().peer_max_line_bytes();
+  const std::size_t limit = context_.config().peer_max_line_bytes();
   if (!up_) {
     close("line longer than " + std::to_string(limit) + " bytes instead of HELLO");
     return;

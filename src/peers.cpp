@@ -11,7 +11,6 @@
 #include "herd/host_port.hpp"
 #include "herd/link_socket.hpp"
 #include "herd/logging.hpp"
-#include "herd/member_state.hpp"
 #include "herd/peer_connection.hpp"
 #include "herd/peer_tls.hpp"
 #include "herd/use_tuple.hpp"
@@ -68,20 +67,20 @@ std::vector<std::size_t> flood_targets(const std::vector<std::size_t>& neighbour
   return targets;
 }
 
-Peers::Peers(MemberState& state)
-    : state_(state),
+Peers::Peers(LinkContext context)
+    : context_(std::move(context)),
       jitter_(std::random_device{}()),
-      refused_strangers_(state.executor(), state.log(), "link refused: HELLOs from non-neighbours"),
-      refused_plaintext_(state.executor(), state.log(),
+      refused_strangers_(context_.executor(), context_.log(), "link refused: HELLOs from non-neighbours"),
+      refused_plaintext_(context_.executor(), context_.log(),
                          "link refused: plaintext HELLOs while links require TLS"),
-      refused_tls_(state.executor(), state.log(), "link refused: TLS connections") {
-  const Config& config = state_.config();
-  neighbour_members_ = config.neighbours(state_.self());
+      refused_tls_(context_.executor(), context_.log(), "link refused: TLS connections") {
+  const Config& config = context_.config();
+  neighbour_members_ = config.neighbours(context_.self());
   for (std::size_t member : neighbour_members_) {
     const std::string& name = config.members[member].name;
     neighbours_.emplace_back(
-        member, dials(state_.name(), name),
-        LogThrottle(state_.executor(), state_.log(), "link " + name + ": HELLOs refused"));
+        member, dials(context_.name(), name),
+        LogThrottle(context_.executor(), context_.log(), "link " + name + ": HELLOs refused"));
   }
   // Blocking, but only while the member starts; its plaintext HELLOs are checked against these.
   if (config.peer_tls.mode == PeerTlsMode::off) resolve_neighbour_hosts();
@@ -90,45 +89,45 @@ Peers::Peers(MemberState& state)
 Peers::~Peers() = default;
 
 bool Peers::load_tls(std::string& error) {
-  const PeerTlsConfig& config = state_.config().peer_tls;
+  const PeerTlsConfig& config = context_.config().peer_tls;
   if (config.mode == PeerTlsMode::off) return true;
-  tls_ = load_peer_tls(config, state_.name(), std::chrono::system_clock::now(), error);
+  tls_ = load_peer_tls(config, context_.name(), std::chrono::system_clock::now(), error);
   if (!tls_) return false;
-  state_.log().info("links: mutual TLS 1.3 required; {}", tls_->description);
-  if (!tls_->warning.empty()) state_.log().warn("links: {}", tls_->warning);
+  context_.log().info("links: mutual TLS 1.3 required; {}", tls_->description);
+  if (!tls_->warning.empty()) context_.log().warn("links: {}", tls_->warning);
   return true;
 }
 
 void Peers::reload_tls() {
   if (!tls_) {
-    state_.log().info("SIGHUP: links are plaintext (peer_tls.mode off); no certificates to reload");
+    context_.log().info("SIGHUP: links are plaintext (peer_tls.mode off); no certificates to reload");
     return;
   }
   std::string error;
   auto loaded =
-      load_peer_tls(state_.config().peer_tls, state_.name(), std::chrono::system_clock::now(), error);
+      load_peer_tls(context_.config().peer_tls, context_.name(), std::chrono::system_clock::now(), error);
   if (!loaded) {
-    state_.log().error("SIGHUP: kept the peer TLS files loaded before: {}", error);
+    context_.log().error("SIGHUP: kept the peer TLS files loaded before: {}", error);
     return;
   }
   // Links already up keep the contexts they were made with (LinkStream).
   tls_ = std::move(loaded);
-  state_.log().info("SIGHUP: reloaded the peer TLS files for links made from now on: {}",
+  context_.log().info("SIGHUP: reloaded the peer TLS files for links made from now on: {}",
                     tls_->description);
-  if (!tls_->warning.empty()) state_.log().warn("links: {}", tls_->warning);
+  if (!tls_->warning.empty()) context_.log().warn("links: {}", tls_->warning);
 }
 
 void Peers::resolve_neighbour_hosts() {
-  const Config& config = state_.config();
-  tcp::resolver resolver(state_.executor());
+  const Config& config = context_.config();
+  tcp::resolver resolver(context_.executor());
   for (Neighbour& neighbour : neighbours_) {
     const MemberAddress& address = config.members[neighbour.member];
     boost::system::error_code error;
     const auto results = resolver.resolve(address.host, "", error);
     if (error) {
-      state_.log().warn("links: the host {} of {} does not resolve ({}); its HELLOs are refused "
+      context_.log().warn("links: the host {} of {} does not resolve ({}); its HELLOs are refused "
                         "until {} restarts",
-                        address.host, address.name, error.message(), state_.name());
+                        address.host, address.name, error.message(), context_.name());
       continue;
     }
     for (const auto& entry : results) {
@@ -148,15 +147,15 @@ bool Peers::from_configured_host(const Neighbour& neighbour, LinkStream& stream)
 
 void Peers::start() {
   if (!tls_) {
-    state_.log().warn("links are not authenticated (peer_tls.mode off): a HELLO is taken from "
+    context_.log().warn("links are not authenticated (peer_tls.mode off): a HELLO is taken from "
                       "any process on a neighbour's configured host, since only addresses are "
                       "checked; scripts/start_herd.sh starts the herd with mutual TLS");
   }
   for (Neighbour& neighbour : neighbours_) {
     if (!neighbour.we_dial) continue;
-    neighbour.retry = std::make_unique<asio::steady_timer>(state_.executor());
+    neighbour.retry = std::make_unique<asio::steady_timer>(context_.executor());
     // Without its dialer this neighbour would never be dialled again.
-    state_.supervisor().spawn("link " + state_.member_name(neighbour.member) + ": dialer",
+    context_.supervisor().spawn("link " + context_.member_name(neighbour.member) + ": dialer",
                               [this, &neighbour] { return run_dialer(neighbour); },
                               OnFailure::restart);
   }
@@ -193,20 +192,20 @@ std::uint64_t Peers::flood(const RecordView& record, std::optional<std::size_t> 
     if (!neighbour.live || !neighbour.live->is_up()) continue;
     if (line.empty()) {
       append_echo_line(line, record.client, record.location, record.time, record.receive_time,
-                       state_.member_name(record.origin));
+                       context_.member_name(record.origin));
     }
     neighbour.live->send(line, ticket, record.origin);
     if (!sent_to.empty()) sent_to += ", ";
-    sent_to += state_.member_name(neighbour.member);
+    sent_to += context_.member_name(neighbour.member);
   }
   if (sent_to.empty()) return 0;
-  log_traffic(state_.log(), state_.config().log_traffic_level, now, "link", sent_to, ">", line);
+  log_traffic(context_.log(), context_.config().log_traffic_level, now, "link", sent_to, ">", line);
   last_ticket_ = ticket;
   return ticket;
 }
 
 std::optional<SteadyTime> Peers::held_back_until(std::uint64_t ticket) const {
-  const Config& config = state_.config();
+  const Config& config = context_.config();
   const FlowLimits limits{backlog_high_bytes, config.peer_queue_limit_bytes / 4,
                           config.peer_stall_limit};
   auto links = neighbours_ | std::views::filter([](const Neighbour& neighbour) {
@@ -245,7 +244,7 @@ asio::awaitable<void> Peers::wait_for_links_to_close(SteadyTime deadline) {
 
 void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffered,
                   std::string_view from) {
-  const auto index = state_.config().member_index(member);
+  const auto index = context_.config().member_index(member);
   Neighbour* neighbour = index ? find(*index) : nullptr;
   const auto now = std::chrono::steady_clock::now();
   if (stopping_) {
@@ -256,7 +255,7 @@ void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffere
     refused_plaintext_.note(now, [&] {
       return fmt::format("link refused: plaintext HELLO from \"{}\" ({}): links to {} require "
                          "TLS (peer_tls.mode required)",
-                         Escaped{member}, from, state_.name());
+                         Escaped{member}, from, context_.name());
     });
     stream.close();
     return;
@@ -264,7 +263,7 @@ void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffere
   if (neighbour == nullptr) {
     refused_strangers_.note(now, [&] {
       return fmt::format("link refused: HELLO from \"{}\" ({}), which is not a neighbour of {}",
-                         Escaped{member}, from, state_.name());
+                         Escaped{member}, from, context_.name());
     });
     stream.close();
     return;
@@ -273,7 +272,7 @@ void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffere
     neighbour->refused_hellos.note(now, [&] {
       return fmt::format("link refused: HELLO from {} ({}), which is not an address of its "
                          "configured host {} (links are plaintext: only addresses are checked)",
-                         member, from, state_.config().members[neighbour->member].host);
+                         member, from, context_.config().members[neighbour->member].host);
     });
     stream.close();
     return;
@@ -282,7 +281,7 @@ void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffere
     // Only one side dials, so that a pair never ends up with two links.
     neighbour->refused_hellos.note(now, [&] {
       return fmt::format("link refused: HELLO from {} ({}), which {} dials itself", member, from,
-                         state_.name());
+                         context_.name());
     });
     stream.close();
     return;
@@ -301,12 +300,12 @@ void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffere
     neighbour->live->close("closed by the neighbour, which has connected again");
   }
   auto connection = std::make_shared<PeerConnection>(
-      state_, neighbour->member, PeerConnection::Role::accepted, std::move(stream),
+      context_, *this, neighbour->member, PeerConnection::Role::accepted, std::move(stream),
       std::move(buffered));
   // At once, so that a HELLO right behind this one finds it alive.
   neighbour->live = connection;
   // One broken link never takes the member down; the neighbour dials again.
-  state_.supervisor().spawn("link " + state_.member_name(neighbour->member),
+  context_.supervisor().spawn("link " + context_.member_name(neighbour->member),
                             [this, neighbour, connection = std::move(connection)] {
                               return run_link(*neighbour, connection);
                             },
@@ -321,7 +320,7 @@ void Peers::adopt_tls(tcp::socket socket, std::string received, std::string_view
   }
   // Shared, as a supervised task is copyable; it runs once (never restarted).
   auto pending = std::make_shared<tcp::socket>(std::move(socket));
-  state_.supervisor().spawn("link handshake with " + std::string(from),
+  context_.supervisor().spawn("link handshake with " + std::string(from),
                             [this, pending, received = std::move(received),
                              from = std::string(from)] {
                               return run_tls_acceptance(std::move(*pending), received, from);
@@ -332,8 +331,8 @@ void Peers::adopt_tls(tcp::socket socket, std::string received, std::string_view
 asio::awaitable<TlsHello> Peers::accept_within_deadline(LinkStream& stream,
                                                         asio::const_buffer received,
                                                         LineBuffer& lines) {
-  const std::chrono::milliseconds limit = state_.config().peer_hello_timeout;
-  asio::steady_timer deadline(state_.executor(), limit);
+  const std::chrono::milliseconds limit = context_.config().peer_hello_timeout;
+  asio::steady_timer deadline(context_.executor(), limit);
   auto outcome =
       co_await (accept_tls_hello(stream, received, lines) || deadline.async_wait(use_tuple));
   if (outcome.index() == 0) co_return std::get<0>(std::move(outcome));
@@ -344,7 +343,7 @@ asio::awaitable<TlsHello> Peers::accept_within_deadline(LinkStream& stream,
 asio::awaitable<void> Peers::run_tls_acceptance(tcp::socket socket, std::string received,
                                                 std::string from) {
   LinkStream stream(std::move(socket), tls_->accepting);
-  LineBuffer lines(state_.config().max_line_bytes);
+  LineBuffer lines(context_.config().max_line_bytes);
   const TlsHello hello = co_await accept_within_deadline(stream, asio::buffer(received), lines);
   if (!hello.failure.empty()) {
     refused_tls_.note(std::chrono::steady_clock::now(), [&] {
@@ -360,8 +359,8 @@ void Peers::link_up(std::size_t member) {
   Neighbour* neighbour = find(member);
   if (neighbour == nullptr) return;
   if (const std::size_t failed = neighbour->failures.link_up(); failed > 0) {
-    state_.log().info("link {}: reachable again after {} failed attempt{}",
-                      state_.member_name(member), failed, failed == 1 ? "" : "s");
+    context_.log().info("link {}: reachable again after {} failed attempt{}",
+                      context_.member_name(member), failed, failed == 1 ? "" : "s");
   }
 }
 
@@ -383,7 +382,7 @@ asio::awaitable<void> Peers::run_link(Neighbour& neighbour,
   if (failure) std::rethrow_exception(failure);
   // One that never came up was refused; its dialer reports that.
   if (connection->is_up()) {
-    state_.log().info("link {}: dropped ({})", state_.member_name(neighbour.member), reason);
+    context_.log().info("link {}: dropped ({})", context_.member_name(neighbour.member), reason);
   }
 }
 
@@ -396,15 +395,15 @@ std::chrono::milliseconds Peers::jittered(std::chrono::milliseconds backoff) {
 
 asio::awaitable<std::string> Peers::open_link(const Neighbour& neighbour, LinkStream& stream,
                                               DialOutcome& outcome) {
-  const Config& config = state_.config();
+  const Config& config = context_.config();
   const MemberAddress& address = config.members[neighbour.member];
   const std::string where = address.host + ":" + std::to_string(address.port);
-  tcp::resolver resolver(state_.executor());
+  tcp::resolver resolver(context_.executor());
   auto [resolve_error, endpoints] =
       co_await resolver.async_resolve(address.host, std::to_string(address.port), use_tuple);
   if (resolve_error) co_return "cannot resolve " + address.host + ": " + resolve_error.message();
   {
-    asio::steady_timer deadline(state_.executor(), config.peer_hello_timeout);
+    asio::steady_timer deadline(context_.executor(), config.peer_hello_timeout);
     auto connected =
         co_await (connect_link(stream.socket(), endpoints) || deadline.async_wait(use_tuple));
     if (connected.index() == 1) co_return "cannot connect to " + where + " (connect timed out)";
@@ -413,7 +412,7 @@ asio::awaitable<std::string> Peers::open_link(const Neighbour& neighbour, LinkSt
     }
   }
   if (!stream.is_tls() || stopping_) co_return "";
-  asio::steady_timer deadline(state_.executor(), config.peer_hello_timeout);
+  asio::steady_timer deadline(context_.executor(), config.peer_hello_timeout);
   auto secured = co_await (dial_tls(stream, address.name) || deadline.async_wait(use_tuple));
   std::string why = secured.index() == 1
                         ? "no handshake within " +
@@ -425,15 +424,15 @@ asio::awaitable<std::string> Peers::open_link(const Neighbour& neighbour, LinkSt
 }
 
 asio::awaitable<void> Peers::run_dialer(Neighbour& neighbour) {
-  const Config& config = state_.config();
+  const Config& config = context_.config();
   const MemberAddress& address = config.members[neighbour.member];
   const std::string where = host_port(address.host, address.port);
   DialBackoff backoff(config.peer_backoff_initial, config.peer_backoff_cap);
 
   while (!stopping_) {
     // Made afresh each attempt: it holds the TLS contexts loaded last (SIGHUP).
-    LinkStream stream = tls_ ? LinkStream(tcp::socket(state_.executor()), tls_->dialing)
-                             : LinkStream(tcp::socket(state_.executor()));
+    LinkStream stream = tls_ ? LinkStream(tcp::socket(context_.executor()), tls_->dialing)
+                             : LinkStream(tcp::socket(context_.executor()));
     DialOutcome outcome = DialOutcome::unreachable;
     std::chrono::steady_clock::duration up_for{};
     std::string failure = co_await open_link(neighbour, stream, outcome);
@@ -442,7 +441,7 @@ asio::awaitable<void> Peers::run_dialer(Neighbour& neighbour) {
     if (failure.empty()) {
       stream.socket().set_option(tcp::no_delay(true));
       auto connection = std::make_shared<PeerConnection>(
-          state_, neighbour.member, PeerConnection::Role::dialed, std::move(stream),
+          context_, *this, neighbour.member, PeerConnection::Role::dialed, std::move(stream),
           LineBuffer(config.peer_max_line_bytes()));
       neighbour.live = connection;
       co_await run_link(neighbour, connection);
@@ -459,7 +458,7 @@ asio::awaitable<void> Peers::run_dialer(Neighbour& neighbour) {
     if (outcome != DialOutcome::dropped &&
         neighbour.failures.admit(failure, std::chrono::steady_clock::now())) {
       const std::size_t failed = neighbour.failures.failures();
-      state_.log().info("link {}: {}; {} attempt{} failed since the link was last up, retrying "
+      context_.log().info("link {}: {}; {} attempt{} failed since the link was last up, retrying "
                         "every {} ms at most",
                         address.name, failure, failed, failed == 1 ? "" : "s",
                         config.peer_backoff_cap.count());

@@ -1,6 +1,7 @@
-// Everything one member owns, built once in main and passed by reference:
-// its configuration, log, the supervisor of its tasks, record table, peer
-// links and Places backend.
+// Everything one member owns, built once in main: its configuration, log, the
+// supervisor of its tasks, record table, peer links and Places backend. The
+// server and its client sessions get all of it, since a session uses all of it;
+// the links get only their part (LinkContext).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -55,7 +56,7 @@ class MemberState {
   LogThrottle dropped_echoes_;
   std::unique_ptr<PlacesBackend> places_;
   ReplyBatch replies_;
-  Peers peers_;  // last: its links refer to everything above
+  Peers peers_;  // last: its LinkContext refers to parts above
 };
 
 }  // namespace herd

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "herd/line_buffer.hpp"
+#include "herd/link_context.hpp"
 #include "herd/link_queue.hpp"
 #include "herd/link_socket.hpp"
 #include "herd/link_stream.hpp"
@@ -25,7 +26,7 @@ namespace herd {
 
 class ClientPrefetch;
 
-class MemberState;
+class Peers;
 
 class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
  public:
@@ -35,8 +36,9 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   };
 
   // `stream`: connected, and past its TLS handshake if it has one.
-  PeerConnection(MemberState& state, std::size_t neighbour, Role role, LinkStream stream,
-                 LineBuffer buffered);
+  // `context` and `peers` outlive it.
+  PeerConnection(const LinkContext& context, Peers& peers, std::size_t neighbour, Role role,
+                 LinkStream stream, LineBuffer buffered);
 
   // Runs the link until it drops; returns why, for the log.
   boost::asio::awaitable<std::string> run();
@@ -87,7 +89,8 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   void wake_writer() { writer_wake_.notify_all(); }
   std::string_view neighbour_name() const;
 
-  MemberState& state_;
+  const LinkContext& context_;
+  Peers& peers_;
   std::size_t neighbour_;
   LinkStream stream_;
   LineBuffer lines_;

@@ -40,6 +40,7 @@
 #include "herd/dial_backoff.hpp"
 #include "herd/flow_control.hpp"
 #include "herd/line_buffer.hpp"
+#include "herd/link_context.hpp"
 #include "herd/link_stream.hpp"
 #include "herd/log_throttle.hpp"
 #include "herd/peer_tls.hpp"
@@ -48,7 +49,6 @@
 
 namespace herd {
 
-class MemberState;
 class PeerConnection;
 
 // Who dials whom, and who gets a flooded update: pure functions of the topology.
@@ -62,7 +62,7 @@ class Peers {
  public:
   // With peer_tls.mode off, resolves the neighbours' hosts (blocking: the
   // member is starting), for the address check of their plaintext HELLOs.
-  explicit Peers(MemberState& state);
+  explicit Peers(LinkContext context);
   ~Peers();
   Peers(const Peers&) = delete;
   Peers& operator=(const Peers&) = delete;
@@ -159,7 +159,7 @@ class Peers {
   std::chrono::milliseconds jittered(std::chrono::milliseconds backoff);
   Neighbour* find(std::size_t member);
 
-  MemberState& state_;
+  LinkContext context_;
   std::vector<Neighbour> neighbours_;
   std::vector<std::size_t> neighbour_members_;  // the same, as member indices
   std::minstd_rand jitter_;
