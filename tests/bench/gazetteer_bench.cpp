@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "herd/gazetteer_file.hpp"
+#include "herd/gazetteer/gazetteer_file.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // How many TLS handshakes a member made with its Places backend, which shows
 // whether it reuses connections or pays a handshake per WHATSAT. Read from the
 // member's log: each Places request is logged with "(new TLS connection #N)"
-// or "(reused connection #N)" (src/places_http.cpp).
+// or "(reused connection #N)" (src/places/places_http.cpp).
 #pragma once
 
 #include <cstdint>

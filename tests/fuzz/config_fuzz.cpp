@@ -1,14 +1,14 @@
 // libFuzzer target: parse_config_json on arbitrary text must never crash or
 // throw; a rejected config says so with a message that starts with its origin,
 // and an accepted one holds the limits that the member relies on without
-// checking again (config.hpp, the format comment in src/config.cpp).
+// checking again (config.hpp, the format comment in src/config/config.cpp).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "fuzz_check.hpp"
-#include "herd/config.hpp"
+#include "herd/config/config.hpp"
 
 namespace {
 

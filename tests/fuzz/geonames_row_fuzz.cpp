@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "fuzz_check.hpp"
-#include "herd/geonames_row.hpp"
-#include "herd/utf8.hpp"
+#include "herd/gazetteer/geonames_row.hpp"
+#include "herd/common/utf8.hpp"
 
 namespace {
 

@@ -8,9 +8,9 @@
 #include <string_view>
 
 #include "fuzz_check.hpp"
-#include "herd/json_scan.hpp"
-#include "herd/places.hpp"
-#include "herd/places_new_conversion.hpp"
+#include "herd/places/json_scan.hpp"
+#include "herd/places/places.hpp"
+#include "herd/places/places_new_conversion.hpp"
 #include "json_document_builder.hpp"
 
 using herd::fuzz::check;

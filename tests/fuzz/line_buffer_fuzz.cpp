@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "fuzz_check.hpp"
-#include "herd/line_buffer.hpp"
+#include "herd/protocol/line_buffer.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "fuzz_check.hpp"
-#include "herd/protocol.hpp"
+#include "herd/protocol/protocol.hpp"
 #include "protocol_text.hpp"
 
 namespace {

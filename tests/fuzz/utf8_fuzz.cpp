@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "fuzz_check.hpp"
-#include "herd/utf8.hpp"
+#include "herd/common/utf8.hpp"
 #include "utf8_reference.hpp"
 
 using herd::fuzz::check;

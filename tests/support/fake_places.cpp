@@ -22,7 +22,7 @@
 #include <thread>
 
 #include "fake_places_data.hpp"
-#include "herd/use_tuple.hpp"
+#include "herd/common/use_tuple.hpp"
 #include "test_certificates.hpp"
 
 namespace herd::test {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "fake_places.hpp"
-#include "herd/https_client.hpp"
+#include "herd/places/https_client.hpp"
 
 namespace herd::test {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "herd/geonames_row.hpp"
+#include "herd/gazetteer/geonames_row.hpp"
 
 namespace herd::test {
 

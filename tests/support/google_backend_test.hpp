@@ -14,8 +14,8 @@
 #include "captured_log.hpp"
 #include "fake_places.hpp"
 #include "fake_places_client.hpp"
-#include "herd/places.hpp"
-#include "herd/places_backends.hpp"
+#include "herd/places/places.hpp"
+#include "herd/places/places_backends.hpp"
 #include "places_answer_json.hpp"
 #include "run_awaitable.hpp"
 

@@ -7,7 +7,7 @@
 
 #include <spdlog/sinks/ostream_sink.h>
 
-#include "herd/use_tuple.hpp"
+#include "herd/common/use_tuple.hpp"
 #include "run_awaitable.hpp"
 
 namespace herd::test {

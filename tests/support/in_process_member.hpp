@@ -16,9 +16,9 @@
 
 #include <spdlog/logger.h>
 
-#include "herd/config.hpp"
-#include "herd/member_state.hpp"
-#include "herd/places.hpp"
+#include "herd/config/config.hpp"
+#include "herd/server/member_state.hpp"
+#include "herd/places/places.hpp"
 
 namespace herd::test {
 

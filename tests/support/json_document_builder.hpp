@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "herd/json_scan.hpp"
+#include "herd/places/json_scan.hpp"
 
 namespace herd::test {
 

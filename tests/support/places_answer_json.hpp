@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "herd/places.hpp"
+#include "herd/places/places.hpp"
 
 namespace herd::test {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "herd/protocol.hpp"
+#include "herd/protocol/protocol.hpp"
 
 namespace herd::test {
 

@@ -17,7 +17,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "herd/host_port.hpp"
+#include "herd/common/host_port.hpp"
 
 namespace herd::test {
 

@@ -15,8 +15,8 @@
 #include <gtest/gtest.h>
 #include <stdexcept>
 
-#include "herd/config.hpp"
-#include "herd/protocol.hpp"
+#include "herd/config/config.hpp"
+#include "herd/protocol/protocol.hpp"
 #include "protocol_text.hpp"
 
 extern char** environ;

@@ -1,0 +1,2 @@
+// The concern below.
+#pragma once

@@ -1,0 +1,2 @@
+// The concern above.
+#pragma once
