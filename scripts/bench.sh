@@ -150,7 +150,7 @@ start_member() {
   member_pid=$!
 }
 
-# write_herd_config FILE LOG_DIR PLACES_JSON: the five members of SPEC §1 on free
+# write_herd_config FILE LOG_DIR PLACES_JSON: the five members of protocol.md §1 on free
 # ports (into port_of), with the given "places" settings, and with --peer-tls
 # their links' certificates.
 names=(Goloman Hands Holiday Welsh Wilkes)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes the herd CA and one certificate per member for mutual TLS on links
-# (SPEC §10), with the openssl command line, into DIR (default certs/, which git
+# (protocol.md §10), with the openssl command line, into DIR (default certs/, which git
 # ignores):
 #   ca.pem         the herd CA certificate: give it to every member (peer_tls.ca_file)
 #   ca.key         its key: keep it where certificates are made, not on the members

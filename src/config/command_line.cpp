@@ -154,7 +154,7 @@ bool apply_overrides(const Arguments& arguments, Config& config, std::string& er
 }
 
 // The index of the member named on the command line. "Golomon", the prototype's
-// misspelling (SPEC §1), still finds Goloman unless a config really has a Golomon.
+// misspelling (protocol.md §1), still finds Goloman unless a config really has a Golomon.
 std::optional<std::size_t> choose_member(const std::vector<std::string>& positionals,
                                          const Config& config, std::string& error) {
   if (positionals.empty()) {

@@ -38,7 +38,7 @@
 //       "pool_size": 256,                          // 1 .. 1024
 //       "geonames_file": "data/geonames/cities500.txt"  // GeoNames TSV; not empty
 //     },
-//     "peer_tls": {                                // links between members (SPEC §10)
+//     "peer_tls": {                                // links between members (protocol.md §10)
 //       "mode": "off",                             // off | required (TLS 1.3, mutual)
 //       "ca_file": "",                             // the herd CA (PEM)
 //       "cert_file": "",                           // "{member}" stands for the member's name,
@@ -50,7 +50,7 @@
 // required); "links" replaces the whole link list and may name only configured members.
 // Durations are whole milliseconds, at least 1. Base URLs must be https://host[:port][/prefix]
 // (an IPv6 host in brackets; no credentials, query or fragment) because the Places client
-// always verifies TLS (SPEC §7). peer_tls.mode "required" needs all three
+// always verifies TLS (protocol.md §7). peer_tls.mode "required" needs all three
 // files, which are read and checked when the member starts (peer_tls.hpp).
 //
 // The traffic log (one line per protocol line received or sent, several per request) is
@@ -60,7 +60,7 @@
 // send SIGHUP after rotating (the member then reopens its log) and set log_max_file_bytes
 // above logrotate's size.
 //
-// At the table's bounds (max_records, max_record_text_bytes; SPEC §5) an IAMAT for a new
+// At the table's bounds (max_records, max_record_text_bytes; protocol.md §5) an IAMAT for a new
 // client is answered "? <line>", an ECHO for one is dropped, both counted and logged at
 // most once a second; known clients still update. The defaults fit five members on one
 // 24 GiB machine (the arithmetic is at Config::max_records).

@@ -1,4 +1,4 @@
-// The legacy-shaped answers every Places backend builds (SPEC §4, §7): plain
+// The legacy-shaped answers every Places backend builds (protocol.md §4, §7): plain
 // JSON work, kept apart from the backends' I/O so the fuzzers can link it.
 #include <nlohmann/json.hpp>
 #include <string>

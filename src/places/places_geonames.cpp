@@ -1,4 +1,4 @@
-// The geonames backend (SPEC §7): places near a client from a GeoNames
+// The geonames backend (protocol.md §7): places near a client from a GeoNames
 // gazetteer held in memory, with no network and no key.
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -1,4 +1,4 @@
-// Places API (New) Nearby Search, answered in the legacy shape of SPEC §4.
+// Places API (New) Nearby Search, answered in the legacy shape of protocol.md §4.
 #include <boost/beast/http/verb.hpp>
 #include <fmt/format.h>
 #include <spdlog/logger.h>

@@ -1,5 +1,5 @@
 // What the two Google backends share: turning HTTP outcomes into the legacy
-// vocabulary of SPEC §7, parsing bodies defensively, and the request log line.
+// vocabulary of protocol.md §7, parsing bodies defensively, and the request log line.
 #include <boost/beast/http/status.hpp>
 #include <fmt/format.h>
 #include <spdlog/logger.h>

@@ -1,4 +1,4 @@
-// Legacy Nearby Search: already the shape of SPEC §4, so it is passed through
+// Legacy Nearby Search: already the shape of protocol.md §4, so it is passed through
 // with its results cut to the bound.
 #include <boost/beast/http/verb.hpp>
 #include <cctype>
@@ -69,7 +69,7 @@ class LegacyPlaces final : public GooglePlacesBackend {
     if (status == body->end() || !status->is_string()) {
       return places_unparsable("no \"status\" string");
     }
-    // The reply always has the legacy shape of SPEC §4, whatever was left out.
+    // The reply always has the legacy shape of protocol.md §4, whatever was left out.
     const auto attributions = body->find("html_attributions");
     if (attributions == body->end() || !attributions->is_array()) {
       (*body)["html_attributions"] = json::array();

@@ -157,7 +157,7 @@ asio::awaitable<void> ClientSession::read_loop() {
     read_steady_time_ = std::chrono::steady_clock::now();
     if (error) {
       if (error == asio::error::eof) {
-        // SPEC §2: end of stream also ends the last command.
+        // protocol.md §2: end of stream also ends the last command.
         handle_last_line();
         if (takes_commands()) phase_ = Phase::closing;
       } else {
@@ -169,7 +169,7 @@ asio::awaitable<void> ClientSession::read_loop() {
     }
     lines_.commit(bytes);
     if (first_line_ && state_.peers().links_use_tls() && starts_tls_record(lines_.unread())) {
-      // A neighbour dialing us with TLS (SPEC §10): no command starts so.
+      // A neighbour dialing us with TLS (protocol.md §10): no command starts so.
       // With TLS off nothing is told apart: those bytes are a client's line.
       phase_ = Phase::handing_off_tls;
       co_return;
@@ -321,7 +321,7 @@ void ClientSession::handle_whatsat(const Whatsat& command, std::string_view line
                  record->receive_time - record->client_time, record->client, record->location,
                  record->time);
   if (command.bound == 0) {
-    // SPEC §4: nothing to look up, so no backend is asked.
+    // protocol.md §4: nothing to look up, so no backend is asked.
     queue_reply(at_line + "\n" + format_places_json(places_zero_results()) + "\n\n");
     return;
   }

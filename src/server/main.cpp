@@ -1,4 +1,4 @@
-// herd_server <member> [options]: one member of the herd (SPEC §9).
+// herd_server <member> [options]: one member of the herd (protocol.md §9).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
@@ -25,7 +25,7 @@ constexpr int exit_usage = 2;
 constexpr int exit_startup = 1;
 constexpr int exit_task_failed = 3;  // a task the member cannot go on without failed
 
-// SPEC §9: stop accepting, let sessions and links finish what they owe (bounded
+// protocol.md §9: stop accepting, let sessions and links finish what they owe (bounded
 // by the shutdown grace), then stop the loop.
 asio::awaitable<void> shut_down(asio::io_context& io, herd::MemberState& state,
                                 herd::Server& server, int signal) {

@@ -66,7 +66,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (error == asio::error::would_block) error = {};
     for (;;) {
       if (error) {
-        // End of stream also ends the last command (SPEC §2).
+        // End of stream also ends the last command (protocol.md §2).
         if (error == asio::error::eof && held > 0) ready_.append(fixed_reply);
         flush();
         co_return;

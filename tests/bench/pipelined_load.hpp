@@ -1,6 +1,6 @@
 // Closed-loop pipelined load: C persistent connections, each keeping P
 // requests outstanding (a new one leaves for every reply). Replies come back
-// in request order (SPEC §2), so each reply's latency is measured against the
+// in request order (protocol.md §2), so each reply's latency is measured against the
 // oldest outstanding send time of its connection.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Scenario 3: how long an IAMAT at one member takes to become visible at
-// another (SPEC §5 flooding), optionally while another member is under load.
+// another (protocol.md §5 flooding), optionally while another member is under load.
 #include <algorithm>
 #include <atomic>
 #include <exception>

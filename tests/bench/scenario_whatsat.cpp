@@ -14,7 +14,7 @@ namespace {
 
 constexpr auto seed_timeout = std::chrono::seconds(5);
 
-// WHATSAT needs a known client (SPEC §4): one IAMAT first.
+// WHATSAT needs a known client (protocol.md §4): one IAMAT first.
 void seed_client(const Options& options, const std::string& client) {
   LineClient seeder(options.host, options.port);
   seeder.send(iamat_line(client));

@@ -1,5 +1,5 @@
 // libFuzzer target: LineBuffer, fed a stream in arbitrary pieces, must give the
-// lines of SPEC §2 that splitting the whole stream at once gives: each line
+// lines of protocol.md §2 that splitting the whole stream at once gives: each line
 // without "\n" or "\r\n", an over-long line reported once by its first
 // max_line_bytes bytes and skipped, the unterminated rest as a last line.
 //

@@ -1,5 +1,5 @@
 // libFuzzer target: parse_command on arbitrary bytes must never crash, and what it
-// accepts must satisfy SPEC §2–6 and survive a format → parse round trip.
+// accepts must satisfy protocol.md §2–6 and survive a format → parse round trip.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>

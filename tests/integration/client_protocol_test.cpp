@@ -1,4 +1,4 @@
-// One real member over loopback TCP: the client protocol of SPEC §2–4, §6.
+// One real member over loopback TCP: the client protocol of protocol.md §2–4, §6.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -209,7 +209,7 @@ TEST(ClientLimits, LineOfExactlyTheLimitIsAccepted) {
   EXPECT_THAT(herd.exchange("Goloman", line + "\r\n"), StartsWith("AT Goloman "));
 }
 
-// SPEC §2: the limit counts a line without "\n" or "\r\n"; a line of exactly
+// protocol.md §2: the limit counts a line without "\n" or "\r\n"; a line of exactly
 // the default limit is a command, one byte more is answered "? " and its first
 // max_line_bytes bytes, and the connection closes, the lines after it unread.
 TEST(ClientLimits, LineOneByteOverTheDefaultLimitIsRefusedWhateverItsTerminator) {

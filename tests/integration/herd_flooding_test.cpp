@@ -1,7 +1,7 @@
-// The five members as one herd (SPEC §5): flooding, convergence, catch-up after
+// The five members as one herd (protocol.md §5): flooding, convergence, catch-up after
 // kills and restarts. Real processes on loopback ports. The tests of flooding
 // and of a hung neighbour run twice, with plaintext links and with mutual TLS
-// (SPEC §10): the link protocol inside is the same, and so must be its behaviour.
+// (protocol.md §10): the link protocol inside is the same, and so must be its behaviour.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -139,7 +139,7 @@ TEST_P(HerdFlooding, EqualClientTimesAreDecidedTheSameEverywhere) {
   herd.start_all();
   const std::string a = iamat(herd, "Welsh", "twin", "+1+1", "1600000000");
   const std::string b = iamat(herd, "Hands", "twin", "+2+2", "1600000000");
-  // Same client time: the later receive time wins (SPEC §5), on every member.
+  // Same client time: the later receive time wins (protocol.md §5), on every member.
   ASSERT_TRUE(eventually([&] {
     const std::string held = herd.record_at("Goloman", "twin");
     for (const auto& member : all_members) {
@@ -168,7 +168,7 @@ TEST_P(HerdFlooding, RestartedMemberCatchesUpOnWhatItMissed) {
 
   const auto restarted = Clock::now();
   herd.start("Holiday");
-  // SPEC §5: within 2 s of starting, Holiday and Welsh hold every record.
+  // protocol.md §5: within 2 s of starting, Holiday and Welsh hold every record.
   const bool caught_up = eventually([&] {
     return herd.records_at("Holiday", [&] {
              std::vector<std::string> clients;
@@ -320,7 +320,7 @@ TEST_P(HungNeighbour, ALinkThatCannotDrainIsClosedOnceTheShutdownGraceIsOver) {
     ASSERT_TRUE(client.read_line(scaled(5000ms))) << "reply " << i;
   }
 
-  // SPEC §9: the link may not finish sending; the member exits all the same.
+  // protocol.md §9: the link may not finish sending; the member exits all the same.
   EXPECT_EQ(herd.stop("Welsh"), 0);
   const std::string log = herd.log_text("Welsh");  // too long to print
   EXPECT_NE(log.find("1 sessions or links still busy after the shutdown grace"), std::string::npos);

@@ -1,4 +1,4 @@
-// Limits that keep bad input from doing harm (SPEC §3, §5): no valid client
+// Limits that keep bad input from doing harm (protocol.md §3, §5): no valid client
 // line can break a link, a client time far in the future cannot pin a record,
 // and a neighbour's bad lines are skipped and counted while its link stays up.
 // Real processes on loopback.

@@ -1,4 +1,4 @@
-// A seeded soak with hostile clients (SPEC §2, §3, §5): while normal clients
+// A seeded soak with hostile clients (protocol.md §2, §3, §5): while normal clients
 // stream IAMATs through all five members, hostile ones send lines at and
 // around every limit, garbage, forged HELLOs and ECHOs, crafted ids and stale
 // times for the normal clients, and hang up mid-line. Nothing they send may

@@ -1,4 +1,4 @@
-// Links authenticated with mutual TLS (SPEC §10), and plaintext links checked
+// Links authenticated with mutual TLS (protocol.md §10), and plaintext links checked
 // by address: every impostor is refused with its reason logged, nothing it
 // sends is applied, and the real link is not disturbed. Real herd_server
 // processes on loopback ports; certificates from the tests' throwaway CA.
@@ -193,7 +193,7 @@ TEST_F(PlaintextLinks, EachUpLineSaysTheLinkIsPlaintext) {
   }, scaled(3000ms))) << herd_.log_text("Hands");
 }
 
-// With TLS off nothing looks for a TLS record (SPEC §2, §10): a client whose
+// With TLS off nothing looks for a TLS record (protocol.md §2, §10): a client whose
 // first byte is 0x16 sends a line like any other, answered "?".
 TEST_F(PlaintextLinks, AClientLineStartingWithTheTlsByteIsAnsweredLikeAnyBadLine) {
   TcpClient bystander = herd_.connect("Wilkes");

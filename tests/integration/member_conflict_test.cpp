@@ -1,4 +1,4 @@
-// Two processes claiming one member (SPEC §5): a live link is not replaced by
+// Two processes claiming one member (protocol.md §5): a live link is not replaced by
 // a second claimant, which is refused, logged as a conflict and sent nothing;
 // a member killed and restarted at once still takes its links back at once.
 // Real herd_server processes on loopback ports.

@@ -1,4 +1,4 @@
-// One real member's log as an operator meets it (SPEC §8): the traffic level,
+// One real member's log as an operator meets it (protocol.md §8): the traffic level,
 // SIGHUP after logrotate's rename, rotation by size, UTF-8 from clients, and a
 // file size limit standing in for a full disk.
 #include <gmock/gmock.h>

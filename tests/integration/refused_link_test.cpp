@@ -1,4 +1,4 @@
-// A dialer whose neighbour refuses it (SPEC §5): configs that disagree, or a
+// A dialer whose neighbour refuses it (protocol.md §5): configs that disagree, or a
 // neighbour that takes HELLO and hangs up at once, cost one attempt per
 // back-off cap and at most a log line a second on either side, and the
 // neighbour is back in the herd within 2 s of taking us again. Real

@@ -1,4 +1,4 @@
-// The table's bounds through real members (SPEC §5): at max_records or the
+// The table's bounds through real members (protocol.md §5): at max_records or the
 // text budget a new client's IAMAT is answered "?", known clients still
 // update, and a neighbour with a smaller bound drops (and counts) the ECHOs
 // of clients it has no room for.

@@ -1,4 +1,4 @@
-// WHATSAT answered by the geonames backend (SPEC §7) in real herd_server
+// WHATSAT answered by the geonames backend (protocol.md §7) in real herd_server
 // processes: from a fixture gazetteer at every member of a five-member herd,
 // the choice of backend under "auto", the start-up errors, and the real
 // cities500 data around UCLA.

@@ -1,4 +1,4 @@
-// WHATSAT end to end (SPEC §4, §7): real herd_server processes pointed at the fake
+// WHATSAT end to end (protocol.md §4, §7): real herd_server processes pointed at the fake
 // Places server over real HTTPS, driven by clients over loopback TCP. The backends'
 // conversions and failure mappings are unit-tested in places_*_test.cpp; this checks
 // what a client of the member sees: framing, the request that reaches Google, bounds,
@@ -46,7 +46,7 @@ constexpr std::string_view russian_name =
     "\xD0\xA2\xD1\x80\xD0\xB0\xD0\xBF\xD0\xB5\xD0\xB7\xD0\xBD\xD0\xB0\xD1\x8F "
     "\xC2\xAB\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0\xC2\xBB";  // Трапезная «Москва»
 
-// SPEC §4's framing: the AT line, "\n", pretty JSON with no empty line and no final
+// protocol.md §4's framing: the AT line, "\n", pretty JSON with no empty line and no final
 // newline, then "\n\n".
 ::testing::AssertionResult is_framed(std::string_view reply) {
   const auto newline = reply.find('\n');
@@ -147,7 +147,7 @@ TEST_P(WhatsatEachBackend, ReplyIsTheAtLineThenLegacyJsonThenOneEmptyLine) {
   const std::string at_line = report_kiwi();
   TcpClient client = herd_->connect("Goloman");
   client.send("WHATSAT kiwi.cs.ucla.edu 10 5\n");
-  // One write (SPEC §2): a single read() gets all of it.
+  // One write (protocol.md §2): a single read() gets all of it.
   const std::string reply = client.read_once(scaled(5000ms)).value_or("");
   ASSERT_TRUE(is_framed(reply));
   EXPECT_EQ(reply.substr(0, at_line.size()), at_line) << "the stored AT line, byte for byte";
@@ -422,7 +422,7 @@ TEST_F(Whatsat, SigtermWaitsForTheAnswerOwedAndTheReplyBehindIt) {
   client.send("WHATSAT kiwi.cs.ucla.edu 10 3\nIAMAT later.client -1.5+2.5 1520023999\n");
   ASSERT_TRUE(eventually([&] { return fake_.requests() == 1; }, scaled(5000ms)));
 
-  // SPEC §9: the member reads no more, answers what it owes, then exits, as
+  // protocol.md §9: the member reads no more, answers what it owes, then exits, as
   // soon as the last reply is out rather than at the end of the grace.
   EXPECT_EQ(herd_->stop("Goloman"), 0);
   const std::string all = client.read_to_eof(scaled(5000ms)).value_or("");

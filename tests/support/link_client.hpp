@@ -1,4 +1,4 @@
-// A test's side of a link to a member (SPEC §5, §10): plain TCP, or TLS 1.3
+// A test's side of a link to a member (protocol.md §5, §10): plain TCP, or TLS 1.3
 // presenting a member certificate, as a neighbour or an impostor would dial.
 // Blocking, every call bounded by a deadline, like TcpClient.
 #pragma once

@@ -3,7 +3,7 @@
 // a fresh temporary directory (what a client is told to trust), the leaf
 // certificates it issues stay in memory until a test writes them out
 // (write_pem_files). It issues server certificates (the Places fake) and
-// member certificates for links (SPEC §10), including wrong ones on purpose.
+// member certificates for links (protocol.md §10), including wrong ones on purpose.
 #pragma once
 
 #include <openssl/types.h>

@@ -54,7 +54,7 @@ std::pair<int, std::string> run_server_to_exit(const std::vector<std::string>& a
 
 struct HerdOptions {
   std::vector<std::string> members{"Goloman", "Hands", "Holiday", "Welsh", "Wilkes"};
-  // Empty: the links of SPEC §1 among `members`.
+  // Empty: the links of protocol.md §1 among `members`.
   std::vector<std::pair<std::string, std::string>> links;
   // Merged into the generated config file (e.g. {"client_idle_timeout_ms": 300}).
   nlohmann::json config = nlohmann::json::object();
@@ -62,7 +62,7 @@ struct HerdOptions {
   std::map<std::string, nlohmann::json> member_config;
   std::vector<std::pair<std::string, std::string>> environment;
   std::string host = "127.0.0.1";
-  // Links with mutual TLS (SPEC §10): a throwaway herd CA, a certificate per
+  // Links with mutual TLS (protocol.md §10): a throwaway herd CA, a certificate per
   // member in dir()/certs, and peer_tls in the config (unless `config` has one).
   bool tls = false;
 };

@@ -1,5 +1,5 @@
 // UTF-8 validity checked the plain way, as a reference for the log's escaping
-// (SPEC §8) and to check that a log file is valid UTF-8.
+// (protocol.md §8) and to check that a log file is valid UTF-8.
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,4 @@
-// How a protocol line is written in the log (SPEC §8) and in other messages
+// How a protocol line is written in the log (protocol.md §8) and in other messages
 // that quote what a client or neighbour sent: one line of valid UTF-8 whatever
 // the bytes were.
 #pragma once
@@ -11,7 +11,7 @@
 namespace herd {
 
 // Formats a protocol line for the log so that it stays one line of valid UTF-8
-// (SPEC §8): "\n" → "\\n", "\r" → "\\r", "\t" → "\\t", the backslash → "\\\\", other
+// (protocol.md §8): "\n" → "\\n", "\r" → "\\r", "\t" → "\\t", the backslash → "\\\\", other
 // control bytes and every byte that is not part of a well-formed UTF-8 sequence
 // (overlong, surrogate, truncated, past U+10FFFF) → "\\xNN"; well-formed multi-byte
 // sequences pass unchanged. Written straight into spdlog's buffer: no allocation

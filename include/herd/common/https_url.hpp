@@ -1,4 +1,4 @@
-// A Places backend's base URL, "https://host[:port][/prefix]" (SPEC §7). One
+// A Places backend's base URL, "https://host[:port][/prefix]" (protocol.md §7). One
 // parser for the config file, the command line and the HTTPS client, so a URL
 // the config accepts is one the client can use.
 #pragma once

@@ -1,4 +1,4 @@
-// Every coroutine a member starts runs under supervision (SPEC §9): when one
+// Every coroutine a member starts runs under supervision (protocol.md §9): when one
 // fails, the log says which task it was and what it failed with, and what
 // happens next depends on whether the member can do without it. Nothing ends
 // silently, as it would with asio::detached.

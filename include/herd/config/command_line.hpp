@@ -1,4 +1,4 @@
-// herd_server's command line (SPEC §9): the member to run, --config, and flags
+// herd_server's command line (protocol.md §9): the member to run, --config, and flags
 // that override the config wherever they appear.
 #pragma once
 
@@ -9,7 +9,7 @@
 
 namespace herd {
 
-// The command line of SPEC §9.
+// The command line of protocol.md §9.
 struct CommandLine {
   std::string member;  // canonical name ("Golomon" becomes "Goloman")
   Config config;

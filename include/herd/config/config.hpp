@@ -1,4 +1,4 @@
-// The herd's topology and every tunable, with their defaults (SPEC §1, §9).
+// The herd's topology and every tunable, with their defaults (protocol.md §1, §9).
 // Filled from the compiled-in defaults and a JSON file; command_line.hpp applies argv.
 #pragma once
 
@@ -17,7 +17,7 @@ namespace herd {
 using std::chrono::milliseconds;
 
 // Limits that keep every valid client line within what links and records
-// carry (SPEC §2, §5). Member names travel in every ECHO, so their length
+// carry (protocol.md §2, §5). Member names travel in every ECHO, so their length
 // bounds a link's lines (Config::peer_max_line_bytes).
 inline constexpr std::size_t max_member_name_bytes = 64;
 // A record holds its texts' sizes in 16 bits (Table::max_text_bytes): the
@@ -35,7 +35,7 @@ struct MemberAddress {
   std::uint16_t port = 0;
 };
 
-// Which Places backend answers WHATSAT (SPEC §7).
+// Which Places backend answers WHATSAT (protocol.md §7).
 enum class PlacesBackendKind {
   automatic,  // google when a key is available, else geonames when its file is there, else no_key
   no_key,     // answers REQUEST_DENIED: no API key configured
@@ -62,7 +62,7 @@ struct PlacesConfig {
   std::string geonames_file = "data/geonames/cities500.txt";
 };
 
-// Whether links between members use mutual TLS (SPEC §10).
+// Whether links between members use mutual TLS (protocol.md §10).
 enum class PeerTlsMode {
   off,       // plaintext links; a HELLO is taken only from the neighbour's configured host
   required,  // TLS 1.3 with the herd CA both ways; a plaintext HELLO is refused
@@ -83,7 +83,7 @@ struct Config {
   std::vector<std::pair<std::string, std::string>> links;
 
   std::filesystem::path log_dir = "logs";
-  // The log's bounds and levels (SPEC §8). Past log_max_file_bytes the file is
+  // The log's bounds and levels (protocol.md §8). Past log_max_file_bytes the file is
   // renamed <member>.log.1 (.1 to .2, and so on) and a new one begun; the
   // log_rotated_files newest of those are kept.
   std::uint64_t log_max_file_bytes = 100u << 20;
@@ -96,7 +96,7 @@ struct Config {
   milliseconds client_idle_timeout{60'000};
   std::size_t max_line_bytes = 8192;
 
-  // Peer links (SPEC §5).
+  // Peer links (protocol.md §5).
   milliseconds peer_backoff_initial{50};
   milliseconds peer_backoff_cap{1000};
   milliseconds peer_hello_timeout{2000};
@@ -108,7 +108,7 @@ struct Config {
   // SIGINT/SIGTERM: how long in-flight replies may take before we exit anyway.
   milliseconds shutdown_grace{3000};
 
-  // The record table's bounds (SPEC §5; TableLimits says who is admitted at
+  // The record table's bounds (protocol.md §5; TableLimits says who is admitted at
   // them). Every member holds every record, so each of the five members of a
   // herd on one machine needs, at these defaults: records 16,000,000 x 24
   // bytes = 366 MiB; the index at most 2^25 slots (3/4 full at most) x 8 bytes
@@ -123,7 +123,7 @@ struct Config {
   PlacesConfig places;
 
   // How far ahead of this member's clock the time of an IAMAT or an ECHO may
-  // lie (SPEC §3, §5); a later one is refused (IAMAT) or skipped (ECHO).
+  // lie (protocol.md §3, §5); a later one is refused (IAMAT) or skipped (ECHO).
   milliseconds max_clock_skew{600'000};
   // A link's line limit: the ECHO of any valid IAMAT fits.
   std::size_t peer_max_line_bytes() const {
@@ -140,7 +140,7 @@ struct Config {
   std::vector<std::size_t> neighbours(std::size_t index) const;
 };
 
-// The topology of SPEC §1 on 127.0.0.1:12000–12004, every tunable at its default.
+// The topology of protocol.md §1 on 127.0.0.1:12000–12004, every tunable at its default.
 Config default_config();
 
 // Reads a JSON config file over the defaults. On failure returns nullopt and sets
@@ -167,7 +167,7 @@ std::optional<PlacesBackendKind> places_backend_named(std::string_view name,
 std::optional<PeerTlsMode> peer_tls_mode_named(std::string_view name, std::string& problem);
 // peer_tls.mode required needs all three files; `problem` names the first missing field.
 bool check_peer_tls_files_given(const PeerTlsConfig& peer_tls, std::string& problem);
-// Base URLs must be https:// because the Places client always verifies TLS (SPEC §7).
+// Base URLs must be https:// because the Places client always verifies TLS (protocol.md §7).
 // Checked by the client's own parser (parse_https_url), so a URL passed here cannot
 // fail when the client starts; otherwise `problem` is the quoted URL and the reason.
 bool check_https_url(std::string_view url, std::string& problem);

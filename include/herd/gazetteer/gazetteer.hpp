@@ -1,6 +1,6 @@
 // The places of a GeoNames dump in a compact read-only form, with the spatial
 // index that answers "which places lie within r km of here" by looking only
-// at what is near (SPEC §7, the geonames backend). Pure: no I/O, no threads.
+// at what is near (protocol.md §7, the geonames backend). Pure: no I/O, no threads.
 //
 // Layout: one 32-byte record per place, sorted by latitude band (0.1°) and,
 // within a band, by longitude; names in one string pool. A query binary-searches

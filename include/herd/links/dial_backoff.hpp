@@ -1,5 +1,5 @@
 // When a dialer tries its neighbour again, and which failed attempts it logs
-// (SPEC §5): pure decisions from how each attempt ended, so that the reconnect
+// (protocol.md §5): pure decisions from how each attempt ended, so that the reconnect
 // loop (Peers::run_dialer) cannot spin on a neighbour that accepts TCP and
 // then refuses us (configs that disagree, a second process claiming our name).
 #pragma once

@@ -1,4 +1,4 @@
-// Flow control (SPEC §5): whether a client takes its next command while the
+// Flow control (protocol.md §5): whether a client takes its next command while the
 // links to the neighbours are backlogged. Flooding cannot go faster than the
 // neighbours take lines: while a link's backlog is past a high-water mark, a
 // client with a window of updates unwritten in it (a pipelined batch) takes no

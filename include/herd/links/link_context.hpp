@@ -41,7 +41,7 @@ class LinkContext {
   spdlog::logger& log() const { return log_; }
   Supervisor& supervisor() const { return supervisor_; }
   Table& table() const { return table_; }
-  // ECHOs the table's bounds turned away (SPEC §5).
+  // ECHOs the table's bounds turned away (protocol.md §5).
   LogThrottle& dropped_echoes() const { return dropped_echoes_; }
 
  private:

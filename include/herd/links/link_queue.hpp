@@ -3,7 +3,7 @@
 // flood fills the queue; an update from any other member still goes out after
 // at most one turn of it, not behind all of it. Within an origin the order is
 // kept; across origins it does not matter, since each record carries its own
-// time (SPEC §5: the newest wins wherever it arrives from).
+// time (protocol.md §5: the newest wins wherever it arrives from).
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,5 @@
 // The byte stream under one link between members: a plain TCP socket, or TLS
-// over one (SPEC §10). PeerConnection runs the link protocol (HELLO, catch-up,
+// over one (protocol.md §10). PeerConnection runs the link protocol (HELLO, catch-up,
 // ECHO, flow control) on either through these few operations, so there is one
 // code path for both; link_socket.hpp's kernel settings apply to socket().
 #pragma once

@@ -108,7 +108,7 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   std::string close_reason_;
   std::size_t dump_next_ = 0;  // table positions [dump_next_, dump_end_) still to send
   std::size_t dump_end_ = 0;
-  LogThrottle skipped_;  // lines not applied (SPEC §5)
+  LogThrottle skipped_;  // lines not applied (protocol.md §5)
 };
 
 }  // namespace herd

@@ -1,4 +1,4 @@
-// Mutual TLS on links between members (SPEC §10). The herd CA is the only
+// Mutual TLS on links between members (protocol.md §10). The herd CA is the only
 // trust anchor, TLS 1.3 the only version, and each side presents its member
 // certificate and requires the other's. A member certificate names its member
 // in a subjectAltName DNS entry, compared exactly (no wildcards, no CN): the

@@ -1,4 +1,4 @@
-// Links between members and flooding (SPEC §5).
+// Links between members and flooding (protocol.md §5).
 //
 // One TCP link per neighbour pair. To make it exactly one even when both sides
 // start at once, the member whose name sorts first dials and the other accepts;
@@ -16,7 +16,7 @@
 // which a FIN or reset from the old process ends at once, even before we read
 // that far, and which keepalive ends within seconds for a vanished host.
 //
-// Authentication (SPEC §10): with peer_tls.mode required, links are mutual
+// Authentication (protocol.md §10): with peer_tls.mode required, links are mutual
 // TLS (peer_tls.hpp) and a plaintext HELLO is refused; with it off, a HELLO
 // is taken only from an address of the neighbour's configured host, and the
 // member warns once that its links are not authenticated. Either way the
@@ -84,7 +84,7 @@ class Peers {
   // An incoming connection from `from` (its address, for the log) whose first
   // line was "HELLO <member>". Refused (and closed) unless <member> is a
   // neighbour that dials us and whose link, if any, is dead, and the stream
-  // is authenticated as SPEC §10 asks (TLS naming <member>, or plaintext from
+  // is authenticated as protocol.md §10 asks (TLS naming <member>, or plaintext from
   // its host while TLS is off).
   void adopt(LinkStream stream, std::string_view member, LineBuffer buffered,
              std::string_view from);

@@ -1,4 +1,4 @@
-// The member's log file as the log's writer thread keeps it (SPEC §8): whole
+// The member's log file as the log's writer thread keeps it (protocol.md §8): whole
 // lines only, bounded by size, reopened on request or once removed, and honest
 // about what it could not write. A failed write (disk full) is cut back to the
 // last whole line; the lines that did not make it are counted, and once writing

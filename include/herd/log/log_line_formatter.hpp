@@ -1,4 +1,4 @@
-// The member log's line layout (SPEC §8):
+// The member log's line layout (protocol.md §8):
 //   2026-11-26T04:17:37.103333Z info client 127.0.0.1:42730 < IAMAT ...
 // the same text as spdlog's pattern "%Y-%m-%dT%H:%M:%S.%fZ %l %v", written
 // without the pattern's per-flag dispatch, which cost a loaded member several

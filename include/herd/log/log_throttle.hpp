@@ -1,6 +1,6 @@
 // A log line for an event that a client or a neighbour can repeat thousands of
 // times a second (a refusal at the table's bounds, a skipped link line, a
-// refused HELLO; SPEC §5): the first is logged in full; those that follow
+// refused HELLO; protocol.md §5): the first is logged in full; those that follow
 // within the interval are only counted, and a timer logs one summary with
 // their count at the interval's end, so a burst's count reaches the log even
 // if nothing follows it. The log gets at most one line per interval however

@@ -1,4 +1,4 @@
-// The member's log (SPEC §8): one file per member, UTC timestamps with
+// The member's log (protocol.md §8): one file per member, UTC timestamps with
 // microseconds, one event per line, written by a background thread so the event
 // loop never waits on the disk.
 #pragma once

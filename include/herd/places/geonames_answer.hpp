@@ -1,4 +1,4 @@
-// The legacy reply (SPEC §4) for places found in a Gazetteer.
+// The legacy reply (protocol.md §4) for places found in a Gazetteer.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// A small HTTPS/1.1 client for the Places backends (SPEC §7): verified TLS
+// A small HTTPS/1.1 client for the Places backends (protocol.md §7): verified TLS
 // (system trust store plus an optional extra CA file, SNI, host name check), one
 // deadline over each whole request, and a keep-alive pool: up to pool_size
 // connections, each carrying one request at a time and kept for the next; a

@@ -1,4 +1,4 @@
-// Looking up places near a client for WHATSAT (SPEC §4, §7).
+// Looking up places near a client for WHATSAT (protocol.md §4, §7).
 // A backend answers with the text of a JSON object in the shape of Google's
 // legacy Nearby Search response; failures are answers too (status +
 // error_message), never throws.
@@ -48,7 +48,7 @@ nlohmann::json places_error(std::string_view status, std::string_view message);
 // {"html_attributions":[],"results":[],"status":"ZERO_RESULTS"}
 nlohmann::json places_zero_results();
 
-// The reply body of SPEC §4: three-space indent, no trailing newline, invalid
+// The reply body of protocol.md §4: three-space indent, no trailing newline, invalid
 // UTF-8 replaced rather than thrown on.
 std::string format_places_json(const nlohmann::json& body);
 

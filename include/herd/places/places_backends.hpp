@@ -58,7 +58,7 @@ std::unique_ptr<PlacesBackend> make_geonames_places(boost::asio::any_io_executor
 // UNKNOWN_ERROR "unparsable response from the Places backend: <why>".
 nlohmann::json places_unparsable(std::string_view why);
 
-// The legacy status for a request that got no HTTP 200 (SPEC §7): a transport
+// The legacy status for a request that got no HTTP 200 (protocol.md §7): a transport
 // failure, or an HTTP error with Google's {"error":{"message","details"}} body.
 nlohmann::json places_http_failure(const HttpsResponse& response);
 
@@ -90,7 +90,7 @@ void remove_key_from_message(nlohmann::json& answer, std::string_view key);
 
 // The steps both Google backends take around their request: an empty circle
 // answered without asking (the API rejects a radius of 0), the request timed
-// and logged, a failure turned into its legacy status (SPEC §7), and the key
+// and logged, a failure turned into its legacy status (protocol.md §7), and the key
 // kept out of every error_message. A backend says how to ask and how to read
 // a 200's body.
 class GooglePlacesBackend : public PlacesBackend {

@@ -1,4 +1,4 @@
-// Writing a Places reply (SPEC §4) straight into its text, exactly as
+// Writing a Places reply (protocol.md §4) straight into its text, exactly as
 // format_places_json prints the same document: keys in the order given (the
 // caller gives them sorted, as a parsed document prints them), three-space
 // indent, ", " nowhere, ": " after keys. For backends that answer without

@@ -1,4 +1,4 @@
-// A Places API (New) searchNearby body turned into the legacy reply of SPEC §4
+// A Places API (New) searchNearby body turned into the legacy reply of protocol.md §4
 // in one pass over its text (scan_json). No document is built on either side:
 // parsing the body into one, converting it into another and printing that
 // cost a member about a third of its CPU per WHATSAT.

@@ -1,4 +1,4 @@
-// Splits a byte stream into lines (SPEC §2) with a hard cap on line length, so
+// Splits a byte stream into lines (protocol.md §2) with a hard cap on line length, so
 // memory never grows with what an attacker sends. Used by client sessions and
 // peer links alike.
 #pragma once
@@ -43,7 +43,7 @@ class LineBuffer {
   // its "\n" as it arrives, so a reader can go on with the line after it.
   void skip_line();
 
-  // At end of stream: what is left, as a last line without terminator (SPEC §2).
+  // At end of stream: what is left, as a last line without terminator (protocol.md §2).
   std::optional<std::string_view> take_rest();
 
   // Nothing is buffered (not even part of a line).

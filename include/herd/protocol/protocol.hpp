@@ -1,4 +1,4 @@
-// The line protocol of SPEC §2–6: parsing commands and formatting replies.
+// The line protocol of protocol.md §2–6: parsing commands and formatting replies.
 // Pure functions, no I/O: everything here is tested without a socket.
 #pragma once
 
@@ -61,14 +61,14 @@ struct Blank {};
 
 using Command = std::variant<Blank, Iamat, Whatsat, Echo, Hello, Invalid>;
 
-// Limits of SPEC §3–4.
+// Limits of protocol.md §3–4.
 inline constexpr double max_radius_km = 50;
 inline constexpr int max_bound = 20;
 
 // Parses one line, without its terminator (a trailing '\r' is whitespace).
 Command parse_command(std::string_view line);
 
-// SPEC §3, §5: a time more than `max_skew` ahead of `now`, the receiving
+// protocol.md §3, §5: a time more than `max_skew` ahead of `now`, the receiving
 // member's clock, would pin its client's record against every later real
 // update. Times in the past always pass. Checked apart from parse_command,
 // which stays a function of the line alone.
@@ -121,7 +121,7 @@ void append_echo_line(std::string& out, std::string_view client,
                       std::string_view location, std::string_view time,
                       nanoseconds_t receive_time, std::string_view origin);
 
-// True for the whitespace bytes of SPEC §2: space, tab, CR, LF, FF, VT.
+// True for the whitespace bytes of protocol.md §2: space, tab, CR, LF, FF, VT.
 constexpr bool is_field_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }

@@ -1,4 +1,4 @@
-// One client connection (SPEC §2–4, §6): read line → parse → handle → queue reply.
+// One client connection (protocol.md §2–4, §6): read line → parse → handle → queue reply.
 // Replies leave in command order even when a later command finishes first; each
 // reply goes out whole, and replies that are ready together share one write.
 // An idle connection costs little: no writer coroutine or timer (replies are
@@ -81,7 +81,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void finish_whatsat(ReplyQueue::Held& reply, std::string at_line);
 
   // The lines of a read, and at end of stream the last one without its "\n"
-  // (SPEC §2); plain functions, so their ClientPrefetch lives on the stack.
+  // (protocol.md §2); plain functions, so their ClientPrefetch lives on the stack.
   void handle_complete_lines();
   void handle_last_line();
   // `clients` holds the hashes of the lines' client ids, computed ahead.

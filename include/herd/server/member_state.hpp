@@ -37,7 +37,7 @@ class MemberState {
   spdlog::logger& log() { return *log_; }
   Supervisor& supervisor() { return supervisor_; }
   Table& table() { return table_; }
-  // Updates the table's bounds turned away (SPEC §5): IAMATs answered "?",
+  // Updates the table's bounds turned away (protocol.md §5): IAMATs answered "?",
   // ECHOs dropped.
   LogThrottle& refused_iamats() { return refused_iamats_; }
   LogThrottle& dropped_echoes() { return dropped_echoes_; }

@@ -1,4 +1,4 @@
-// The replies owed to one client, in the order of its commands (SPEC §2),
+// The replies owed to one client, in the order of its commands (protocol.md §2),
 // although a WHATSAT's answer comes later than the replies to commands after
 // it: a reply still being worked on holds back those behind it, and the
 // replies that may go out now gather in one text, for one write.

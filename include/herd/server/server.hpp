@@ -1,5 +1,5 @@
 // The accept loop and the sessions it started, with an orderly shutdown
-// (SPEC §9): stop accepting, let sessions finish what they owe, within a bound.
+// (protocol.md §9): stop accepting, let sessions finish what they owe, within a bound.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

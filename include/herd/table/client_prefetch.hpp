@@ -2,7 +2,7 @@
 // before any of the lines is handled. A pipelined read or a burst of floods
 // holds many lines: their cache misses then overlap instead of coming one after
 // another, and each line's lookup reuses the hash computed here rather than
-// computing the keyed hash (SPEC §5) a second time.
+// computing the keyed hash (protocol.md §5) a second time.
 //
 // Live only while the lines are handled, and on the stack of the function that
 // handles them (not in a coroutine frame, which every idle connection keeps).

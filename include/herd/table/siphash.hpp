@@ -1,6 +1,6 @@
 // SipHash (Aumasson and Bernstein, 2012): a keyed hash of short byte strings.
 // The record table hashes client ids, which clients choose; with an unkeyed
-// hash they can pick ids that all land in one run of the index (SPEC §5), so
+// hash they can pick ids that all land in one run of the index (protocol.md §5), so
 // the index hashes with SipHash-1-3 (one compression round per 8 bytes, three
 // at the end, as Python and Rust do for their dictionaries) under a key that
 // nobody outside the process knows. SipHash-2-4, the paper's original, shares

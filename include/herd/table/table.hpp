@@ -1,4 +1,4 @@
-// The record table: the latest AT line of every client (SPEC §5).
+// The record table: the latest AT line of every client (protocol.md §5).
 // Records are totally ordered by (client time, receive time, origin member name);
 // an update replaces the held record only if it is greater, so every member that
 // has seen the same set of updates holds the same table, whatever their order.
@@ -31,7 +31,7 @@ struct RecordView {
   std::uint8_t origin = 0;  // member index in the config
 };
 
-// Compares records by SPEC §5's total order. Member names decide the last tie,
+// Compares records by protocol.md §5's total order. Member names decide the last tie,
 // so the comparator is built from them once.
 class RecordOrder {
  public:
@@ -42,7 +42,7 @@ class RecordOrder {
   std::vector<std::uint8_t> rank_by_origin_;  // position of each member's name in sorted order
 };
 
-// How much a table may hold (SPEC §5). Text bytes are what the text arena has
+// How much a table may hold (protocol.md §5). Text bytes are what the text arena has
 // carved out (TextArena::bytes_carved). New clients are admitted only while
 // that stays within the budget less a reserve of 1/16 of it, kept for the
 // records of known clients that outgrow their slices; a growth that does not
@@ -87,7 +87,7 @@ class Table {
   }
   std::optional<RecordView> find(std::string_view client, std::uint32_t hash) const;
 
-  // The index's hash of `client` under this table's secret key (SPEC §5).
+  // The index's hash of `client` under this table's secret key (protocol.md §5).
   std::uint32_t client_hash(std::string_view client) const {
     // The index keeps the low 32 bits: its slot number and the tag it compares.
     return static_cast<std::uint32_t>(siphash13(key_, client));

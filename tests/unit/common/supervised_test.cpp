@@ -1,4 +1,4 @@
-// The supervisor of a member's coroutines (SPEC §9): every failure logged with
+// The supervisor of a member's coroutines (protocol.md §9): every failure logged with
 // the task's name, restarts paced by a capped back-off, and a failure the
 // member cannot survive stopping it.
 #include <gmock/gmock.h>

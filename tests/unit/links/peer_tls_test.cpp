@@ -1,4 +1,4 @@
-// The peer TLS files (SPEC §10): what load_peer_tls accepts and how it names
+// The peer TLS files (protocol.md §10): what load_peer_tls accepts and how it names
 // what is wrong, and the small pure helpers of peer_tls.hpp.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

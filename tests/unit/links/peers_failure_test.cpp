@@ -1,4 +1,4 @@
-// A link that fails (SPEC §9): logged with its neighbour's name, closed and
+// A link that fails (protocol.md §9): logged with its neighbour's name, closed and
 // forgotten, so that flooding and shutdown stop counting on it, and its
 // dialer, restarted, dials the neighbour again.
 #include <gmock/gmock.h>

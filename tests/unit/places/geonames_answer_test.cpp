@@ -1,4 +1,4 @@
-// The legacy JSON of a GeoNames answer (SPEC §4): its shape, its printing, and
+// The legacy JSON of a GeoNames answer (protocol.md §4): its shape, its printing, and
 // coordinates written as the gazetteer holds them.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

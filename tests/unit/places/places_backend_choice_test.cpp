@@ -1,5 +1,5 @@
 // Which backend make_places_backend builds, where the key comes from, and the
-// configuration mistakes that stop the start-up (SPEC §7).
+// configuration mistakes that stop the start-up (protocol.md §7).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-// The legacy-shaped answers every backend returns and how they are printed (SPEC §4).
+// The legacy-shaped answers every backend returns and how they are printed (protocol.md §4).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>

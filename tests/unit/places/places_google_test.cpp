@@ -1,5 +1,5 @@
 // The Places API (New) backend against the fake over real HTTPS: the request it
-// sends, the legacy answer it makes, and every failure's legacy status (SPEC §7).
+// sends, the legacy answer it makes, and every failure's legacy status (protocol.md §7).
 #include <gtest/gtest.h>
 
 #include <chrono>

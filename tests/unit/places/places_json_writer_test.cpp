@@ -1,5 +1,5 @@
 // The Places reply writer prints what format_places_json prints for the same
-// document (SPEC §4), nested objects included. Members are given in the order
+// document (protocol.md §4), nested objects included. Members are given in the order
 // a parsed document keeps them, sorted.
 #include <gtest/gtest.h>
 

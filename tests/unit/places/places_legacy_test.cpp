@@ -1,5 +1,5 @@
 // The legacy Nearby Search backend against the fake over real HTTPS: its query,
-// the pass-through cut to the bound, and odd answers (SPEC §7).
+// the pass-through cut to the bound, and odd answers (protocol.md §7).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>

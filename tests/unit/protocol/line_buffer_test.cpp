@@ -1,4 +1,4 @@
-// Splitting a byte stream into lines with a hard length cap (SPEC §2).
+// Splitting a byte stream into lines with a hard length cap (protocol.md §2).
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -67,7 +67,7 @@ TEST(LineBuffer, LongerLineOverflows) {
   EXPECT_EQ(lines.overflow_prefix(), std::string(10, 'y'));
 }
 
-// SPEC §2: the limit counts a line without its "\n" or "\r\n"; one byte more
+// protocol.md §2: the limit counts a line without its "\n" or "\r\n"; one byte more
 // is over it, whether the line is complete, still arriving, or in one read with
 // others.
 TEST(LineBuffer, CompleteLineAtTheLimitFitsAndOneByteMoreOverflows) {

@@ -1,4 +1,4 @@
-// The line protocol of SPEC §2–6: parsing and formatting, without sockets.
+// The line protocol of protocol.md §2–6: parsing and formatting, without sockets.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -591,7 +591,7 @@ TEST(ProtocolFormat, AtLineFromParsedIamat) {
   EXPECT_EQ(out, "AT Goloman +0.263873386 kiwi +34.068930-118.445127 1520023934.918963997");
 }
 
-// --- Clock skew (SPEC §3, §5) -----------------------------------------------
+// --- Clock skew (protocol.md §3, §5) -----------------------------------------------
 
 constexpr nanoseconds_t minute = 60 * second;
 constexpr nanoseconds_t max_time = std::numeric_limits<nanoseconds_t>::max();
@@ -651,7 +651,7 @@ TEST(ProtocolClockSkew, EchoClientAndReceiveTimesAreBothChecked) {
   EXPECT_EQ(future_time_problem(echo(0, 0), now, skew), "");
 }
 
-// --- Line limits (SPEC §2, §5) ----------------------------------------------
+// --- Line limits (protocol.md §2, §5) ----------------------------------------------
 
 // An IAMAT of exactly `size` bytes with single separators, whose client (0),
 // location (1) or time (2) takes every byte the others leave.

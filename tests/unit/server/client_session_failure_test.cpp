@@ -1,4 +1,4 @@
-// A client's session or WHATSAT answer that fails (SPEC §9): logged with the
+// A client's session or WHATSAT answer that fails (protocol.md §9): logged with the
 // client's address, the client still answered where it is owed a reply, and
 // the member carries on.
 #include <gmock/gmock.h>

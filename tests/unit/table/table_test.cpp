@@ -1,4 +1,4 @@
-// The record table and SPEC §5's total order, without sockets.
+// The record table and protocol.md §5's total order, without sockets.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -164,7 +164,7 @@ TEST(Table, SameUpdatesInAnyOrderGiveTheSameTable) {
   }
 }
 
-// --- the index's hash (SPEC §5: no client can choose ids that collide) -----------------
+// --- the index's hash (protocol.md §5: no client can choose ids that collide) -----------------
 
 // `count` ids whose unkeyed std::hash agrees in the low `bits` bits: what a
 // client can compute for any server that indexes with it, and what filled one
@@ -193,7 +193,7 @@ TEST(TableIndex, IdsCollidingUnderAnUnkeyedHashSpreadOut) {
   }
 }
 
-// --- bounds (SPEC §5) -------------------------------------------------------------------
+// --- bounds (protocol.md §5) -------------------------------------------------------------------
 
 // An update whose text ("client location time") takes `size` bytes.
 struct SizedUpdate {
