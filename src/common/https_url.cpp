@@ -13,9 +13,8 @@ std::optional<HttpsEndpoint> parse_https_url(std::string_view url, std::string& 
   };
   if (!url.starts_with(scheme)) return fail("is not an https:// URL");
   // They would end up in the Host header and the request line.
-  if (std::any_of(url.begin(), url.end(), [](char c) {
-        return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
-      })) {
+  if (std::any_of(url.begin(), url.end(),
+                  [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
     return fail("must not contain whitespace or control characters");
   }
   const std::string_view rest = url.substr(scheme.size());

@@ -84,8 +84,8 @@ void Supervisor::failed(std::shared_ptr<Supervised> task, const std::exception_p
       task->pause =
           restart_pause(task->pause, std::chrono::steady_clock::now() - task->started, backoff_);
       ++task->restarts;
-      log_.error("{} failed ({}); restarting it in {} ms (restart {})", task->name,
-                 Escaped{what}, task->pause.count(), task->restarts);
+      log_.error("{} failed ({}); restarting it in {} ms (restart {})", task->name, Escaped{what},
+                 task->pause.count(), task->restarts);
       if (!task->restart_timer) task->restart_timer.emplace(io_);
       asio::steady_timer& timer = *task->restart_timer;
       timer.expires_after(task->pause);

@@ -69,7 +69,7 @@ bool read_option(int argc, const char* const* argv, int& i, Arguments& arguments
     return true;
   }
   const auto option = std::find_if(std::begin(value_options), std::end(value_options),
-                                    [&](const ValueOption& known) { return known.flag == flag; });
+                                   [&](const ValueOption& known) { return known.flag == flag; });
   if (option == std::end(value_options)) {
     error = "unknown option " + std::string(flag);
     return false;
@@ -88,8 +88,7 @@ bool read_option(int argc, const char* const* argv, int& i, Arguments& arguments
   return true;
 }
 
-bool split_arguments(int argc, const char* const* argv, Arguments& arguments,
-                     std::string& error) {
+bool split_arguments(int argc, const char* const* argv, Arguments& arguments, std::string& error) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view argument = argv[i];
     if (argument.starts_with("-") && argument != "-") {
@@ -162,8 +161,8 @@ std::optional<std::size_t> choose_member(const std::vector<std::string>& positio
     return std::nullopt;
   }
   if (positionals.size() > 1) {
-    error = "unexpected argument " + in_quotes(positionals[1]) +
-            " (only one member name is allowed)";
+    error =
+        "unexpected argument " + in_quotes(positionals[1]) + " (only one member name is allowed)";
     return std::nullopt;
   }
   const std::string& name = positionals.front();

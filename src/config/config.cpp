@@ -29,13 +29,11 @@
 //     "max_clock_skew_ms": 600000,                 // 1000 .. 86400000: how far ahead of the
 //                                                  // member's clock a client's time may lie
 //     "places": {
-//       "backend": "auto",                         // auto | none | google | google-legacy | geonames
-//       "google_base_url": "https://places.googleapis.com",
-//       "legacy_base_url": "https://maps.googleapis.com",
-//       "ca_file": "",                             // extra trust anchors (PEM), "" = none
-//       "key_file": "",                            // read when GOOGLE_PLACES_API_KEY is unset
-//       "timeout_ms": 5000,
-//       "pool_size": 256,                          // 1 .. 1024
+//       "backend": "auto",                         // auto | none | google | google-legacy |
+//       geonames "google_base_url": "https://places.googleapis.com", "legacy_base_url":
+//       "https://maps.googleapis.com", "ca_file": "",                             // extra trust
+//       anchors (PEM), "" = none "key_file": "",                            // read when
+//       GOOGLE_PLACES_API_KEY is unset "timeout_ms": 5000, "pool_size": 256, // 1 .. 1024
 //       "geonames_file": "data/geonames/cities500.txt"  // GeoNames TSV; not empty
 //     },
 //     "peer_tls": {                                // links between members (protocol.md §10)
@@ -67,8 +65,8 @@
 #include "herd/config/config.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -102,10 +100,8 @@ constexpr std::pair<std::string_view, LogLevel> log_level_names[] = {
 };
 
 constexpr std::pair<std::string_view, PlacesBackendKind> backend_names[] = {
-    {"auto", PlacesBackendKind::automatic},
-    {"none", PlacesBackendKind::no_key},
-    {"google", PlacesBackendKind::google},
-    {"google-legacy", PlacesBackendKind::google_legacy},
+    {"auto", PlacesBackendKind::automatic},    {"none", PlacesBackendKind::no_key},
+    {"google", PlacesBackendKind::google},     {"google-legacy", PlacesBackendKind::google_legacy},
     {"geonames", PlacesBackendKind::geonames},
 };
 
@@ -133,8 +129,8 @@ std::optional<std::uint64_t> as_unsigned(const json& value) {
 }
 
 template <typename Integer>
-bool read_integer(const json& value, std::string_view field, std::uint64_t min,
-                  std::uint64_t max, Integer& out, std::string& problem) {
+bool read_integer(const json& value, std::string_view field, std::uint64_t min, std::uint64_t max,
+                  Integer& out, std::string& problem) {
   const auto number = as_unsigned(value);
   if (!number || *number < min || *number > max) {
     return fail(problem, field,
@@ -165,8 +161,7 @@ bool read_string(const json& value, std::string_view field, std::string& out,
 }
 
 // A member name or host: one protocol field, printable.
-bool read_word(const json& value, std::string_view field, std::string& out,
-               std::string& problem) {
+bool read_word(const json& value, std::string_view field, std::string& out, std::string& problem) {
   if (!read_string(value, field, out, problem)) return false;
   if (out.empty()) return fail(problem, field, "must not be empty");
   const bool printable = std::none_of(out.begin(), out.end(), [](char c) {
@@ -174,8 +169,8 @@ bool read_word(const json& value, std::string_view field, std::string& out,
            static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
   });
   if (!printable) {
-    return fail(problem, field, "must not contain whitespace or control characters (got " +
-                                    in_quotes(out) + ")");
+    return fail(problem, field,
+                "must not contain whitespace or control characters (got " + in_quotes(out) + ")");
   }
   return true;
 }
@@ -227,8 +222,7 @@ bool check_member_is_new(const std::vector<MemberAddress>& earlier, const Member
     }
     if (other.host == member.host && other.port == member.port) {
       return fail(problem, field + ".port",
-                  host_port(member.host, member.port) + " is already used by " +
-                      other.name);
+                  host_port(member.host, member.port) + " is already used by " + other.name);
     }
   }
   return true;
@@ -286,8 +280,8 @@ bool read_links(const json& value, Config& config, std::string& problem) {
     if (earlier != links.end()) {
       return fail(problem, field,
                   in_quotes(link.first) + " and " + in_quotes(link.second) +
-                      " are already linked by links[" +
-                      std::to_string(earlier - links.begin()) + "]");
+                      " are already linked by links[" + std::to_string(earlier - links.begin()) +
+                      "]");
     }
     links.push_back(std::move(link));
   }
@@ -351,43 +345,49 @@ bool read_section(const json& value, std::string_view section, std::string& prob
 }
 
 bool read_places(const json& value, PlacesConfig& places, std::string& problem) {
-  return read_section(value, "places", problem, [&](const std::string& key, const json& item,
-                                                     const std::string& field) {
-    if (key == "backend") {
-      return read_named(item, field, places_backend_named, places.backend, problem);
-    }
-    if (key == "google_base_url") {
-      return read_https_url(item, field, places.google_base_url, problem);
-    }
-    if (key == "legacy_base_url") {
-      return read_https_url(item, field, places.legacy_base_url, problem);
-    }
-    if (key == "ca_file") return read_string(item, field, places.ca_file, problem);
-    if (key == "key_file") return read_string(item, field, places.key_file, problem);
-    if (key == "timeout_ms") return read_duration(item, field, places.timeout, problem);
-    if (key == "pool_size") return read_integer(item, field, 1, 1024, places.pool_size, problem);
-    if (key == "geonames_file") {
-      return read_string(item, field, places.geonames_file, problem) &&
-             (!places.geonames_file.empty() || fail(problem, field, "must not be empty"));
-    }
-    return fail(problem, field, "unknown key");
-  });
+  return read_section(
+      value, "places", problem,
+      [&](const std::string& key, const json& item, const std::string& field) {
+        if (key == "backend") {
+          return read_named(item, field, places_backend_named, places.backend, problem);
+        }
+        if (key == "google_base_url") {
+          return read_https_url(item, field, places.google_base_url, problem);
+        }
+        if (key == "legacy_base_url") {
+          return read_https_url(item, field, places.legacy_base_url, problem);
+        }
+        if (key == "ca_file") return read_string(item, field, places.ca_file, problem);
+        if (key == "key_file") return read_string(item, field, places.key_file, problem);
+        if (key == "timeout_ms") return read_duration(item, field, places.timeout, problem);
+        if (key == "pool_size")
+          return read_integer(item, field, 1, 1024, places.pool_size, problem);
+        if (key == "geonames_file") {
+          return read_string(item, field, places.geonames_file, problem) &&
+                 (!places.geonames_file.empty() || fail(problem, field, "must not be empty"));
+        }
+        return fail(problem, field, "unknown key");
+      });
 }
 
 bool read_peer_tls(const json& value, PeerTlsConfig& peer_tls, std::string& problem) {
-  return read_section(value, "peer_tls", problem, [&](const std::string& key, const json& item,
-                                                       const std::string& field) {
-    if (key == "mode") return read_named(item, field, peer_tls_mode_named, peer_tls.mode, problem);
-    if (key == "ca_file") return read_string(item, field, peer_tls.ca_file, problem);
-    if (key == "cert_file") return read_string(item, field, peer_tls.cert_file, problem);
-    if (key == "key_file") return read_string(item, field, peer_tls.key_file, problem);
-    return fail(problem, field, "unknown key");
-  });
+  return read_section(value, "peer_tls", problem,
+                      [&](const std::string& key, const json& item, const std::string& field) {
+                        if (key == "mode")
+                          return read_named(item, field, peer_tls_mode_named, peer_tls.mode,
+                                            problem);
+                        if (key == "ca_file")
+                          return read_string(item, field, peer_tls.ca_file, problem);
+                        if (key == "cert_file")
+                          return read_string(item, field, peer_tls.cert_file, problem);
+                        if (key == "key_file")
+                          return read_string(item, field, peer_tls.key_file, problem);
+                        return fail(problem, field, "unknown key");
+                      });
 }
 
 // One top-level key other than the topology.
-bool read_setting(const std::string& key, const json& value, Config& config,
-                  std::string& problem) {
+bool read_setting(const std::string& key, const json& value, Config& config, std::string& problem) {
   if (key == "log_dir") {
     std::string dir;
     if (!read_string(value, key, dir, problem)) return false;
@@ -480,8 +480,7 @@ std::string in_quotes(std::string_view text) {
 
 std::string member_list(const Config& config) { return joined(config.member_names()); }
 
-std::optional<PlacesBackendKind> places_backend_named(std::string_view name,
-                                                      std::string& problem) {
+std::optional<PlacesBackendKind> places_backend_named(std::string_view name, std::string& problem) {
   for (const auto& [known, kind] : backend_names) {
     if (name == known) return kind;
   }

@@ -25,7 +25,9 @@ constexpr std::string_view no_admin1 = "00";
 
 double degrees(std::int32_t value_e7) { return value_e7 / e7; }
 
-std::int32_t floor_e7(double degrees) { return static_cast<std::int32_t>(std::floor(degrees * e7)); }
+std::int32_t floor_e7(double degrees) {
+  return static_cast<std::int32_t>(std::floor(degrees * e7));
+}
 std::int32_t ceil_e7(double degrees) { return static_cast<std::int32_t>(std::ceil(degrees * e7)); }
 
 }  // namespace
@@ -83,7 +85,8 @@ std::string geonames_vicinity(const GeonamesAreaNames& names, std::string_view c
     if (names.admin1.empty()) {
       area = admin1_code;
     } else {
-      const auto found = names.admin1.find(std::string(country_code) + "." + std::string(admin1_code));
+      const auto found =
+          names.admin1.find(std::string(country_code) + "." + std::string(admin1_code));
       if (found != names.admin1.end()) area = found->second;
     }
   }
@@ -136,8 +139,8 @@ void Gazetteer::nearby(double latitude, double longitude, double radius_km, std:
                        std::vector<GazetteerHit>& hits) const {
   hits.clear();
   if (bound == 0 || places_.empty() || !(radius_km >= 0)) return;
-  Search search{latitude, longitude, radius_km, bound,
-                circle_bounds(latitude, longitude, radius_km), hits};
+  Search search{
+      latitude, longitude, radius_km, bound, circle_bounds(latitude, longitude, radius_km), hits};
   const CircleBounds& bounds = search.bounds;
   for (std::size_t band = band_of(bounds.south_e7); band <= band_of(bounds.north_e7); ++band) {
     for (std::size_t i = 0; i < bounds.longitude_ranges; ++i) {
@@ -151,19 +154,18 @@ void Gazetteer::scan(std::size_t band, const CircleBounds::Longitudes& longitude
                      Search& search) const {
   const auto begin = places_.begin() + band_start_[band];
   const auto end = places_.begin() + band_start_[band + 1];
-  auto place = std::lower_bound(begin, end, longitudes.west_e7,
-                                [](const Place& candidate, std::int32_t value) {
-                                  return candidate.longitude_e7 < value;
-                                });
+  auto place = std::lower_bound(
+      begin, end, longitudes.west_e7,
+      [](const Place& candidate, std::int32_t value) { return candidate.longitude_e7 < value; });
   for (; place != end && place->longitude_e7 <= longitudes.east_e7; ++place) {
     if (place->latitude_e7 < search.bounds.south_e7 ||
         place->latitude_e7 > search.bounds.north_e7) {
       continue;
     }
     if (search.full() && place->population < search.hits.front().population) continue;
-    const double distance = great_circle_km(search.latitude, search.longitude,
-                                            degrees(place->latitude_e7),
-                                            degrees(place->longitude_e7));
+    const double distance =
+        great_circle_km(search.latitude, search.longitude, degrees(place->latitude_e7),
+                        degrees(place->longitude_e7));
     if (distance <= search.radius_km) {
       search.offer({place->population, distance, place->id,
                     static_cast<std::uint32_t>(place - places_.begin())});
@@ -207,12 +209,14 @@ void GazetteerBuilder::add(const GeonamesRow& row) {
   auto vicinity = vicinity_of_.find(key_);
   if (vicinity == vicinity_of_.end()) {
     g.vicinities_.push_back(geonames_vicinity(names_, row.country_code, row.admin1_code));
-    vicinity = vicinity_of_.emplace(key_, static_cast<std::uint32_t>(g.vicinities_.size() - 1)).first;
+    vicinity =
+        vicinity_of_.emplace(key_, static_cast<std::uint32_t>(g.vicinities_.size() - 1)).first;
   }
 
   g.places_.push_back({row.latitude_e7, row.longitude_e7, row.population, row.id,
                        static_cast<std::uint32_t>(g.names_.size()),
-                       static_cast<std::uint16_t>(row.name.size()), kind->second, vicinity->second});
+                       static_cast<std::uint16_t>(row.name.size()), kind->second,
+                       vicinity->second});
   g.names_.append(row.name);
 }
 

@@ -70,7 +70,8 @@ class MappedFile {
     if (size_ == 0) return;
     // Populated at once: every page is read, and faulting them in one by one costs more.
     void* data = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    if (data == MAP_FAILED) throw std::runtime_error(std::string("cannot map: ") + std::strerror(errno));
+    if (data == MAP_FAILED)
+      throw std::runtime_error(std::string("cannot map: ") + std::strerror(errno));
     data_ = static_cast<const char*>(data);
     ::madvise(data, size_, MADV_SEQUENTIAL);
   }
@@ -149,7 +150,8 @@ GazetteerLoad load_gazetteer(const std::filesystem::path& file, const std::atomi
     load.country_names = names.countries.size();
     const MappedFile mapped(fd.get(), static_cast<std::size_t>(size));
     const std::string_view text = mapped.text();
-    GazetteerBuilder builder(names, static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+    GazetteerBuilder builder(
+        names, static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
     std::size_t line_number = 0;
     bool stopped = false;
     for_each_line(text, [&](std::string_view line) {
@@ -174,11 +176,11 @@ GazetteerLoad load_gazetteer(const std::filesystem::path& file, const std::atomi
       return load;
     }
     if (builder.size() == 0) {
-      load.error = describe(file, load.rows == 0
-                                      ? "holds no rows"
-                                      : "holds no GeoNames row (line " +
-                                            std::to_string(load.first_skipped_line) + ": " +
-                                            std::string(load.first_skipped_why) + ")");
+      load.error =
+          describe(file, load.rows == 0 ? "holds no rows"
+                                        : "holds no GeoNames row (line " +
+                                              std::to_string(load.first_skipped_line) + ": " +
+                                              std::string(load.first_skipped_why) + ")");
       return load;
     }
     load.gazetteer = std::move(builder).finish();

@@ -40,7 +40,8 @@ bool split_columns(std::string_view line, std::array<std::string_view, geonames_
   const char* at = line.data();
   const char* const end = at + line.size();
   for (;;) {
-    const auto* tab = static_cast<const char*>(std::memchr(at, '\t', static_cast<std::size_t>(end - at)));
+    const auto* tab =
+        static_cast<const char*>(std::memchr(at, '\t', static_cast<std::size_t>(end - at)));
     const char* column_end = tab == nullptr ? end : tab;
     if (count == columns.size()) return false;
     columns[count++] = std::string_view(at, static_cast<std::size_t>(column_end - at));
@@ -72,7 +73,8 @@ std::optional<std::int32_t> parse_degrees_e7(std::string_view text, int limit_de
   const std::string_view whole = text.substr(0, dot);
   const std::string_view fraction =
       dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
-  if (whole.empty() || whole.size() > 3 || !all_of(whole, is_digit) || !all_of(fraction, is_digit)) {
+  if (whole.empty() || whole.size() > 3 || !all_of(whole, is_digit) ||
+      !all_of(fraction, is_digit)) {
     return std::nullopt;
   }
   std::int64_t value = 0;
@@ -127,7 +129,8 @@ std::optional<GeonamesRow> parse_geonames_row(std::string_view line, std::string
     return std::nullopt;
   }
   row.country_code = columns[country_column];
-  if (!(row.country_code.empty() || (row.country_code.size() == 2 && all_of(row.country_code, is_upper)))) {
+  if (!(row.country_code.empty() ||
+        (row.country_code.size() == 2 && all_of(row.country_code, is_upper)))) {
     why = "country code is not two capital letters";
     return std::nullopt;
   }

@@ -32,8 +32,10 @@ constexpr std::string_view synagogue[] = {"synagogue", "place_of_worship", "poin
 constexpr std::string_view worship[] = {"place_of_worship", "point_of_interest"};
 constexpr std::string_view museum[] = {"museum", "point_of_interest"};
 constexpr std::string_view library[] = {"library", "point_of_interest"};
-constexpr std::string_view train_station[] = {"train_station", "transit_station", "point_of_interest"};
-constexpr std::string_view subway_station[] = {"subway_station", "transit_station", "point_of_interest"};
+constexpr std::string_view train_station[] = {"train_station", "transit_station",
+                                              "point_of_interest"};
+constexpr std::string_view subway_station[] = {"subway_station", "transit_station",
+                                               "point_of_interest"};
 constexpr std::string_view bus_station[] = {"bus_station", "transit_station", "point_of_interest"};
 constexpr std::string_view lodging[] = {"lodging", "point_of_interest"};
 constexpr std::string_view restaurant[] = {"restaurant", "food", "point_of_interest"};
@@ -48,7 +50,8 @@ constexpr std::string_view cemetery[] = {"cemetery", "point_of_interest"};
 constexpr std::string_view shopping_mall[] = {"shopping_mall", "point_of_interest"};
 constexpr std::string_view casino[] = {"casino", "point_of_interest"};
 constexpr std::string_view embassy[] = {"embassy", "point_of_interest"};
-constexpr std::string_view city_hall[] = {"city_hall", "local_government_office", "point_of_interest"};
+constexpr std::string_view city_hall[] = {"city_hall", "local_government_office",
+                                          "point_of_interest"};
 constexpr std::string_view courthouse[] = {"courthouse", "point_of_interest"};
 constexpr std::string_view parking[] = {"parking", "point_of_interest"};
 constexpr std::string_view gas_station[] = {"gas_station", "point_of_interest"};

@@ -1,18 +1,18 @@
 #include "herd/links/peer_connection.hpp"
 
-#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <exception>
 
-#include "herd/table/client_prefetch.hpp"
-#include "herd/log/logging.hpp"
+#include "herd/common/use_tuple.hpp"
 #include "herd/links/peer_tls.hpp"
 #include "herd/links/peers.hpp"
+#include "herd/log/logging.hpp"
 #include "herd/protocol/protocol.hpp"
-#include "herd/common/use_tuple.hpp"
+#include "herd/table/client_prefetch.hpp"
 
 namespace herd {
 
@@ -68,9 +68,7 @@ PeerConnection::PeerConnection(const LinkContext& context, Peers& peers, std::si
   if (role == Role::accepted) become_up();
 }
 
-std::string_view PeerConnection::neighbour_name() const {
-  return context_.member_name(neighbour_);
-}
+std::string_view PeerConnection::neighbour_name() const { return context_.member_name(neighbour_); }
 
 asio::awaitable<std::string> PeerConnection::run() {
   auto self = shared_from_this();
@@ -89,13 +87,14 @@ void PeerConnection::become_up() {
   // dump covers every record already held, in its current version.
   dump_next_ = 0;
   dump_end_ = context_.table().size();
-  const std::string buffers = buffers_.buffer_bytes == 0
-                                  ? std::string("kernel-sized buffers")
-                                  : "buffers of " + std::to_string(buffers_.buffer_bytes) + " bytes";
-  context_.log().info("link {}: up ({}; {}; round trip {} us, segments of {} bytes); sending "
-                    "table of {} records",
-                    neighbour_name(), link_security(stream_, neighbour_name()), buffers,
-                    buffers_.round_trip.count(), buffers_.segment_bytes, dump_end_);
+  const std::string buffers =
+      buffers_.buffer_bytes == 0 ? std::string("kernel-sized buffers")
+                                 : "buffers of " + std::to_string(buffers_.buffer_bytes) + " bytes";
+  context_.log().info(
+      "link {}: up ({}; {}; round trip {} us, segments of {} bytes); sending "
+      "table of {} records",
+      neighbour_name(), link_security(stream_, neighbour_name()), buffers,
+      buffers_.round_trip.count(), buffers_.segment_bytes, dump_end_);
   wake_writer();
 }
 
@@ -152,8 +151,7 @@ asio::awaitable<void> PeerConnection::read_loop() {
     read_time_ = std::chrono::system_clock::now();
     handle_complete_lines();
     if (closed_) co_return;
-    auto [error, bytes] = co_await stream_.async_read_some(read_buffer(lines_),
-                                                           use_tuple);
+    auto [error, bytes] = co_await stream_.async_read_some(read_buffer(lines_), use_tuple);
     // While draining, the writer closes once the queue is out, and what
     // still arrives is not applied (LinkStream::shutdown_receive).
     if (draining_) co_return;
@@ -258,11 +256,9 @@ void PeerConnection::handle_echo(const Echo& echo, std::uint32_t client_hash) {
     skip(fmt::format("ECHO from unknown origin \"{}\"", Escaped{echo.origin}));
     return;
   }
-  const nanoseconds_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                read_time_.time_since_epoch())
-                                .count();
-  const nanoseconds_t max_skew =
-      std::chrono::nanoseconds(context_.config().max_clock_skew).count();
+  const nanoseconds_t now =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(read_time_.time_since_epoch()).count();
+  const nanoseconds_t max_skew = std::chrono::nanoseconds(context_.config().max_clock_skew).count();
   if (const auto problem = future_time_problem(echo, now, max_skew); !problem.empty()) {
     skip(problem);
     return;

@@ -7,6 +7,7 @@
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -14,14 +15,13 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <iterator>
 
-#include "herd/protocol/line_buffer.hpp"
-#include "herd/links/link_stream.hpp"
-#include "herd/protocol/protocol.hpp"
 #include "herd/common/use_tuple.hpp"
+#include "herd/links/link_stream.hpp"
+#include "herd/protocol/line_buffer.hpp"
+#include "herd/protocol/protocol.hpp"
 
 namespace herd {
 
@@ -172,8 +172,8 @@ std::string verify_chain(X509* leaf, const Certificates& chain, const Certificat
 std::shared_ptr<ssl::context> make_context(bool accepting, X509* leaf, const Certificates& chain,
                                            EVP_PKEY* key, const Certificates& authorities,
                                            std::string& error) {
-  auto context =
-      std::make_shared<ssl::context>(accepting ? ssl::context::tls_server : ssl::context::tls_client);
+  auto context = std::make_shared<ssl::context>(accepting ? ssl::context::tls_server
+                                                          : ssl::context::tls_client);
   SSL_CTX* native = context->native_handle();
   BorrowedStack chain_stack(sk_X509_new_null());
   for (const auto& certificate : chain) sk_X509_push(chain_stack.get(), certificate.get());
@@ -263,9 +263,8 @@ std::optional<PeerTlsContexts> load_peer_tls(const PeerTlsConfig& config, std::s
   const std::pair<int, std::string_view> uses[] = {{X509_PURPOSE_SSL_SERVER, "a TLS server"},
                                                    {X509_PURPOSE_SSL_CLIENT, "a TLS client"}};
   for (const auto& [purpose, use] : uses) {
-    const std::string why =
-        verify_chain(leaf.get(), chain, authorities, std::chrono::system_clock::to_time_t(now),
-                     purpose);
+    const std::string why = verify_chain(leaf.get(), chain, authorities,
+                                         std::chrono::system_clock::to_time_t(now), purpose);
     if (!why.empty()) {
       error = fmt::format("{}: does not verify against {} for use as {}: {}", cert_file.label(),
                           ca_file.label(), use, why);
@@ -281,11 +280,11 @@ std::optional<PeerTlsContexts> load_peer_tls(const PeerTlsConfig& config, std::s
   contexts.dialing = make_context(false, leaf.get(), chain, key.get(), authorities, error);
   contexts.accepting = make_context(true, leaf.get(), chain, key.get(), authorities, error);
   if (!contexts.dialing || !contexts.accepting) return std::nullopt;
-  contexts.description =
-      fmt::format("certificate of {} issued by {}, valid until {} ({} day{} from now), from {}; "
-                  "trusting only {}",
-                  member, issuer_text(leaf.get()), utc_text(X509_get0_notAfter(leaf.get())),
-                  days_left, days_left == 1 ? "" : "s", cert_file.path, ca_file.label());
+  contexts.description = fmt::format(
+      "certificate of {} issued by {}, valid until {} ({} day{} from now), from {}; "
+      "trusting only {}",
+      member, issuer_text(leaf.get()), utc_text(X509_get0_notAfter(leaf.get())), days_left,
+      days_left == 1 ? "" : "s", cert_file.path, ca_file.label());
   contexts.warning = key_file_warning(key_file);
   return contexts;
 }
@@ -320,7 +319,8 @@ std::string link_security(LinkStream& stream, std::string_view member) {
   SSL* tls = stream.native_tls();
   if (tls == nullptr) return "plaintext, not authenticated";
   const std::string version = SSL_get_version(tls);
-  if (std::string why = check_peer_names(tls, member); !why.empty()) return version + ", but " + why;
+  if (std::string why = check_peer_names(tls, member); !why.empty())
+    return version + ", but " + why;
   return version + ", certificate verified as " + std::string(member);
 }
 

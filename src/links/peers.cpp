@@ -9,11 +9,11 @@
 #include <tuple>
 
 #include "herd/common/host_port.hpp"
+#include "herd/common/use_tuple.hpp"
 #include "herd/links/link_socket.hpp"
-#include "herd/log/logging.hpp"
 #include "herd/links/peer_connection.hpp"
 #include "herd/links/peer_tls.hpp"
-#include "herd/common/use_tuple.hpp"
+#include "herd/log/logging.hpp"
 
 namespace herd {
 
@@ -70,7 +70,8 @@ std::vector<std::size_t> flood_targets(const std::vector<std::size_t>& neighbour
 Peers::Peers(LinkContext context)
     : context_(std::move(context)),
       jitter_(std::random_device{}()),
-      refused_strangers_(context_.executor(), context_.log(), "link refused: HELLOs from non-neighbours"),
+      refused_strangers_(context_.executor(), context_.log(),
+                         "link refused: HELLOs from non-neighbours"),
       refused_plaintext_(context_.executor(), context_.log(),
                          "link refused: plaintext HELLOs while links require TLS"),
       refused_tls_(context_.executor(), context_.log(), "link refused: TLS connections") {
@@ -100,12 +101,13 @@ bool Peers::load_tls(std::string& error) {
 
 void Peers::reload_tls() {
   if (!tls_) {
-    context_.log().info("SIGHUP: links are plaintext (peer_tls.mode off); no certificates to reload");
+    context_.log().info(
+        "SIGHUP: links are plaintext (peer_tls.mode off); no certificates to reload");
     return;
   }
   std::string error;
-  auto loaded =
-      load_peer_tls(context_.config().peer_tls, context_.name(), std::chrono::system_clock::now(), error);
+  auto loaded = load_peer_tls(context_.config().peer_tls, context_.name(),
+                              std::chrono::system_clock::now(), error);
   if (!loaded) {
     context_.log().error("SIGHUP: kept the peer TLS files loaded before: {}", error);
     return;
@@ -113,7 +115,7 @@ void Peers::reload_tls() {
   // Links already up keep the contexts they were made with (LinkStream).
   tls_ = std::move(loaded);
   context_.log().info("SIGHUP: reloaded the peer TLS files for links made from now on: {}",
-                    tls_->description);
+                      tls_->description);
   if (!tls_->warning.empty()) context_.log().warn("links: {}", tls_->warning);
 }
 
@@ -125,9 +127,10 @@ void Peers::resolve_neighbour_hosts() {
     boost::system::error_code error;
     const auto results = resolver.resolve(address.host, "", error);
     if (error) {
-      context_.log().warn("links: the host {} of {} does not resolve ({}); its HELLOs are refused "
-                        "until {} restarts",
-                        address.host, address.name, error.message(), context_.name());
+      context_.log().warn(
+          "links: the host {} of {} does not resolve ({}); its HELLOs are refused "
+          "until {} restarts",
+          address.host, address.name, error.message(), context_.name());
       continue;
     }
     for (const auto& entry : results) {
@@ -147,17 +150,18 @@ bool Peers::from_configured_host(const Neighbour& neighbour, LinkStream& stream)
 
 void Peers::start() {
   if (!tls_) {
-    context_.log().warn("links are not authenticated (peer_tls.mode off): a HELLO is taken from "
-                      "any process on a neighbour's configured host, since only addresses are "
-                      "checked; scripts/start_herd.sh starts the herd with mutual TLS");
+    context_.log().warn(
+        "links are not authenticated (peer_tls.mode off): a HELLO is taken from "
+        "any process on a neighbour's configured host, since only addresses are "
+        "checked; scripts/start_herd.sh starts the herd with mutual TLS");
   }
   for (Neighbour& neighbour : neighbours_) {
     if (!neighbour.we_dial) continue;
     neighbour.retry = std::make_unique<asio::steady_timer>(context_.executor());
     // Without its dialer this neighbour would never be dialled again.
-    context_.supervisor().spawn("link " + context_.member_name(neighbour.member) + ": dialer",
-                              [this, &neighbour] { return run_dialer(neighbour); },
-                              OnFailure::restart);
+    context_.supervisor().spawn(
+        "link " + context_.member_name(neighbour.member) + ": dialer",
+        [this, &neighbour] { return run_dialer(neighbour); }, OnFailure::restart);
   }
 }
 
@@ -253,9 +257,10 @@ void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffere
   }
   if (tls_ && !stream.is_tls()) {
     refused_plaintext_.note(now, [&] {
-      return fmt::format("link refused: plaintext HELLO from \"{}\" ({}): links to {} require "
-                         "TLS (peer_tls.mode required)",
-                         Escaped{member}, from, context_.name());
+      return fmt::format(
+          "link refused: plaintext HELLO from \"{}\" ({}): links to {} require "
+          "TLS (peer_tls.mode required)",
+          Escaped{member}, from, context_.name());
     });
     stream.close();
     return;
@@ -270,9 +275,10 @@ void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffere
   }
   if (!stream.is_tls() && !from_configured_host(*neighbour, stream)) {
     neighbour->refused_hellos.note(now, [&] {
-      return fmt::format("link refused: HELLO from {} ({}), which is not an address of its "
-                         "configured host {} (links are plaintext: only addresses are checked)",
-                         member, from, context_.config().members[neighbour->member].host);
+      return fmt::format(
+          "link refused: HELLO from {} ({}), which is not an address of its "
+          "configured host {} (links are plaintext: only addresses are checked)",
+          member, from, context_.config().members[neighbour->member].host);
     });
     stream.close();
     return;
@@ -288,9 +294,10 @@ void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffere
   }
   if (neighbour->live && neighbour->live->is_alive()) {
     neighbour->refused_hellos.note(now, [&] {
-      return fmt::format("link {0}: conflict: HELLO from {1} while the link with {0} is alive; "
-                         "refused (is a second process running as {0}?)",
-                         member, from);
+      return fmt::format(
+          "link {0}: conflict: HELLO from {1} while the link with {0} is alive; "
+          "refused (is a second process running as {0}?)",
+          member, from);
     });
     stream.close();
     return;
@@ -299,17 +306,18 @@ void Peers::adopt(LinkStream stream, std::string_view member, LineBuffer buffere
     // The neighbour restarted before we read to the end of its old link.
     neighbour->live->close("closed by the neighbour, which has connected again");
   }
-  auto connection = std::make_shared<PeerConnection>(
-      context_, *this, neighbour->member, PeerConnection::Role::accepted, std::move(stream),
-      std::move(buffered));
+  auto connection = std::make_shared<PeerConnection>(context_, *this, neighbour->member,
+                                                     PeerConnection::Role::accepted,
+                                                     std::move(stream), std::move(buffered));
   // At once, so that a HELLO right behind this one finds it alive.
   neighbour->live = connection;
   // One broken link never takes the member down; the neighbour dials again.
-  context_.supervisor().spawn("link " + context_.member_name(neighbour->member),
-                            [this, neighbour, connection = std::move(connection)] {
-                              return run_link(*neighbour, connection);
-                            },
-                            OnFailure::log);
+  context_.supervisor().spawn(
+      "link " + context_.member_name(neighbour->member),
+      [this, neighbour, connection = std::move(connection)] {
+        return run_link(*neighbour, connection);
+      },
+      OnFailure::log);
 }
 
 void Peers::adopt_tls(tcp::socket socket, std::string received, std::string_view from) {
@@ -320,12 +328,12 @@ void Peers::adopt_tls(tcp::socket socket, std::string received, std::string_view
   }
   // Shared, as a supervised task is copyable; it runs once (never restarted).
   auto pending = std::make_shared<tcp::socket>(std::move(socket));
-  context_.supervisor().spawn("link handshake with " + std::string(from),
-                            [this, pending, received = std::move(received),
-                             from = std::string(from)] {
-                              return run_tls_acceptance(std::move(*pending), received, from);
-                            },
-                            OnFailure::log);
+  context_.supervisor().spawn(
+      "link handshake with " + std::string(from),
+      [this, pending, received = std::move(received), from = std::string(from)] {
+        return run_tls_acceptance(std::move(*pending), received, from);
+      },
+      OnFailure::log);
 }
 
 asio::awaitable<TlsHello> Peers::accept_within_deadline(LinkStream& stream,
@@ -336,8 +344,8 @@ asio::awaitable<TlsHello> Peers::accept_within_deadline(LinkStream& stream,
   auto outcome =
       co_await (accept_tls_hello(stream, received, lines) || deadline.async_wait(use_tuple));
   if (outcome.index() == 0) co_return std::get<0>(std::move(outcome));
-  co_return TlsHello{
-      "", "no TLS handshake and HELLO within " + std::to_string(limit.count()) + " ms"};
+  co_return TlsHello{"",
+                     "no TLS handshake and HELLO within " + std::to_string(limit.count()) + " ms"};
 }
 
 asio::awaitable<void> Peers::run_tls_acceptance(tcp::socket socket, std::string received,
@@ -360,7 +368,7 @@ void Peers::link_up(std::size_t member) {
   if (neighbour == nullptr) return;
   if (const std::size_t failed = neighbour->failures.link_up(); failed > 0) {
     context_.log().info("link {}: reachable again after {} failed attempt{}",
-                      context_.member_name(member), failed, failed == 1 ? "" : "s");
+                        context_.member_name(member), failed, failed == 1 ? "" : "s");
   }
 }
 
@@ -414,10 +422,10 @@ asio::awaitable<std::string> Peers::open_link(const Neighbour& neighbour, LinkSt
   if (!stream.is_tls() || stopping_) co_return "";
   asio::steady_timer deadline(context_.executor(), config.peer_hello_timeout);
   auto secured = co_await (dial_tls(stream, address.name) || deadline.async_wait(use_tuple));
-  std::string why = secured.index() == 1
-                        ? "no handshake within " +
-                              std::to_string(config.peer_hello_timeout.count()) + " ms"
-                        : std::get<0>(std::move(secured));
+  std::string why =
+      secured.index() == 1
+          ? "no handshake within " + std::to_string(config.peer_hello_timeout.count()) + " ms"
+          : std::get<0>(std::move(secured));
   if (why.empty()) co_return "";
   outcome = DialOutcome::refused;
   co_return "refused by " + where + " at the TLS handshake (" + why + ")";
@@ -458,10 +466,10 @@ asio::awaitable<void> Peers::run_dialer(Neighbour& neighbour) {
     if (outcome != DialOutcome::dropped &&
         neighbour.failures.admit(failure, std::chrono::steady_clock::now())) {
       const std::size_t failed = neighbour.failures.failures();
-      context_.log().info("link {}: {}; {} attempt{} failed since the link was last up, retrying "
-                        "every {} ms at most",
-                        address.name, failure, failed, failed == 1 ? "" : "s",
-                        config.peer_backoff_cap.count());
+      context_.log().info(
+          "link {}: {}; {} attempt{} failed since the link was last up, retrying "
+          "every {} ms at most",
+          address.name, failure, failed, failed == 1 ? "" : "s", config.peer_backoff_cap.count());
     }
     neighbour.retry->expires_after(jittered(backoff.after(outcome, up_for)));
     co_await neighbour.retry->async_wait(use_tuple);

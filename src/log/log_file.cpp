@@ -80,7 +80,7 @@ bool LogFile::open() {
 void LogFile::check_file() {
   struct stat status {};
   if (fd_ >= 0 && ::fstat(fd_, &status) == 0) {
-    if (status.st_nlink == 0) reopen_wanted_ = true;  // removed: begin anew at path_
+    if (status.st_nlink == 0) reopen_wanted_ = true;     // removed: begin anew at path_
     size_ = static_cast<std::uint64_t>(status.st_size);  // e.g. logrotate's copytruncate
   }
   if (reopen_wanted_) open();

@@ -7,8 +7,7 @@
 
 namespace herd {
 
-void LogLineFormatter::format(const spdlog::details::log_msg& message,
-                              spdlog::memory_buf_t& dest) {
+void LogLineFormatter::format(const spdlog::details::log_msg& message, spdlog::memory_buf_t& dest) {
   using namespace std::chrono;
   const auto since_epoch = message.time.time_since_epoch();
   const auto second = floor<seconds>(since_epoch);

@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include <fmt/format.h>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -22,7 +23,6 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 #include <fstream>
 
 #include "herd/common/host_port.hpp"
@@ -38,8 +38,7 @@ using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 
 struct HttpsClient::Connection {
-  Connection(const asio::any_io_executor& executor, ssl::context& tls)
-      : stream(executor, tls) {}
+  Connection(const asio::any_io_executor& executor, ssl::context& tls) : stream(executor, tls) {}
 
   beast::ssl_stream<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
@@ -139,8 +138,8 @@ std::shared_ptr<ssl::context> make_tls_client_context(const std::string& ca_file
   boost::system::error_code load_error;
   tls->load_verify_file(ca_file, load_error);
   if (load_error) {
-    error = fmt::format("{}: no CA certificate could be loaded ({})", ca_file,
-                        load_error.message());
+    error =
+        fmt::format("{}: no CA certificate could be loaded ({})", ca_file, load_error.message());
     return nullptr;
   }
   return tls;

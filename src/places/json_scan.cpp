@@ -162,9 +162,8 @@ class Scanner {
       if (byte == '"') break;
       if (byte < 0x20) return fail(Kind::not_json);  // control characters must be escaped
       if (byte >= 0x80) {
-        const std::size_t length =
-            utf8_sequence(reinterpret_cast<const unsigned char*>(at_),
-                          reinterpret_cast<const unsigned char*>(end_));
+        const std::size_t length = utf8_sequence(reinterpret_cast<const unsigned char*>(at_),
+                                                 reinterpret_cast<const unsigned char*>(end_));
         if (length == 0) return fail(Kind::invalid_utf8);
         if (decoded) scratch_.append(at_, length);
         at_ += length;
@@ -223,7 +222,7 @@ class Scanner {
     for (int i = 0; i < 4; ++i, ++at_) {
       if (at_ == end_) return fail(Kind::not_json);
       const char c = *at_;
-      const int digit = is_digit(c)               ? c - '0'
+      const int digit = is_digit(c)              ? c - '0'
                         : (c >= 'a' && c <= 'f') ? c - 'a' + 10
                         : (c >= 'A' && c <= 'F') ? c - 'A' + 10
                                                  : -1;

@@ -36,9 +36,10 @@ constexpr std::string_view install_hint =
 bool geonames_available(const PlacesConfig& config, spdlog::logger& log) {
   std::string why;
   if (check_gazetteer_file(config.geonames_file, why)) return true;
-  log.warn("places: no Google key and no GeoNames data ({}); WHATSAT answers REQUEST_DENIED. {}, "
-           "or set places.geonames_file",
-           why, install_hint);
+  log.warn(
+      "places: no Google key and no GeoNames data ({}); WHATSAT answers REQUEST_DENIED. {}, "
+      "or set places.geonames_file",
+      why, install_hint);
   return false;
 }
 
@@ -63,7 +64,7 @@ std::unique_ptr<PlacesBackend> make_places_backend(const PlacesConfig& config,
 
   auto kind = config.backend;
   if (kind == PlacesBackendKind::automatic) {
-    kind = !key->empty() ? PlacesBackendKind::google
+    kind = !key->empty()                     ? PlacesBackendKind::google
            : geonames_available(config, log) ? PlacesBackendKind::geonames
                                              : PlacesBackendKind::no_key;
   } else if (kind == PlacesBackendKind::geonames &&

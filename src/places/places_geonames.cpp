@@ -1,20 +1,20 @@
 // The geonames backend (protocol.md §7): places near a client from a GeoNames
 // gazetteer held in memory, with no network and no key.
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 #include <malloc.h>
 #include <spdlog/logger.h>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
 
+#include "herd/common/use_tuple.hpp"
 #include "herd/places/geonames_answer.hpp"
 #include "herd/places/places_backends.hpp"
-#include "herd/common/use_tuple.hpp"
 
 namespace herd {
 
@@ -36,9 +36,7 @@ class GeonamesPlaces final : public PlacesBackend {
  public:
   GeonamesPlaces(asio::any_io_executor executor, std::string file, GazetteerLoader load,
                  std::chrono::milliseconds wait_limit, spdlog::logger& log)
-      : executor_(std::move(executor)),
-        wait_limit_(wait_limit),
-        state_(std::make_shared<State>()) {
+      : executor_(std::move(executor)), wait_limit_(wait_limit), state_(std::make_shared<State>()) {
     state_->file = std::move(file);
     state_->started = Clock::now();
     state_->log = &log;
@@ -90,12 +88,13 @@ class GeonamesPlaces final : public PlacesBackend {
     std::optional<Gazetteer> gazetteer;
     std::string error;
     std::vector<asio::steady_timer*> waiters;  // WHATSATs that came before the gazetteer
-    spdlog::logger* log = nullptr;  // the member's, which outlives the backend
+    spdlog::logger* log = nullptr;             // the member's, which outlives the backend
 
     bool loading() const { return !gazetteer && error.empty(); }
 
     void finish(GazetteerLoad load) {
-      const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+      const auto took =
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
       if (load.gazetteer) {
         gazetteer = std::move(load.gazetteer);
         log->info(
@@ -144,7 +143,9 @@ std::unique_ptr<PlacesBackend> make_geonames_places(asio::any_io_executor execut
                                                     std::string file,
                                                     std::chrono::milliseconds wait_limit,
                                                     spdlog::logger& log) {
-  GazetteerLoader load = [file](const std::atomic<bool>& stop) { return load_gazetteer(file, stop); };
+  GazetteerLoader load = [file](const std::atomic<bool>& stop) {
+    return load_gazetteer(file, stop);
+  };
   return make_geonames_places(std::move(executor), std::move(file), std::move(load), wait_limit,
                               log);
 }

@@ -1,7 +1,7 @@
 // Places API (New) Nearby Search, answered in the legacy shape of protocol.md §4.
-#include <boost/beast/http/verb.hpp>
 #include <fmt/format.h>
 #include <spdlog/logger.h>
+#include <boost/beast/http/verb.hpp>
 
 #include "herd/places/places_backends.hpp"
 #include "herd/places/places_new_conversion.hpp"

@@ -1,6 +1,6 @@
 // The request steps the two Google backends share (places_backends.hpp).
-#include <boost/beast/http/verb.hpp>
 #include <fmt/format.h>
+#include <boost/beast/http/verb.hpp>
 
 #include "herd/places/places_backends.hpp"
 
@@ -15,10 +15,10 @@ boost::asio::awaitable<PlacesAnswer> GooglePlacesBackend::nearby(PlacesQuery que
   const std::string_view method(verb.data(), verb.size());
   const auto started = std::chrono::steady_clock::now();
   const auto response = co_await client_->request(std::move(search.request));
-  log_places_request(log_, name(),
-                     fmt::format("{} {}{}", method, client_->endpoint().prefix,
-                                 search.logged_target),
-                     response, std::chrono::steady_clock::now() - started);
+  log_places_request(
+      log_, name(),
+      fmt::format("{} {}{}", method, client_->endpoint().prefix, search.logged_target), response,
+      std::chrono::steady_clock::now() - started);
   if (response.failure.empty() && response.status == 200) {
     co_return answer(response.body, query);
   }

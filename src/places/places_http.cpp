@@ -1,8 +1,8 @@
 // What the two Google backends share: turning HTTP outcomes into the legacy
 // vocabulary of protocol.md §7, parsing bodies defensively, and the request log line.
-#include <boost/beast/http/status.hpp>
 #include <fmt/format.h>
 #include <spdlog/logger.h>
+#include <boost/beast/http/status.hpp>
 
 #include "herd/places/places_backends.hpp"
 
@@ -54,8 +54,7 @@ GoogleError google_error(std::string_view body) {
       message != error->end() && message->is_string()) {
     result.message = message->get<std::string>();
   }
-  if (const auto details = error->find("details");
-      details != error->end() && details->is_array()) {
+  if (const auto details = error->find("details"); details != error->end() && details->is_array()) {
     for (const auto& detail : *details) {
       if (!detail.is_object()) continue;
       const auto reason = detail.find("reason");
@@ -123,9 +122,8 @@ void log_places_request(spdlog::logger& log, std::string_view backend, std::stri
              response.failure);
     return;
   }
-  log.info("places {}: {} -> {} in {:.1f} ms ({} connection #{})", backend, what,
-           response.status, ms.count(), response.new_connection ? "new TLS" : "reused",
-           response.handshake_number);
+  log.info("places {}: {} -> {} in {:.1f} ms ({} connection #{})", backend, what, response.status,
+           ms.count(), response.new_connection ? "new TLS" : "reused", response.handshake_number);
 }
 
 void remove_key_from_message(nlohmann::json& answer, std::string_view key) {

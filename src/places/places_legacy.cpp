@@ -1,8 +1,8 @@
 // Legacy Nearby Search: already the shape of protocol.md §4, so it is passed through
 // with its results cut to the bound.
+#include <fmt/format.h>
 #include <boost/beast/http/verb.hpp>
 #include <cctype>
-#include <fmt/format.h>
 
 #include "herd/places/places_backends.hpp"
 

@@ -211,7 +211,7 @@ class Converter final : public JsonEvents {
     Role role = Role::body;
     if (!containers_.empty()) {
       const Container& in = containers_.back();
-      role = in.object                  ? key_role_
+      role = in.object                 ? key_role_
              : in.role == Role::places ? Role::place
              : in.role == Role::types  ? Role::type
                                        : Role::none;

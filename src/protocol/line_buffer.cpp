@@ -89,9 +89,9 @@ bool LineBuffer::skip_to_newline() {
   const char* base = data_.data();
   const void* newline = std::memchr(base + begin_, '\n', end_ - begin_);
   // Without its '\n' yet, everything held is part of the skipped line.
-  begin_ = scanned_ =
-      newline == nullptr ? end_
-                         : static_cast<std::size_t>(static_cast<const char*>(newline) - base) + 1;
+  begin_ = scanned_ = newline == nullptr
+                          ? end_
+                          : static_cast<std::size_t>(static_cast<const char*>(newline) - base) + 1;
   skipping_ = newline == nullptr;
   return !skipping_;
 }

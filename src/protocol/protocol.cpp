@@ -175,8 +175,8 @@ Time read_time(std::string_view text) {
   if (!decimal.valid) return time;
   time.error = FieldError::out_of_range;
   std::uint64_t seconds = 0;
-  const auto parsed = std::from_chars(decimal.whole.data(),
-                                      decimal.whole.data() + decimal.whole.size(), seconds);
+  const auto parsed =
+      std::from_chars(decimal.whole.data(), decimal.whole.data() + decimal.whole.size(), seconds);
   if (parsed.ec != std::errc{}) return time;  // more seconds than 64 bits hold
   constexpr auto max_nanoseconds =
       static_cast<std::uint64_t>(std::numeric_limits<nanoseconds_t>::max());
@@ -219,7 +219,7 @@ Bound read_bound(std::string_view text) {
   // from_chars reports a huge digit string as out of range instead of wrapping.
   const auto parsed = std::from_chars(text.data(), text.data() + text.size(), bound.value);
   bound.error = (parsed.ec == std::errc{} && bound.value <= max_bound) ? FieldError::none
-                                                                : FieldError::out_of_range;
+                                                                       : FieldError::out_of_range;
   return bound;
 }
 
@@ -235,8 +235,8 @@ struct LocationTimeReasons {
 };
 
 constexpr LocationTimeReasons iamat_reasons{
-    "IAMAT: malformed location", "IAMAT: latitude out of range",
-    "IAMAT: longitude out of range", "IAMAT: malformed time", "IAMAT: time out of range"};
+    "IAMAT: malformed location", "IAMAT: latitude out of range", "IAMAT: longitude out of range",
+    "IAMAT: malformed time", "IAMAT: time out of range"};
 
 constexpr LocationTimeReasons echo_reasons{
     "ECHO: malformed location", "ECHO: latitude out of range", "ECHO: longitude out of range",
@@ -272,8 +272,7 @@ Command parse_iamat(const Fields& fields) {
       !reason.empty()) {
     return Invalid{reason};
   }
-  return Iamat{fields.field[1], fields.field[2], fields.field[3], location.coordinates,
-               time.value};
+  return Iamat{fields.field[1], fields.field[2], fields.field[3], location.coordinates, time.value};
 }
 
 Command parse_whatsat(const Fields& fields) {
@@ -294,8 +293,7 @@ Command parse_echo(const Fields& fields) {
     return Invalid{reason};
   }
   const Time client_time = read_time(fields.field[3]);
-  if (const auto reason =
-          time_problem(client_time, echo_reasons.bad_time, echo_reasons.time_range);
+  if (const auto reason = time_problem(client_time, echo_reasons.bad_time, echo_reasons.time_range);
       !reason.empty()) {
     return Invalid{reason};
   }
@@ -305,7 +303,7 @@ Command parse_echo(const Fields& fields) {
       !reason.empty()) {
     return Invalid{reason};
   }
-  return Echo{fields.field[1], fields.field[2],   fields.field[3],
+  return Echo{fields.field[1],   fields.field[2],    fields.field[3],
               client_time.value, receive_time.value, fields.field[5]};
 }
 
@@ -368,8 +366,7 @@ std::string_view future_time_problem(const Iamat& iamat, nanoseconds_t now,
   return {};
 }
 
-std::string_view future_time_problem(const Echo& echo, nanoseconds_t now,
-                                     nanoseconds_t max_skew) {
+std::string_view future_time_problem(const Echo& echo, nanoseconds_t now, nanoseconds_t max_skew) {
   if (too_far_ahead(echo.client_time, now, max_skew)) {
     return "ECHO: client time too far ahead of this member's clock";
   }
@@ -398,8 +395,7 @@ void append_posix_time(std::string& out, nanoseconds_t time) {
 }
 
 void append_at_line(std::string& out, std::string_view server, nanoseconds_t diff,
-                    std::string_view client, std::string_view location,
-                    std::string_view time) {
+                    std::string_view client, std::string_view location, std::string_view time) {
   constexpr std::string_view word = "AT ";
   out.reserve(out.size() + word.size() + server.size() + max_nanoseconds_chars + client.size() +
               location.size() + time.size() + 4);
@@ -415,9 +411,8 @@ void append_at_line(std::string& out, std::string_view server, nanoseconds_t dif
   out.append(time);
 }
 
-void append_echo_line(std::string& out, std::string_view client,
-                      std::string_view location, std::string_view time,
-                      nanoseconds_t receive_time, std::string_view origin) {
+void append_echo_line(std::string& out, std::string_view client, std::string_view location,
+                      std::string_view time, nanoseconds_t receive_time, std::string_view origin) {
   constexpr std::string_view word = "ECHO ";
   out.reserve(out.size() + word.size() + client.size() + location.size() + time.size() +
               max_nanoseconds_chars + origin.size() + 4);

@@ -6,15 +6,15 @@
 
 #include <utility>
 
-#include "herd/table/client_prefetch.hpp"
 #include "herd/common/host_port.hpp"
-#include "herd/log/logging.hpp"
+#include "herd/common/use_tuple.hpp"
 #include "herd/links/link_stream.hpp"
-#include "herd/server/member_state.hpp"
 #include "herd/links/peer_tls.hpp"
 #include "herd/links/peers.hpp"
+#include "herd/log/logging.hpp"
 #include "herd/places/places.hpp"
-#include "herd/common/use_tuple.hpp"
+#include "herd/server/member_state.hpp"
+#include "herd/table/client_prefetch.hpp"
 
 namespace herd {
 
@@ -212,17 +212,17 @@ void ClientSession::flush() {
   // later replies gather in replies_ for the next write.
   sending_.assign(ready.substr(sent));
   replies_.consume(ready.size());
-  asio::async_write(socket_, asio::buffer(sending_),
-                    [self = shared_from_this()](const boost::system::error_code& error,
-                                               std::size_t) {
-                      self->sending_.clear();
-                      if (error) {
-                        self->write_failed(error);
-                      } else {
-                        self->flush();
-                      }
-                      self->progress_.notify_all();
-                    });
+  asio::async_write(
+      socket_, asio::buffer(sending_),
+      [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+        self->sending_.clear();
+        if (error) {
+          self->write_failed(error);
+        } else {
+          self->flush();
+        }
+        self->progress_.notify_all();
+      });
 }
 
 void ClientSession::write_failed(const boost::system::error_code& error) {
@@ -285,9 +285,9 @@ void ClientSession::handle_iamat(const Iamat& command, std::string_view line,
     reject(line, problem);
     return;
   }
-  const RecordView update{command.client, command.location, command.time,
-                          command.client_time, received,
-                          static_cast<std::uint8_t>(state_.self())};
+  const RecordView update{command.client, command.location,
+                          command.time,   command.client_time,
+                          received,       static_cast<std::uint8_t>(state_.self())};
   const Applied applied = state_.table().apply(update, client_hash);
   if (applied == Applied::no_room) {
     state_.refused_iamats().note(read_steady_time_, [&] {
@@ -336,7 +336,8 @@ void ClientSession::handle_whatsat(const Whatsat& command, std::string_view line
   state_.supervisor().spawn(
       "client " + peer_ + ": WHATSAT",
       [this, self, &reply, query] { return answer_whatsat(self, reply, query); }, OnFailure::log,
-      [self, &reply, at_line = std::move(at_line)](std::optional<std::string_view> failure) mutable {
+      [self, &reply,
+       at_line = std::move(at_line)](std::optional<std::string_view> failure) mutable {
         if (failure) {
           reply.text = format_places_json(
               places_error("UNKNOWN_ERROR", "internal error: " + std::string(*failure)));

@@ -7,15 +7,15 @@
 
 #include <spdlog/spdlog.h>
 
-#include "herd/config/command_line.hpp"
-#include "herd/config/config.hpp"
 #include "herd/common/host_port.hpp"
-#include "herd/log/logging.hpp"
-#include "herd/server/member_state.hpp"
-#include "herd/places/places.hpp"
-#include "herd/server/server.hpp"
 #include "herd/common/supervised.hpp"
 #include "herd/common/use_tuple.hpp"
+#include "herd/config/command_line.hpp"
+#include "herd/config/config.hpp"
+#include "herd/log/logging.hpp"
+#include "herd/places/places.hpp"
+#include "herd/server/member_state.hpp"
+#include "herd/server/server.hpp"
 
 namespace {
 
@@ -81,10 +81,9 @@ int run_member(const herd::CommandLine& command_line) {
     std::cerr << "herd_server " << address.name << ": " << error << "\n";
     return exit_startup;
   }
-  log->info("{} starting (herd {}): listening on {}, Places backend {}, log {}",
-            address.name, HERD_VERSION,
-            herd::host_port(address.host, listener->local_endpoint().port()), places->name(),
-            (config.log_dir / (address.name + ".log")).string());
+  log->info("{} starting (herd {}): listening on {}, Places backend {}, log {}", address.name,
+            HERD_VERSION, herd::host_port(address.host, listener->local_endpoint().port()),
+            places->name(), (config.log_dir / (address.name + ".log")).string());
 
   int exit_status = 0;
   {

@@ -3,8 +3,7 @@
 namespace herd {
 
 MemberState::MemberState(boost::asio::io_context& io, Config config, std::size_t self,
-                         std::shared_ptr<spdlog::logger> log,
-                         std::unique_ptr<PlacesBackend> places)
+                         std::shared_ptr<spdlog::logger> log, std::unique_ptr<PlacesBackend> places)
     : executor_(io.get_executor()),
       config_(std::move(config)),
       self_(self),

@@ -24,8 +24,6 @@ void ReplyQueue::complete(Held& reply) {
   }
 }
 
-void ReplyQueue::consume(std::size_t bytes) {
-  ready_.erase(0, std::min(bytes, ready_.size()));
-}
+void ReplyQueue::consume(std::size_t bytes) { ready_.erase(0, std::min(bytes, ready_.size())); }
 
 }  // namespace herd

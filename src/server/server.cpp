@@ -5,10 +5,10 @@
 
 #include <algorithm>
 
-#include "herd/server/client_session.hpp"
 #include "herd/common/host_port.hpp"
-#include "herd/server/member_state.hpp"
 #include "herd/common/use_tuple.hpp"
+#include "herd/server/client_session.hpp"
+#include "herd/server/member_state.hpp"
 
 namespace herd {
 
@@ -22,9 +22,8 @@ constexpr auto accept_error_pause = std::chrono::milliseconds(100);
 
 }  // namespace
 
-std::optional<tcp::acceptor> open_listener(asio::any_io_executor executor,
-                                           const std::string& host, std::uint16_t port,
-                                           std::string& error) {
+std::optional<tcp::acceptor> open_listener(asio::any_io_executor executor, const std::string& host,
+                                           std::uint16_t port, std::string& error) {
   boost::system::error_code code;
   const auto address = asio::ip::make_address(host, code);
   if (code) {
@@ -50,9 +49,10 @@ Server::Server(MemberState& state, tcp::acceptor acceptor)
 void Server::start() {
   // Without these the member serves no one, or never closes an idle session.
   // The acceptor and the sessions outlive a failed loop, so a fresh one carries on.
-  state_.supervisor().spawn("accept loop", [this] { return run_acceptor(); }, OnFailure::restart);
-  state_.supervisor().spawn("idle sweep", [this] { return sweep_idle_sessions(); },
-                            OnFailure::restart);
+  state_.supervisor().spawn(
+      "accept loop", [this] { return run_acceptor(); }, OnFailure::restart);
+  state_.supervisor().spawn(
+      "idle sweep", [this] { return sweep_idle_sessions(); }, OnFailure::restart);
 }
 
 asio::awaitable<void> Server::sweep_idle_sessions() {
@@ -88,8 +88,8 @@ asio::awaitable<void> Server::run_acceptor() {
     // One broken session never takes the member down. It leaves sessions_
     // however it ends.
     state_.supervisor().spawn(
-        "client " + session->peer() + ": session",
-        [this, session] { return run_session(session); }, OnFailure::log,
+        "client " + session->peer() + ": session", [this, session] { return run_session(session); },
+        OnFailure::log,
         [this, left = session.get()](std::optional<std::string_view>) {
           sessions_.erase(left);
           session_ended_.notify_all();

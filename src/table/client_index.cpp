@@ -15,8 +15,7 @@ constexpr std::size_t slots_moved_per_insert = 256;
 
 }  // namespace
 
-ClientIndex::ClientIndex()
-    : slots_(initial_slots * sizeof(Slot)), slot_count_(initial_slots) {}
+ClientIndex::ClientIndex() : slots_(initial_slots * sizeof(Slot)), slot_count_(initial_slots) {}
 
 void ClientIndex::place(Slot* slots, std::size_t count, Slot entry) {
   const std::size_t mask = count - 1;

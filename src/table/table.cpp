@@ -48,8 +48,7 @@ RecordView Table::view(const Record& record) const {
 
 RecordView Table::at(std::size_t position) const { return view(record(position)); }
 
-std::optional<std::uint32_t> Table::position_of(std::string_view client,
-                                                std::uint32_t hash) const {
+std::optional<std::uint32_t> Table::position_of(std::string_view client, std::uint32_t hash) const {
   return index_.find(hash, [&](std::uint32_t position) {
     const Record& held = record(position);
     return std::string_view(held.text, held.client_size) == client;

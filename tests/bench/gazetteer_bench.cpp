@@ -156,32 +156,40 @@ int main(int argc, char** argv) {
   }
   const Gazetteer& gazetteer = *load.gazetteer;
   malloc_trim(0);
-  print({{"figure", "load"}, {"places", gazetteer.size()}, {"skipped", load.skipped},
+  print({{"figure", "load"},
+         {"places", gazetteer.size()},
+         {"skipped", load.skipped},
          {"load_ms", std::round(load_ms)},
          {"gazetteer_bytes", gazetteer.memory_bytes()},
          {"allocated_bytes", allocated_bytes() - before},
-         {"bytes_per_place", std::round(static_cast<double>(gazetteer.memory_bytes()) / gazetteer.size())}});
+         {"bytes_per_place",
+          std::round(static_cast<double>(gazetteer.memory_bytes()) / gazetteer.size())}});
 
   const std::size_t before_tree = allocated_bytes();
   start = Clock::now();
   RtreeIndex rtree(gazetteer);
   const double tree_ms = milliseconds_since(start);
-  print({{"figure", "rtree build"}, {"build_ms", std::round(tree_ms)},
+  print({{"figure", "rtree build"},
+         {"build_ms", std::round(tree_ms)},
          {"allocated_bytes", allocated_bytes() - before_tree}});
 
   // Centres where people are: at places of the gazetteer, a little off.
   std::mt19937_64 random(17);
-  std::uniform_int_distribution<std::uint32_t> any_place(0, static_cast<std::uint32_t>(gazetteer.size() - 1));
+  std::uniform_int_distribution<std::uint32_t> any_place(
+      0, static_cast<std::uint32_t>(gazetteer.size() - 1));
   std::uniform_real_distribution<double> jitter(-0.05, 0.05);
   for (const double radius : {1.0, 10.0, 50.0}) {
     std::vector<Circle> circles;
     for (std::size_t i = 0; i < queries; ++i) {
       const auto place = any_place(random);
-      circles.push_back({std::clamp(gazetteer.latitude_e7(place) / 1e7 + jitter(random), -90.0, 90.0),
-                         gazetteer.longitude_e7(place) / 1e7, radius});
+      circles.push_back(
+          {std::clamp(gazetteer.latitude_e7(place) / 1e7 + jitter(random), -90.0, 90.0),
+           gazetteer.longitude_e7(place) / 1e7, radius});
     }
     const Comparison timed = compare(gazetteer, rtree, circles);
-    print({{"figure", "query"}, {"radius_km", radius}, {"queries", queries},
+    print({{"figure", "query"},
+           {"radius_km", radius},
+           {"queries", queries},
            {"band_index_us", std::round(timed.band_us * 100) / 100},
            {"rtree_us", std::round(timed.tree_us * 100) / 100},
            {"hits_per_query", std::round(static_cast<double>(timed.band_hits) / queries * 10) / 10},
@@ -189,7 +197,8 @@ int main(int argc, char** argv) {
   }
   std::vector<Circle> ucla(queries, Circle{34.06893, -118.445127, 10});
   const Comparison timed = compare(gazetteer, rtree, ucla);
-  print({{"figure", "query UCLA"}, {"radius_km", 10},
+  print({{"figure", "query UCLA"},
+         {"radius_km", 10},
          {"band_index_us", std::round(timed.band_us * 100) / 100},
          {"rtree_us", std::round(timed.tree_us * 100) / 100},
          {"same_hits", timed.band_hits == timed.tree_hits}});

@@ -22,9 +22,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::map<std::string, std::function<Report(const Options&)>> scenarios{
-      {"iamat-persistent", run_iamat_persistent}, {"iamat-oneshot", run_iamat_oneshot},
-      {"iamat-crafted", run_iamat_crafted},       {"propagation", run_propagation},
-      {"whatsat", run_whatsat},                   {"memory", run_memory},
+      {"iamat-persistent", run_iamat_persistent},
+      {"iamat-oneshot", run_iamat_oneshot},
+      {"iamat-crafted", run_iamat_crafted},
+      {"propagation", run_propagation},
+      {"whatsat", run_whatsat},
+      {"memory", run_memory},
       {"places-ready", run_places_ready},
   };
   const auto scenario = scenarios.find(options->scenario);

@@ -74,7 +74,8 @@ class Session : public std::enable_shared_from_this<Session> {
       held += bytes;
       const char* begin = buffer.get();
       const char* end = begin + held;
-      while (const void* newline = std::memchr(begin, '\n', static_cast<std::size_t>(end - begin))) {
+      while (const void* newline =
+                 std::memchr(begin, '\n', static_cast<std::size_t>(end - begin))) {
         ready_.append(fixed_reply);
         begin = static_cast<const char*>(newline) + 1;
       }
@@ -103,18 +104,18 @@ class Session : public std::enable_shared_from_this<Session> {
     ready_.clear();
     if (sending_.empty()) return;
     writing_ = true;
-    asio::async_write(socket_, asio::buffer(sending_),
-                      [self = shared_from_this()](const boost::system::error_code& error,
-                                                 std::size_t) {
-                        self->writing_ = false;
-                        if (error) {
-                          boost::system::error_code ignored;
-                          self->socket_.close(ignored);
-                        } else {
-                          self->flush();
-                        }
-                        if (self->finisher_wake_) self->finisher_wake_->cancel();
-                      });
+    asio::async_write(
+        socket_, asio::buffer(sending_),
+        [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+          self->writing_ = false;
+          if (error) {
+            boost::system::error_code ignored;
+            self->socket_.close(ignored);
+          } else {
+            self->flush();
+          }
+          if (self->finisher_wake_) self->finisher_wake_->cancel();
+        });
   }
 
   tcp::socket socket_;

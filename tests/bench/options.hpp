@@ -17,7 +17,7 @@ struct Options {
   int connections = 50;
   int pipeline = 1;
   double duration_s = 5;
-  double warmup_s = 1;       // run, but do not count, before the measured window
+  double warmup_s = 1;  // run, but do not count, before the measured window
   // First client id. Ids have 12 digits ("client:123456789012") and differ
   // between runs against the same member: random unless given.
   std::uint64_t id_base = 0;
@@ -25,8 +25,8 @@ struct Options {
   // propagation
   std::uint16_t target_port = 0;
   int samples = 500;
-  int poll_interval_us = 50;   // pause between WHATSAT polls of the target
-  int sample_gap_ms = 2;       // pause between samples, so they do not overlap
+  int poll_interval_us = 50;  // pause between WHATSAT polls of the target
+  int sample_gap_ms = 2;      // pause between samples, so they do not overlap
   int sample_timeout_ms = 2000;
   std::uint16_t load_port = 0;  // 0: no background load
   int load_connections = 50;
@@ -35,8 +35,8 @@ struct Options {
   // whatsat
   double radius_km = 10;
   int bound = 5;
-  double backend_delay_ms = 0;    // the fake's delay, to report latency above it
-  std::string member_log;         // to count the member's TLS handshakes with Places
+  double backend_delay_ms = 0;  // the fake's delay, to report latency above it
+  std::string member_log;       // to count the member's TLS handshakes with Places
 
   // iamat-crafted
   std::uint64_t ids = 20'000;  // per phase: random ids, then as many crafted ones

@@ -36,7 +36,8 @@ class PipelinedLoad::Connection final : public Watcher {
 
  private:
   void read_replies() {
-    if (held_ == input_.size()) input_.resize(input_.size() * 2);  // one reply larger than the buffer
+    if (held_ == input_.size())
+      input_.resize(input_.size() * 2);  // one reply larger than the buffer
     const ssize_t got = ::recv(fd_.get(), input_.data() + held_, input_.size() - held_, 0);
     if (got < 0 && (errno == EAGAIN || errno == EINTR)) return;
     if (got <= 0) {
@@ -84,8 +85,8 @@ class PipelinedLoad::Connection final : public Watcher {
 
   void flush() {
     while (written_ < output_.size()) {
-      const ssize_t sent = ::send(fd_.get(), output_.data() + written_, output_.size() - written_,
-                                  MSG_NOSIGNAL);
+      const ssize_t sent =
+          ::send(fd_.get(), output_.data() + written_, output_.size() - written_, MSG_NOSIGNAL);
       if (sent < 0 && errno == EINTR) continue;
       if (sent < 0 && errno == EAGAIN) {
         if (!waiting_to_write_) load_.loop_.modify(fd_.get(), EPOLLIN | EPOLLOUT, *this);
@@ -125,10 +126,14 @@ class PipelinedLoad::Connection final : public Watcher {
 };
 
 PipelinedLoad::PipelinedLoad(EventLoop& loop, Workload& workload, const LoadShape& shape)
-    : loop_(loop), workload_(workload), shape_(shape), latency_(std::make_unique<LatencyHistogram>()) {
+    : loop_(loop),
+      workload_(workload),
+      shape_(shape),
+      latency_(std::make_unique<LatencyHistogram>()) {
   connections_.reserve(static_cast<std::size_t>(shape.connections));
   for (int i = 0; i < shape.connections; ++i) {
-    connections_.push_back(std::make_unique<Connection>(*this, connect_tcp(shape.host, shape.port)));
+    connections_.push_back(
+        std::make_unique<Connection>(*this, connect_tcp(shape.host, shape.port)));
   }
   window_start_ = Clock::now();
 }
@@ -153,7 +158,8 @@ bool PipelinedLoad::finished() const {
 
 std::size_t PipelinedLoad::take_budget(std::size_t wanted) {
   if (shape_.request_limit != 0) {
-    wanted = static_cast<std::size_t>(std::min<std::uint64_t>(wanted, shape_.request_limit - issued_));
+    wanted =
+        static_cast<std::size_t>(std::min<std::uint64_t>(wanted, shape_.request_limit - issued_));
   }
   issued_ += wanted;
   return wanted;

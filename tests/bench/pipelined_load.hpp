@@ -34,7 +34,7 @@ class PipelinedLoad {
   void begin_window();
   double window_seconds() const;
 
-  std::uint64_t replies() const { return replies_; }  // in the window
+  std::uint64_t replies() const { return replies_; }               // in the window
   std::uint64_t total_replies() const { return answered_total_; }  // since connecting
   std::uint64_t failed_replies() const { return failed_; }
   std::uint64_t lost_connections() const { return lost_; }

@@ -66,7 +66,7 @@ std::vector<std::string> crafted_ids(std::uint64_t count, int bits, std::uint64_
       for (std::uint64_t n = first + worker; found.load(std::memory_order_relaxed) < count;
            n += workers) {
         write_id(id, n);
-        if ((std::hash<std::string_view>{}(id) & mask) == 0) {
+        if ((std::hash<std::string_view>{}(id)&mask) == 0) {
           found_by[worker].push_back(id);
           found.fetch_add(1, std::memory_order_relaxed);
         }
@@ -108,8 +108,8 @@ void run_phase(const Options& options, std::vector<std::string> ids, const std::
 Report run_iamat_crafted(const Options& options) {
   if (options.pid == 0) throw std::invalid_argument("iamat-crafted needs --pid of the server");
   const std::uint64_t warmup_ids = options.ids / 4;
-  const int bits = options.index_bits != 0 ? options.index_bits
-                                           : index_bits_after(warmup_ids + 2 * options.ids);
+  const int bits =
+      options.index_bits != 0 ? options.index_bits : index_bits_after(warmup_ids + 2 * options.ids);
   const auto crafting_start = Clock::now();
   std::vector<std::string> crafted = crafted_ids(options.ids, bits, options.id_base);
   const double crafting_s = std::chrono::duration<double>(Clock::now() - crafting_start).count();
@@ -123,15 +123,14 @@ Report run_iamat_crafted(const Options& options) {
   // Random first: the crafted ids then meet the index at the size they were made for.
   std::vector<std::string> random = random_ids(warmup_ids + options.ids, options.id_base);
   Report warmup;
-  run_phase(options, {random.begin(), random.begin() + static_cast<std::ptrdiff_t>(warmup_ids)},
-            "", warmup);
+  run_phase(options, {random.begin(), random.begin() + static_cast<std::ptrdiff_t>(warmup_ids)}, "",
+            warmup);
   run_phase(options, {random.begin() + static_cast<std::ptrdiff_t>(warmup_ids), random.end()},
             "random_", report);
   run_phase(options, std::move(crafted), "crafted_", report);
-  report["crafted_over_random_cpu"] =
-      rounded(report["crafted_cpu_us_per_request"].get<double>() /
-                  report["random_cpu_us_per_request"].get<double>(),
-              2);
+  report["crafted_over_random_cpu"] = rounded(report["crafted_cpu_us_per_request"].get<double>() /
+                                                  report["random_cpu_us_per_request"].get<double>(),
+                                              2);
   return report;
 }
 

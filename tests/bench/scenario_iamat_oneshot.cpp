@@ -9,9 +9,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <system_error>
 #include <memory>
 #include <stdexcept>
+#include <system_error>
 #include <vector>
 
 #include "latency_histogram.hpp"

@@ -69,10 +69,9 @@ void measure_idle_connections(const Options& options, Report& report) {
   const auto deadline = Clock::now() + accept_timeout;
   while (open_fd_count(options.pid) < fds_before + count) {
     if (Clock::now() >= deadline) {
-      throw std::runtime_error("memory: the server accepted " +
-                               std::to_string(open_fd_count(options.pid) - fds_before) + " of " +
-                               std::to_string(count) +
-                               " idle connections (is its RLIMIT_NOFILE high enough?)");
+      throw std::runtime_error(
+          "memory: the server accepted " + std::to_string(open_fd_count(options.pid) - fds_before) +
+          " of " + std::to_string(count) + " idle connections (is its RLIMIT_NOFILE high enough?)");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -29,7 +29,8 @@ double wait_until_listening(const Options& options) {
       connect_tcp(options.host, options.port);
       return age_ms(options.pid);
     } catch (const std::system_error&) {
-      if (Clock::now() >= deadline) throw std::runtime_error("places-ready: the member never listened");
+      if (Clock::now() >= deadline)
+        throw std::runtime_error("places-ready: the member never listened");
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   }
@@ -38,7 +39,8 @@ double wait_until_listening(const Options& options) {
 }  // namespace
 
 Report run_places_ready(const Options& options) {
-  if (options.pid == 0) throw std::invalid_argument("places-ready needs --pid of a member just started");
+  if (options.pid == 0)
+    throw std::invalid_argument("places-ready needs --pid of a member just started");
   Report report = make_report("places-ready", options.label);
   report["listening_ms"] = rounded(wait_until_listening(options), 1);
 

@@ -42,9 +42,9 @@ class BackgroundLoad {
     try {
       EventLoop loop;
       IamatWorkload workload(id_base);
-      PipelinedLoad load(loop, workload,
-                         {options.host, options.load_port, options.load_connections,
-                          options.load_pipeline, 0});
+      PipelinedLoad load(
+          loop, workload,
+          {options.host, options.load_port, options.load_connections, options.load_pipeline, 0});
       load.begin_window();
       loop.run_until(Clock::time_point::max(), [this] { return stop_.load(); });
       requests_per_s_ = static_cast<double>(load.replies()) / load.window_seconds();
@@ -118,7 +118,8 @@ Report run_propagation(const Options& options) {
   add_latency(report, *latency);
   report["timeouts"] = timeouts;
   const auto attempts = std::max<std::uint64_t>(1, latency->count() + timeouts);
-  report["polls_per_sample"] = rounded(static_cast<double>(polls) / static_cast<double>(attempts), 1);
+  report["polls_per_sample"] =
+      rounded(static_cast<double>(polls) / static_cast<double>(attempts), 1);
   if (load) {
     report["load_connections"] = options.load_connections;
     report["load_pipeline"] = options.load_pipeline;

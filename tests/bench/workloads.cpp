@@ -117,5 +117,4 @@ bool WhatsatWorkload::reply_ok(std::string_view reply) const {
   return reply.starts_with("AT ") && places_status(reply) == "OK";
 }
 
-
 }  // namespace herd::bench

@@ -33,8 +33,7 @@ void check_config(const Config& config) {
   }
   check(config.max_line_bytes >= 64 && config.max_line_bytes <= max_line_bytes_limit,
         "max_line_bytes in range");
-  check(config.peer_queue_limit_bytes >= config.max_line_bytes + 86,
-        "the peer queue holds a line");
+  check(config.peer_queue_limit_bytes >= config.max_line_bytes + 86, "the peer queue holds a line");
   check(config.peer_backoff_cap >= config.peer_backoff_initial, "backoff cap above its start");
   check(config.max_clock_skew >= min_clock_skew && config.max_clock_skew <= max_clock_skew_limit,
         "max_clock_skew in range");

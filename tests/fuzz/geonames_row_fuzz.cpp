@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "fuzz_check.hpp"
-#include "herd/gazetteer/geonames_row.hpp"
 #include "herd/common/utf8.hpp"
+#include "herd/gazetteer/geonames_row.hpp"
 
 namespace {
 
@@ -25,9 +25,7 @@ bool all_of(std::string_view text, bool (*test)(char)) {
   return true;
 }
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool is_alnum(char c) {
-  return is_upper(c) || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
+bool is_alnum(char c) { return is_upper(c) || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 void check_row(const GeonamesRow& row, std::string_view line) {
   check(row.id >= 1, "geonameid is at least 1");
@@ -35,8 +33,7 @@ void check_row(const GeonamesRow& row, std::string_view line) {
   check(!row.name.empty() && row.name.size() <= geonames_max_name_bytes, "name length");
   check(printable_utf8(row.name), "name is printable UTF-8");
   check(std::abs(static_cast<std::int64_t>(row.latitude_e7)) <= 900'000'000, "latitude range");
-  check(std::abs(static_cast<std::int64_t>(row.longitude_e7)) <= 1'800'000'000,
-        "longitude range");
+  check(std::abs(static_cast<std::int64_t>(row.longitude_e7)) <= 1'800'000'000, "longitude range");
   check(row.feature_class.size() <= 1 && all_of(row.feature_class, is_upper), "feature class");
   check(all_of(row.feature_code, is_alnum), "feature code");
   check(row.country_code.empty() ||
@@ -52,7 +49,8 @@ void check_degrees(std::string_view text) {
   check(std::abs(static_cast<std::int64_t>(*value)) <= 1'800'000'000, "degrees within the limit");
   const std::string copy(text);
   const double expected = std::strtod(copy.c_str(), nullptr) * 1e7;
-  check(std::abs(expected - static_cast<double>(*value)) <= 1.0, "degrees read as strtod reads them");
+  check(std::abs(expected - static_cast<double>(*value)) <= 1.0,
+        "degrees read as strtod reads them");
 }
 
 }  // namespace

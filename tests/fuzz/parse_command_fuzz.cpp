@@ -55,8 +55,7 @@ void check_location(std::string_view location, const Coordinates& coordinates) {
   check(coordinates.longitude >= -180 && coordinates.longitude <= 180, "longitude in range");
   const auto reparsed = parse_location(location);
   check(reparsed.has_value(), "accepted location parses alone");
-  check(reparsed->latitude == coordinates.latitude &&
-            reparsed->longitude == coordinates.longitude,
+  check(reparsed->latitude == coordinates.latitude && reparsed->longitude == coordinates.longitude,
         "location parses the same alone");
 }
 
@@ -77,9 +76,8 @@ void check_iamat(const Iamat& iamat, std::string_view line) {
   std::string at_line;
   const nanoseconds_t diff = 1'000'000'000 - iamat.client_time;
   append_at_line(at_line, "Goloman", diff, iamat.client, iamat.location, iamat.time);
-  const std::string expected = "AT Goloman " + diff_text(diff) + " " +
-                               std::string(iamat.client) + " " + std::string(iamat.location) +
-                               " " + std::string(iamat.time);
+  const std::string expected = "AT Goloman " + diff_text(diff) + " " + std::string(iamat.client) +
+                               " " + std::string(iamat.location) + " " + std::string(iamat.time);
   check(at_line == expected, "AT line is its fields joined by single spaces");
 }
 
@@ -100,8 +98,7 @@ void check_echo(const Echo& echo, std::string_view line) {
 
   // What a member relays must parse back to the same update.
   std::string relayed;
-  append_echo_line(relayed, echo.client, echo.location, echo.time, echo.receive_time,
-                   echo.origin);
+  append_echo_line(relayed, echo.client, echo.location, echo.time, echo.receive_time, echo.origin);
   const Command command = parse_command(relayed);
   const auto* again = std::get_if<Echo>(&command);
   check(again != nullptr, "relayed ECHO parses");

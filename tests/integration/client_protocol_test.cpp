@@ -59,7 +59,8 @@ TEST_F(ClientProtocol, FutureTimestampGivesNegativeDiff) {
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(future).count();
   const std::string reply =
       herd.exchange("Goloman", "IAMAT ahead -1.5+2.25 " + std::to_string(seconds) + ".5\n");
-  EXPECT_TRUE(std::regex_match(reply, std::regex(R"(AT Goloman -(2[0-9]{2}|300)\.[0-9]{9} ahead -1\.5\+2\.25 [0-9]+\.5\n)")))
+  EXPECT_TRUE(std::regex_match(
+      reply, std::regex(R"(AT Goloman -(2[0-9]{2}|300)\.[0-9]{9} ahead -1\.5\+2\.25 [0-9]+\.5\n)")))
       << reply;
 }
 
@@ -120,8 +121,10 @@ TEST_F(ClientProtocol, CommandEndedByEofWithoutNewlineIsAnswered) {
 }
 
 TEST_F(ClientProtocol, WhitespaceAndBlankLines) {
-  const std::string reply = herd.exchange("Goloman", "\n   \t\n  IAMAT \t ws \v +1+1\f 1520023934  \r\n");
-  EXPECT_TRUE(std::regex_match(reply, std::regex(R"(AT Goloman \+[0-9]+\.[0-9]{9} ws \+1\+1 1520023934\n)")))
+  const std::string reply =
+      herd.exchange("Goloman", "\n   \t\n  IAMAT \t ws \v +1+1\f 1520023934  \r\n");
+  EXPECT_TRUE(std::regex_match(
+      reply, std::regex(R"(AT Goloman \+[0-9]+\.[0-9]{9} ws \+1\+1 1520023934\n)")))
       << reply;
 }
 
@@ -159,7 +162,8 @@ TEST_F(ClientProtocol, WhatsatBoundZeroAnswersZeroResults) {
   herd.exchange("Goloman", kiwi_iamat);
   const std::string reply = herd.exchange("Goloman", "WHATSAT kiwi.cs.ucla.edu 10 0\n");
   const std::string first_line = reply.substr(0, reply.find('\n'));
-  EXPECT_THAT(first_line, HasSubstr(" kiwi.cs.ucla.edu +34.068930-118.445127 1520023934.918963997"));
+  EXPECT_THAT(first_line,
+              HasSubstr(" kiwi.cs.ucla.edu +34.068930-118.445127 1520023934.918963997"));
   const auto json = nlohmann::json::parse(reply.substr(reply.find('\n') + 1));
   EXPECT_EQ(json.at("status"), "ZERO_RESULTS");
   EXPECT_TRUE(json.at("results").empty());
@@ -172,15 +176,18 @@ TEST_F(ClientProtocol, WhatsatReturnsTheStoredAtLineByteForByte) {
 }
 
 TEST_F(ClientProtocol, LogRecordsInputsAndOutputs) {
-  const std::string reply = herd.exchange("Goloman", "IAMAT logged.client +1+1 1520023934\nbad line\n");
+  const std::string reply =
+      herd.exchange("Goloman", "IAMAT logged.client +1+1 1520023934\nbad line\n");
   const std::string at_line = reply.substr(0, reply.find('\n'));
   ASSERT_TRUE(eventually([&] {
     const std::string log = herd.log_text("Goloman");
     return log.find("< IAMAT logged.client +1+1 1520023934") != std::string::npos &&
-           log.find("> " + at_line) != std::string::npos && log.find("> ? bad line") != std::string::npos;
+           log.find("> " + at_line) != std::string::npos &&
+           log.find("> ? bad line") != std::string::npos;
   })) << herd.log_text("Goloman");
   const std::string log = herd.log_text("Goloman");
-  EXPECT_TRUE(std::regex_search(log, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z .*< IAMAT logged\.client)")))
+  EXPECT_TRUE(std::regex_search(
+      log, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z .*< IAMAT logged\.client)")))
       << "UTC timestamps with microseconds";
 }
 
@@ -224,8 +231,8 @@ TEST(ClientLimits, LineOneByteOverTheDefaultLimitIsRefusedWhateverItsTerminator)
   for (const std::string terminator : {"\n", "\r\n"}) {
     SCOPED_TRACE("terminator of " + std::to_string(terminator.size()) + " bytes");
     TcpClient client = herd.connect("Goloman");
-    client.send("IAMAT before +1+1 1520023934\n" + at_limit + terminator + past_limit +
-                terminator + "IAMAT after +1+1 1520023934\n");
+    client.send("IAMAT before +1+1 1520023934\n" + at_limit + terminator + past_limit + terminator +
+                "IAMAT after +1+1 1520023934\n");
     EXPECT_THAT(client.read_line().value_or(""), HasSubstr(" before +1+1 "));
     EXPECT_THAT(client.read_line().value_or(""), StartsWith("AT Goloman "));
     EXPECT_EQ(client.read_line().value_or(""), "? " + past_limit.substr(0, 8192) + "\n");
@@ -285,8 +292,9 @@ TEST(ClientLimits, QuietConnectionStillAnswersAndKeepsItsPartialLine) {
   quiet.send(kiwi_iamat);
   EXPECT_THAT(quiet.read_line().value_or(""), StartsWith("AT Goloman "));
   partial.send("-118.445127 1520023934.918963997\n");
-  EXPECT_THAT(partial.read_line().value_or(""),
-              ::testing::EndsWith(" kiwi.cs.ucla.edu +34.068930-118.445127 1520023934.918963997\n"));
+  EXPECT_THAT(
+      partial.read_line().value_or(""),
+      ::testing::EndsWith(" kiwi.cs.ucla.edu +34.068930-118.445127 1520023934.918963997\n"));
 }
 
 TEST(ClientLimits, AClientThatReadsNoRepliesIsNotReadEither) {
@@ -297,8 +305,8 @@ TEST(ClientLimits, AClientThatReadsNoRepliesIsNotReadEither) {
   constexpr std::size_t commands = 500000;
   std::string input;
   for (std::size_t i = 0; i < commands; ++i) {
-    input += "IAMAT slow-reader +34.068930-118.445127 1600000000." + std::to_string(1000000 + i) +
-             "\n";
+    input +=
+        "IAMAT slow-reader +34.068930-118.445127 1600000000." + std::to_string(1000000 + i) + "\n";
   }
   // Replies pile up to the member's limit and the kernel's buffers; then the
   // member reads no more commands, so the client's sends stall well before
@@ -334,9 +342,9 @@ TEST(ClientShutdown, SigtermEndsIdleConnectionsAndLinksWithoutWaitingOutTheGrace
   options.config = {{"shutdown_grace_ms", 60'000}};  // far past stop()'s 10 s
   TestHerd herd(options);
   herd.start_all();
-  ASSERT_TRUE(eventually([&] {
-    return herd.log_text("Goloman").find("link Hands: up") != std::string::npos;
-  }, scaled(3000ms)));
+  ASSERT_TRUE(eventually(
+      [&] { return herd.log_text("Goloman").find("link Hands: up") != std::string::npos; },
+      scaled(3000ms)));
   TcpClient idle = herd.connect("Goloman");
   idle.send(kiwi_iamat);
   ASSERT_THAT(idle.read_line().value_or(""), StartsWith("AT Goloman "));

@@ -67,8 +67,7 @@ INSTANTIATE_TEST_SUITE_P(Links, HungNeighbour, ::testing::Values(Links::plaintex
                          links_name);
 
 // `count` IAMAT lines for clients <prefix><first>, <prefix><first + 1>, ...
-std::string iamat_lines(const std::string& prefix, int first, int count,
-                        const std::string& time) {
+std::string iamat_lines(const std::string& prefix, int first, int count, const std::string& time) {
   std::string lines;
   for (int i = first; i < first + count; ++i) {
     lines += "IAMAT " + prefix + std::to_string(i) + " +34.068930-118.445127 " + time + "\n";
@@ -79,8 +78,8 @@ std::string iamat_lines(const std::string& prefix, int first, int count,
 TEST_P(HerdFlooding, UpdateReachesAMemberThreeHopsAwayByteForByte) {
   TestHerd herd(options());
   herd.start_all();
-  const std::string at_line = iamat(herd, "Hands", "kiwi.cs.ucla.edu", "+34.068930-118.445127",
-                                    "1520023934.918963997");
+  const std::string at_line =
+      iamat(herd, "Hands", "kiwi.cs.ucla.edu", "+34.068930-118.445127", "1520023934.918963997");
   ASSERT_TRUE(herd.converges_to({{"kiwi.cs.ucla.edu", at_line}}, scaled(2000ms)));
   const std::string reply = herd.exchange("Welsh", "WHATSAT kiwi.cs.ucla.edu 10 0\n");
   EXPECT_EQ(reply.substr(0, reply.find('\n')), at_line);
@@ -93,13 +92,14 @@ TEST_P(HerdFlooding, OneFloodIsOneLogLineNamingEveryNeighbourItWentTo) {
   // Once the first update has reached everyone, Hands' links are up.
   ASSERT_TRUE(herd.converges_to({{"first", iamat(herd, "Hands", "first", "+1+1", "1600000000")}},
                                 scaled(3000ms)));
-  ASSERT_TRUE(eventually([&] {
-    return herd.logged("Hands", "link Goloman: up") &&
-           herd.logged("Hands", "link Wilkes: up");
-  }, scaled(3000ms)));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return herd.logged("Hands", "link Goloman: up") && herd.logged("Hands", "link Wilkes: up");
+      },
+      scaled(3000ms)));
   iamat(herd, "Hands", "second", "+1+1", "1600000001");
-  EXPECT_TRUE(herd.eventually_logged(
-      "Hands", "link Goloman, Wilkes > ECHO second +1+1 1600000001 ", scaled(3000ms)))
+  EXPECT_TRUE(herd.eventually_logged("Hands", "link Goloman, Wilkes > ECHO second +1+1 1600000001 ",
+                                     scaled(3000ms)))
       << herd.log_text("Hands");
 }
 
@@ -140,13 +140,15 @@ TEST_P(HerdFlooding, EqualClientTimesAreDecidedTheSameEverywhere) {
   const std::string a = iamat(herd, "Welsh", "twin", "+1+1", "1600000000");
   const std::string b = iamat(herd, "Hands", "twin", "+2+2", "1600000000");
   // Same client time: the later receive time wins (protocol.md §5), on every member.
-  ASSERT_TRUE(eventually([&] {
-    const std::string held = herd.record_at("Goloman", "twin");
-    for (const auto& member : all_members) {
-      if (herd.record_at(member, "twin") != held) return false;
-    }
-    return held == a || held == b;
-  }, scaled(3000ms)));
+  ASSERT_TRUE(eventually(
+      [&] {
+        const std::string held = herd.record_at("Goloman", "twin");
+        for (const auto& member : all_members) {
+          if (herd.record_at(member, "twin") != held) return false;
+        }
+        return held == a || held == b;
+      },
+      scaled(3000ms)));
   EXPECT_EQ(herd.record_at("Welsh", "twin"), b) << "Hands received it later";
 }
 
@@ -169,13 +171,16 @@ TEST_P(HerdFlooding, RestartedMemberCatchesUpOnWhatItMissed) {
   const auto restarted = Clock::now();
   herd.start("Holiday");
   // protocol.md §5: within 2 s of starting, Holiday and Welsh hold every record.
-  const bool caught_up = eventually([&] {
-    return herd.records_at("Holiday", [&] {
-             std::vector<std::string> clients;
-             for (const auto& [client, line] : expected) clients.push_back(client);
-             return clients;
-           }()) == expected;
-  }, scaled(2000ms) - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - restarted));
+  const bool caught_up = eventually(
+      [&] {
+        return herd.records_at("Holiday", [&] {
+          std::vector<std::string> clients;
+          for (const auto& [client, line] : expected) clients.push_back(client);
+          return clients;
+        }()) == expected;
+      },
+      scaled(2000ms) -
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - restarted));
   EXPECT_TRUE(caught_up);
   EXPECT_TRUE(herd.converges_to(expected, scaled(2000ms)));
 }
@@ -191,8 +196,8 @@ TEST_P(HerdFlooding, KillingEachMemberInTurnLosesNoAcknowledgedUpdate) {
       for (const auto& member : all_members) {
         if (member == victim) continue;
         const std::string client = "steady" + std::to_string(sequence % 37);
-        expected[client] =
-            iamat(herd, member, client, "+10-10", "1600001000." + std::to_string(100000 + sequence));
+        expected[client] = iamat(herd, member, client, "+10-10",
+                                 "1600001000." + std::to_string(100000 + sequence));
         ++sequence;
       }
     }
@@ -219,7 +224,8 @@ TEST_P(HerdFlooding, RandomizedSoakOfUpdatesKillsAndRestarts) {
       if (step == kill_at) herd.kill(victim);
       if (step == restart_at) herd.start(victim);
       std::string member;
-      do member = all_members[pick_member(random)]; while (member == victim && step <= restart_at);
+      do member = all_members[pick_member(random)];
+      while (member == victim && step <= restart_at);
       const std::string client = "soak" + std::to_string(pick_client(random));
       char time[32];
       const double when = pick_time(random);
@@ -251,10 +257,11 @@ TEST(HerdLinks, LinksComeUpOncePerPairAndAreLoggedWithNames) {
   herd.start_all();
   iamat(herd, "Welsh", "probe", "+1+1", "1600000000");
   ASSERT_TRUE(herd.converges_to({{"probe", herd.record_at("Welsh", "probe")}}, scaled(2000ms)));
-  ASSERT_TRUE(eventually([&] {
-    return herd.logged("Holiday", "link Welsh: up") &&
-           herd.logged("Welsh", "link Holiday: up");
-  }, scaled(3000ms)));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return herd.logged("Holiday", "link Welsh: up") && herd.logged("Welsh", "link Holiday: up");
+      },
+      scaled(3000ms)));
   // One link per pair: Welsh never logged a second "up" for Holiday, nor a refusal.
   const std::string welsh_log = herd.log_text("Welsh");
   EXPECT_EQ(welsh_log.find("link Holiday: up"), welsh_log.rfind("link Holiday: up"));
@@ -302,8 +309,8 @@ TEST_P(HungNeighbour, SlowsClientsForAMomentThenItsLinkIsDropped) {
       ASSERT_TRUE(reply && reply->starts_with("AT Welsh ")) << "batch " << batch << " reply " << i;
     }
   }
-  EXPECT_TRUE(herd.eventually_logged("Welsh", "link Holiday: dropped (send queue over",
-                                     scaled(5000ms)));
+  EXPECT_TRUE(
+      herd.eventually_logged("Welsh", "link Holiday: dropped (send queue over", scaled(5000ms)));
 }
 
 TEST_P(HungNeighbour, ALinkThatCannotDrainIsClosedOnceTheShutdownGraceIsOver) {

@@ -81,7 +81,8 @@ TEST(HerdLimits, FarFutureIamatIsRefusedAndALaterRealOneWinsEverywhere) {
   // Just past the default window of ten minutes; just inside it is a valid line.
   const std::string beyond = "IAMAT victim +1+1 " + posix_time_from_now(11min);
   EXPECT_EQ(herd.exchange("Hands", beyond + "\n"), "? " + beyond + "\n");
-  const std::string within = at_line(herd, "Wilkes", "IAMAT early +3+3 " + posix_time_from_now(9min));
+  const std::string within =
+      at_line(herd, "Wilkes", "IAMAT early +3+3 " + posix_time_from_now(9min));
   EXPECT_THAT(within, StartsWith("AT Wilkes -"));
 
   const std::string real = at_line(herd, "Welsh", "IAMAT victim +2+2 " + posix_time_from_now(0s));
@@ -106,20 +107,22 @@ TEST(HerdLinks, FarFutureEchoIsSkippedAndCountedAndTheLinkStaysUp) {
   herd.start("Welsh");
   TcpClient holiday = link_as_holiday(herd);
   holiday.send(echo_line("victim", "9223372036.854775807") +
-               "ECHO victim2 +1+1 1600000000 9223372036.854775807 Goloman\n" +
-               echo_line("fine"));
-  ASSERT_TRUE(eventually([&] { return !herd.record_at("Welsh", "fine").empty(); },
-                         scaled(3000ms)));
+               "ECHO victim2 +1+1 1600000000 9223372036.854775807 Goloman\n" + echo_line("fine"));
+  ASSERT_TRUE(eventually([&] { return !herd.record_at("Welsh", "fine").empty(); }, scaled(3000ms)));
   EXPECT_EQ(herd.record_at("Welsh", "victim"), "");
   EXPECT_EQ(herd.record_at("Welsh", "victim2"), "");
   // The first is logged at once, the second in a summary a second later.
-  EXPECT_TRUE(eventually([&] {
-    const std::string log = herd.log_text("Welsh");
-    return log.find("link Holiday: skipped a line (ECHO: client time too far ahead of this "
-                    "member's clock); 1 skipped on this link") != std::string::npos &&
-           log.find("link Holiday: skipped lines: 1 more in the last ") != std::string::npos &&
-           log.find("(2 in all)") != std::string::npos;
-  }, scaled(5000ms))) << herd.log_text("Welsh");
+  EXPECT_TRUE(eventually(
+      [&] {
+        const std::string log = herd.log_text("Welsh");
+        return log.find(
+                   "link Holiday: skipped a line (ECHO: client time too far ahead of this "
+                   "member's clock); 1 skipped on this link") != std::string::npos &&
+               log.find("link Holiday: skipped lines: 1 more in the last ") != std::string::npos &&
+               log.find("(2 in all)") != std::string::npos;
+      },
+      scaled(5000ms)))
+      << herd.log_text("Welsh");
 
   // Still up: a real update for the victim is applied and flooded to "Holiday".
   at_line(herd, "Welsh", "IAMAT victim +2+2 " + posix_time_from_now(0s));
@@ -153,8 +156,7 @@ TEST(HerdLinks, LinkLinesUpToTheLimitAreTakenRightAfterTheHello) {
   const std::string longest = echo_line("long", time);
   ASSERT_EQ(longest.size() - 1, 8192u + 85);
   TcpClient holiday = link_as_holiday(herd, longest + echo_line("next"));
-  EXPECT_TRUE(eventually([&] { return !herd.record_at("Welsh", "next").empty(); },
-                         scaled(3000ms)));
+  EXPECT_TRUE(eventually([&] { return !herd.record_at("Welsh", "next").empty(); }, scaled(3000ms)));
   EXPECT_THAT(herd.record_at("Welsh", "long"), HasSubstr(" long +1+1 " + time));
   EXPECT_FALSE(herd.logged("Welsh", "skipped"));
 }
@@ -168,16 +170,22 @@ TEST(HerdLinks, OverLongLinesFromANeighbourAreSkippedAndTheLinkStaysUp) {
   holiday.send(std::string(8192 + 85 + 1, 'x') + "\n" + echo_line("one"));
   holiday.send(std::string(1 << 20, 'y'));
   holiday.send("\n" + echo_line("two"));
-  EXPECT_TRUE(eventually([&] {
-    return !herd.record_at("Welsh", "one").empty() && !herd.record_at("Welsh", "two").empty();
-  }, scaled(3000ms)));
-  EXPECT_TRUE(eventually([&] {
-    const std::string log = herd.log_text("Welsh");
-    return log.find("link Holiday: skipped a line (line longer than 8277 bytes, starting \"" +
-                    std::string(64, 'x') + "\"); 1 skipped on this link") != std::string::npos &&
-           (log.find("; 2 skipped on this link") != std::string::npos ||  // a second later
-            log.find("(2 in all)") != std::string::npos);
-  }, scaled(5000ms))) << herd.log_text("Welsh");
+  EXPECT_TRUE(eventually(
+      [&] {
+        return !herd.record_at("Welsh", "one").empty() && !herd.record_at("Welsh", "two").empty();
+      },
+      scaled(3000ms)));
+  EXPECT_TRUE(eventually(
+      [&] {
+        const std::string log = herd.log_text("Welsh");
+        return log.find("link Holiday: skipped a line (line longer than 8277 bytes, starting \"" +
+                        std::string(64, 'x') + "\"); 1 skipped on this link") !=
+                   std::string::npos &&
+               (log.find("; 2 skipped on this link") != std::string::npos ||  // a second later
+                log.find("(2 in all)") != std::string::npos);
+      },
+      scaled(5000ms)))
+      << herd.log_text("Welsh");
   EXPECT_FALSE(herd.logged("Welsh", "link Holiday: dropped"));
 }
 

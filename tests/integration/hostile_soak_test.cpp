@@ -22,9 +22,11 @@ using ::testing::StartsWith;
 
 const std::vector<std::string> all_members = {"Goloman", "Hands", "Holiday", "Welsh", "Wilkes"};
 // One neighbour of each member, for forged HELLOs.
-const std::map<std::string, std::string> neighbours_of = {
-    {"Goloman", "Hands"}, {"Hands", "Wilkes"}, {"Holiday", "Welsh"},
-    {"Welsh", "Holiday"}, {"Wilkes", "Goloman"}};
+const std::map<std::string, std::string> neighbours_of = {{"Goloman", "Hands"},
+                                                          {"Hands", "Wilkes"},
+                                                          {"Holiday", "Welsh"},
+                                                          {"Welsh", "Holiday"},
+                                                          {"Wilkes", "Goloman"}};
 const std::map<std::string, std::size_t> link_count = {
     {"Goloman", 3}, {"Hands", 2}, {"Holiday", 3}, {"Welsh", 1}, {"Wilkes", 3}};
 
@@ -61,13 +63,15 @@ std::ostream& operator<<(std::ostream& out, const LinkEvents& events) {
 // to a slow start may be logged "up" then "dropped" on one side: settled
 // means up exactly once more than dropped, for every link.
 bool links_settled(const TestHerd& herd) {
-  return eventually([&] {
-    for (const auto& member : all_members) {
-      const LinkEvents events = link_events(herd, member);
-      if (events.up != events.dropped + link_count.at(member)) return false;
-    }
-    return true;
-  }, scaled(3000ms));
+  return eventually(
+      [&] {
+        for (const auto& member : all_members) {
+          const LinkEvents events = link_events(herd, member);
+          if (events.up != events.dropped + link_count.at(member)) return false;
+        }
+        return true;
+      },
+      scaled(3000ms));
 }
 
 // One hostile client: each call does one randomly chosen bad thing to one
@@ -81,14 +85,16 @@ class Attacker {
     switch (pick(0, 13)) {
       case 0: return answered_at_or_bounded(member, iamat_of_length(max_line));
       case 1: return over_the_limit(member);
-      case 2: return refused(member, "IAMAT hostile" + std::to_string(pick(0, 99)) + " +0+0 " +
-                                         posix_time_from_now(std::chrono::hours(24 * pick(1, 999))));
+      case 2:
+        return refused(member, "IAMAT hostile" + std::to_string(pick(0, 99)) + " +0+0 " +
+                                   posix_time_from_now(std::chrono::hours(24 * pick(1, 999))));
       case 3: return refused(member, "IAMAT hostile +0+0 9223372036.854775807");
       case 4: return stale_time_for_a_normal_client(member);
       case 5: return refused(member, garbage());
       case 6: return forged_hello(member);
-      case 7: return refused(member, "ECHO normal" + std::to_string(pick(0, normal_clients - 1)) +
-                                         " +0+0 9999999999 9999999999.000000000 Goloman");
+      case 7:
+        return refused(member, "ECHO normal" + std::to_string(pick(0, normal_clients - 1)) +
+                                   " +0+0 9999999999 9999999999.000000000 Goloman");
       case 8: return answered_at_or_bounded(member, iamat_of_length(pick(20, 4000)));
       case 9: return hang_up_mid_line(member);
       case 10: return refused(member, "WHATSAT normal1 -5 20");
@@ -116,7 +122,8 @@ class Attacker {
   std::string garbage() {
     std::string line(pick(1, 300), '\0');
     for (auto& byte : line) {
-      do byte = static_cast<char>(pick(0, 255)); while (byte == '\n');
+      do byte = static_cast<char>(pick(0, 255));
+      while (byte == '\n');
     }
     // Not whitespace (a blank line gets no answer), never a command by chance.
     const std::string first("\0\xff\xc0X", 4);
@@ -194,8 +201,8 @@ class Attacker {
 TEST(HostileSoak, HostileClientsDropNoLinkChangeNoRecordAndStayWithinBounds) {
   const auto seed = static_cast<std::uint32_t>(std::random_device{}());
   SCOPED_TRACE("soak seed " + std::to_string(seed) + " (set HERD_SOAK_SEED to replay)");
-  const std::uint32_t used = std::getenv("HERD_SOAK_SEED") ? std::stoul(std::getenv("HERD_SOAK_SEED"))
-                                                           : seed;
+  const std::uint32_t used =
+      std::getenv("HERD_SOAK_SEED") ? std::stoul(std::getenv("HERD_SOAK_SEED")) : seed;
   HerdOptions options;
   options.config = {{"max_records", max_records}, {"max_record_text_bytes", max_text_bytes}};
   TestHerd herd(options);
@@ -254,8 +261,8 @@ TEST(HostileSoak, HostileClientsDropNoLinkChangeNoRecordAndStayWithinBounds) {
   for (const auto& member : all_members) {
     EXPECT_LE(peak_rss[member], start_rss[member] + allowance) << member;
     table_full += occurrences(herd.log_text(member), "(table full)");
-    EXPECT_EQ(link_events(herd, member), settled[member])
-        << member << "'s links went down:\n" << herd.log_text(member).substr(0, 20000);
+    EXPECT_EQ(link_events(herd, member), settled[member]) << member << "'s links went down:\n"
+                                                          << herd.log_text(member).substr(0, 20000);
   }
   EXPECT_GT(table_full, 0u) << "the attack never reached the table's bounds";
 }

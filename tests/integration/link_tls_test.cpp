@@ -82,9 +82,12 @@ TEST_F(LinkTls, AHerdWithTlsRequiredLinksOverTls) {
   EXPECT_FALSE(logged(herd_, "Wilkes", "not authenticated"));
   // Each side's "up" line names the member its neighbour's certificate proved.
   EXPECT_TRUE(logged(herd_, "Wilkes", "link Hands: up (TLSv1.3, certificate verified as Hands; "));
-  EXPECT_TRUE(eventually([&] {
-    return logged(herd_, "Hands", "link Wilkes: up (TLSv1.3, certificate verified as Wilkes; ");
-  }, scaled(3000ms))) << herd_.log_text("Hands");
+  EXPECT_TRUE(eventually(
+      [&] {
+        return logged(herd_, "Hands", "link Wilkes: up (TLSv1.3, certificate verified as Wilkes; ");
+      },
+      scaled(3000ms)))
+      << herd_.log_text("Hands");
   const std::string at = iamat(herd_, "Wilkes", "kiwi", "+1+1", "1600000000");
   EXPECT_TRUE(herd_.converges_to({{"kiwi", at}}, scaled(2000ms)));
 }
@@ -126,18 +129,18 @@ TEST_F(LinkTlsDeadline, AHandshakeThatNeverFinishesIsCutAndBlocksNobody) {
   const std::string at = iamat(herd_, "Wilkes", "meanwhile", "+1+1", "1600000000");
   EXPECT_TRUE(herd_.converges_to({{"meanwhile", at}}, scaled(2000ms)));
   for (auto& connection : stalled) EXPECT_TRUE(connection.closed_by_peer(scaled(3000ms)));
-  EXPECT_TRUE(eventually([&] {
-    return logged(herd_, "Wilkes", "no TLS handshake and HELLO within 1000 ms");
-  }, scaled(3000ms)));
+  EXPECT_TRUE(eventually(
+      [&] { return logged(herd_, "Wilkes", "no TLS handshake and HELLO within 1000 ms"); },
+      scaled(3000ms)));
   EXPECT_EQ(links_up(), 1);
 }
 
 TEST_F(LinkTlsDeadline, AHandshakeWithoutAHelloIsCutToo) {
   LinkClient quiet = tls_link(herd_.authority().issue_member("Hands"));
   EXPECT_TRUE(quiet.closed_by_peer(scaled(3000ms)));
-  EXPECT_TRUE(eventually([&] {
-    return logged(herd_, "Wilkes", "no TLS handshake and HELLO within 1000 ms");
-  }, scaled(3000ms)));
+  EXPECT_TRUE(eventually(
+      [&] { return logged(herd_, "Wilkes", "no TLS handshake and HELLO within 1000 ms"); },
+      scaled(3000ms)));
   EXPECT_EQ(links_up(), 1);
 }
 
@@ -153,9 +156,10 @@ TEST_F(LinkTls, SighupReloadsTheCertificateOrKeepsTheOldOneSayingWhy) {
   const auto relink = [&](std::size_t count) {
     herd_.kill("Wilkes");
     herd_.start("Wilkes");
-    EXPECT_TRUE(eventually([&] {
-      return occurrences(herd_.log_text("Wilkes"), "link Hands: up") == count;
-    }, scaled(3000ms))) << herd_.log_text("Hands");
+    EXPECT_TRUE(
+        eventually([&] { return occurrences(herd_.log_text("Wilkes"), "link Hands: up") == count; },
+                   scaled(3000ms)))
+        << herd_.log_text("Hands");
   };
 
   // A certificate naming someone else: kept the old one, and said why.
@@ -180,17 +184,19 @@ class PlaintextLinks : public LinkTls {
 TEST_F(PlaintextLinks, EachMemberWarnsOnceThatLinksAreNotAuthenticated) {
   // Hands' log may not have reached its file yet (it is written in batches).
   for (const std::string member : {"Hands", "Wilkes"}) {
-    EXPECT_TRUE(eventually([&] {
-      return occurrences(herd_.log_text(member), "links are not authenticated") == 1;
-    }, scaled(3000ms))) << herd_.log_text(member);
+    EXPECT_TRUE(eventually(
+        [&] { return occurrences(herd_.log_text(member), "links are not authenticated") == 1; },
+        scaled(3000ms)))
+        << herd_.log_text(member);
   }
 }
 
 TEST_F(PlaintextLinks, EachUpLineSaysTheLinkIsPlaintext) {
   EXPECT_TRUE(logged(herd_, "Wilkes", "link Hands: up (plaintext, not authenticated; "));
-  EXPECT_TRUE(eventually([&] {
-    return logged(herd_, "Hands", "link Wilkes: up (plaintext, not authenticated; ");
-  }, scaled(3000ms))) << herd_.log_text("Hands");
+  EXPECT_TRUE(eventually(
+      [&] { return logged(herd_, "Hands", "link Wilkes: up (plaintext, not authenticated; "); },
+      scaled(3000ms)))
+      << herd_.log_text("Hands");
 }
 
 // With TLS off nothing looks for a TLS record (protocol.md §2, §10): a client whose
@@ -208,9 +214,12 @@ TEST_F(PlaintextLinks, AClientLineStartingWithTheTlsByteIsAnsweredLikeAnyBadLine
   EXPECT_THAT(*at, HasSubstr(" later +3+3 1600000002"));
   // Ended by the half-close instead of a LF, the same.
   EXPECT_EQ(herd_.exchange("Wilkes", garbage), "? " + garbage + "\n");
-  EXPECT_TRUE(eventually([&] {
-    return occurrences(herd_.log_text("Wilkes"), "invalid command (unknown command)") == 2;
-  }, scaled(3000ms))) << herd_.log_text("Wilkes");
+  EXPECT_TRUE(eventually(
+      [&] {
+        return occurrences(herd_.log_text("Wilkes"), "invalid command (unknown command)") == 2;
+      },
+      scaled(3000ms)))
+      << herd_.log_text("Wilkes");
   // Another client, connected all along, is unaffected, and so is the link.
   bystander.send("IAMAT other +4+4 1600000003\n");
   EXPECT_TRUE(bystander.read_line(scaled(3000ms)).has_value());
@@ -228,9 +237,9 @@ TEST_F(PlaintextLinks, ATlsHandshakeIsAClientLineAndNeverALink) {
                         LinkIdentity{authority.issue_member("Hands"), authority.ca_file()});
     EXPECT_NE(impostor.handshake(scaled(1000ms)), "");
   }
-  EXPECT_TRUE(eventually([&] {
-    return logged(herd_, "Wilkes", "invalid command (unknown command)");
-  }, scaled(3000ms))) << herd_.log_text("Wilkes");
+  EXPECT_TRUE(eventually(
+      [&] { return logged(herd_, "Wilkes", "invalid command (unknown command)"); }, scaled(3000ms)))
+      << herd_.log_text("Wilkes");
   EXPECT_FALSE(logged(herd_, "Wilkes", "link refused"));
   const std::string after = iamat(herd_, "Hands", "after", "+2+2", "1600000001");
   EXPECT_TRUE(herd_.converges_to({{"after", after}}, scaled(2000ms)));
@@ -249,18 +258,23 @@ TEST(MixedPeerTls, AMemberRequiringTlsDialingAPlaintextOneFailsSayingWhy) {
   TestHerd herd(options);
   herd.start_all();
   const std::string where = "127.0.0.1:" + std::to_string(herd.port("Wilkes"));
-  EXPECT_TRUE(eventually([&] {
-    // Wilkes answers the ClientHello "? ..." once its LF (every ClientHello
-    // has one: the supported_groups extension is type 0x000a) ends the line.
-    return logged(herd, "Hands", "link Wilkes: refused by " + where + " at the TLS handshake (") &&
-           logged(herd, "Hands", "it answered with bytes that are not TLS (is its "
-                                 "peer_tls.mode off?)");
-  }, scaled(3000ms))) << herd.log_text("Hands");
+  EXPECT_TRUE(eventually(
+      [&] {
+        // Wilkes answers the ClientHello "? ..." once its LF (every ClientHello
+        // has one: the supported_groups extension is type 0x000a) ends the line.
+        return logged(herd, "Hands",
+                      "link Wilkes: refused by " + where + " at the TLS handshake (") &&
+               logged(herd, "Hands",
+                      "it answered with bytes that are not TLS (is its "
+                      "peer_tls.mode off?)");
+      },
+      scaled(3000ms)))
+      << herd.log_text("Hands");
   const std::string at = iamat(herd, "Wilkes", "plain", "+1+1", "1600000000");
   EXPECT_THAT(at, HasSubstr(" plain +1+1 1600000000"));
-  EXPECT_TRUE(eventually([&] {
-    return logged(herd, "Wilkes", "invalid command (unknown command)");
-  }, scaled(3000ms))) << herd.log_text("Wilkes");
+  EXPECT_TRUE(eventually(
+      [&] { return logged(herd, "Wilkes", "invalid command (unknown command)"); }, scaled(3000ms)))
+      << herd.log_text("Wilkes");
   EXPECT_FALSE(logged(herd, "Hands", "link Wilkes: up"));
   EXPECT_FALSE(logged(herd, "Wilkes", "link Hands: up"));
 }
@@ -277,15 +291,20 @@ TEST(PlaintextLinkHosts, AHelloFromAnotherAddressThanTheNeighboursHostIsRefused)
        {{{"name", "Welsh"}, {"host", "127.0.0.1"}, {"port", herd.port("Welsh")}},
         {{"name", "Holiday"}, {"host", "127.0.0.2"}, {"port", free_port()}}}},
       {"links", nlohmann::json::array({nlohmann::json::array({"Holiday", "Welsh"})})},
-      {"log_dir", (herd.dir() / "logs").string()}}.dump();
+      {"log_dir",
+       (herd.dir() / "logs")
+           .string()}}.dump();
   herd.start_process("Welsh", {"Welsh", "--config", config.string()}, herd.port("Welsh"));
   TcpClient impostor = herd.connect("Welsh");
   impostor.send("HELLO Holiday\nECHO forged +1+1 1600000000 1600000000.000000000 Holiday\n");
   EXPECT_TRUE(impostor.closed_by_peer(scaled(3000ms)));
-  EXPECT_TRUE(eventually([&] {
-    return logged(herd, "Welsh", "link refused: HELLO from Holiday (127.0.0.1:") &&
-           logged(herd, "Welsh", "which is not an address of its configured host 127.0.0.2");
-  }, scaled(3000ms))) << herd.log_text("Welsh");
+  EXPECT_TRUE(eventually(
+      [&] {
+        return logged(herd, "Welsh", "link refused: HELLO from Holiday (127.0.0.1:") &&
+               logged(herd, "Welsh", "which is not an address of its configured host 127.0.0.2");
+      },
+      scaled(3000ms)))
+      << herd.log_text("Welsh");
   EXPECT_EQ(herd.record_at("Welsh", "forged"), "");
 }
 
@@ -293,10 +312,17 @@ TEST(LinkTlsStartup, BadPeerTlsFilesStopTheMemberAtStartNamingFieldAndFile) {
   const auto dir = make_temp_dir("herd-tls-startup");
   TestCertificateAuthority authority;
   write_pem_files(authority.issue_member("Hands"), dir / "Hands.pem", dir / "Hands.key");
-  const std::vector<std::string> common = {
-      "Hands", "--port", std::to_string(free_port()), "--log-dir", (dir / "logs").string(),
-      "--peer-tls", "required", "--peer-ca", authority.ca_file().string(),
-      "--peer-cert", (dir / "{member}.pem").string()};
+  const std::vector<std::string> common = {"Hands",
+                                           "--port",
+                                           std::to_string(free_port()),
+                                           "--log-dir",
+                                           (dir / "logs").string(),
+                                           "--peer-tls",
+                                           "required",
+                                           "--peer-ca",
+                                           authority.ca_file().string(),
+                                           "--peer-cert",
+                                           (dir / "{member}.pem").string()};
 
   auto args = common;
   args.insert(args.end(), {"--peer-key", (dir / "missing.key").string()});

@@ -46,16 +46,18 @@ std::ostream& operator<<(std::ostream& out, const LinkEvents& events) {
 // a first attempt lost to a slow start is never "up" on its side, but it
 // may be on the neighbour's, followed by "dropped".
 bool golomans_links_are_up(TestHerd& herd, const std::vector<std::string>& neighbours) {
-  return eventually([&] {
-    for (const auto& neighbour : neighbours) {
-      const LinkEvents events = link_events(herd, neighbour, "Goloman");
-      if (!herd.logged("Goloman", "link " + neighbour + ": up") ||
-          events.up != events.dropped + 1) {
-        return false;
-      }
-    }
-    return true;
-  }, scaled(3000ms));
+  return eventually(
+      [&] {
+        for (const auto& neighbour : neighbours) {
+          const LinkEvents events = link_events(herd, neighbour, "Goloman");
+          if (!herd.logged("Goloman", "link " + neighbour + ": up") ||
+              events.up != events.dropped + 1) {
+            return false;
+          }
+        }
+        return true;
+      },
+      scaled(3000ms));
 }
 
 TEST(MemberConflict, ASecondProcessRunningAsAMemberIsRefusedAndNoLinkFlaps) {
@@ -77,10 +79,12 @@ TEST(MemberConflict, ASecondProcessRunningAsAMemberIsRefusedAndNoLinkFlaps) {
                      {"Goloman", "--config", herd.config_path().string(), "--port",
                       std::to_string(second_port), "--log-dir", second_logs.string()},
                      second_port);
-  EXPECT_TRUE(eventually([&] {
-    return herd.logged("Hands", "link Goloman: conflict") &&
-           herd.logged("Wilkes", "link Goloman: conflict");
-  }, scaled(3000ms)));
+  EXPECT_TRUE(eventually(
+      [&] {
+        return herd.logged("Hands", "link Goloman: conflict") &&
+               herd.logged("Wilkes", "link Goloman: conflict");
+      },
+      scaled(3000ms)));
   const std::string conflict = "link Goloman: conflict";
   const auto hands_conflicts = occurrences(herd.log_text("Hands"), conflict);
   const auto wilkes_conflicts = occurrences(herd.log_text("Wilkes"), conflict);
@@ -163,18 +167,19 @@ TEST(MemberConflict, AMemberKilledAndRestartedAtOnceTakesItsLinksBackAtOnce) {
   herd.kill("Goloman");
   herd.start("Goloman");
   const auto restarted = Clock::now();
-  const bool dialed = eventually([&] {
-    return connections_waiting_for_accept(herd.port("Hands")) > 0;
-  }, scaled(2000ms));
+  const bool dialed = eventually(
+      [&] { return connections_waiting_for_accept(herd.port("Hands")) > 0; }, scaled(2000ms));
   herd.signal("Hands", SIGCONT);
   ASSERT_TRUE(dialed) << "the new Goloman never dialed Hands";
 
   const auto left = scaled(2000ms) -
                     std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - restarted);
-  EXPECT_TRUE(eventually([&] {
-    return link_events(herd, "Hands", "Goloman").up == hands_ups + 1 &&
-           link_events(herd, "Wilkes", "Goloman").up == wilkes_ups + 1;
-  }, left));
+  EXPECT_TRUE(eventually(
+      [&] {
+        return link_events(herd, "Hands", "Goloman").up == hands_ups + 1 &&
+               link_events(herd, "Wilkes", "Goloman").up == wilkes_ups + 1;
+      },
+      left));
   // At once: its first attempts were taken.
   EXPECT_THAT(herd.log_text("Hands"), Not(HasSubstr("conflict")));
   EXPECT_THAT(herd.log_text("Wilkes"), Not(HasSubstr("conflict")));

@@ -179,7 +179,8 @@ TEST(MemberLog, AFullDiskLosesWholeLinesAndSaysHowManyWhenThereIsRoomAgain) {
   expect_whole_lines(log, "log");
   std::smatch note;
   ASSERT_TRUE(std::regex_search(
-      log, note, std::regex(R"(error log .*: (\d+) lines could not be written \(File too large\)\n)")))
+      log, note,
+      std::regex(R"(error log .*: (\d+) lines could not be written \(File too large\)\n)")))
       << log;
   // The 100 IAMATs made 200 traffic lines ("< IAMAT lost7 ...", "> AT ... lost7 ..."):
   // those missing were counted, with any other line lost meanwhile.

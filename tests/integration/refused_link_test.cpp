@@ -33,8 +33,8 @@ int attempts_in_window(TcpListener& listener, const std::function<void(TcpClient
   int attempts = 0;
   const auto end = Clock::now() + window;
   while (Clock::now() < end) {
-    auto next = listener.accept(std::chrono::duration_cast<std::chrono::milliseconds>(
-        end - Clock::now()));
+    auto next =
+        listener.accept(std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()));
     if (!next) break;
     ++attempts;
     answer(*next);
@@ -56,10 +56,12 @@ TEST(RefusedLink, ConfigsThatDisagreeCostALogLineASecondAtMostOnEitherSide) {
 
   const std::string refused_at_hands = "link refused: HELLO from \"Goloman\"";
   const std::string about_hands_at_goloman = "link Hands: ";
-  EXPECT_TRUE(eventually([&] {
-    return herd.logged("Hands", refused_at_hands) &&
-           herd.logged("Goloman", "link Hands: refused by");
-  }, scaled(3000ms)));
+  EXPECT_TRUE(eventually(
+      [&] {
+        return herd.logged("Hands", refused_at_hands) &&
+               herd.logged("Goloman", "link Hands: refused by");
+      },
+      scaled(3000ms)));
   // The old dialer came back 27 times a second, each time a line on each side.
   const auto hands_before = occurrences(herd.log_text("Hands"), refused_at_hands);
   const auto goloman_before = occurrences(herd.log_text("Goloman"), about_hands_at_goloman);
@@ -93,9 +95,8 @@ TEST(RefusedLink, ANeighbourThatHangsUpOnOurHelloIsTriedOncePerCap) {
   // The test plays Hands, refusing each HELLO by hanging up.
   TcpListener hands(herd.host(), herd.port("Hands"));
   herd.start("Goloman");
-  const int attempts = attempts_in_window(hands, [](TcpClient& link) {
-    EXPECT_EQ(link.read_line(scaled(2000ms)), "HELLO Goloman\n");
-  });
+  const int attempts = attempts_in_window(
+      hands, [](TcpClient& link) { EXPECT_EQ(link.read_line(scaled(2000ms)), "HELLO Goloman\n"); });
   ASSERT_GE(attempts, 0) << "Goloman never dialed";
   // Jitter spreads each wait over half to all of the cap.
   EXPECT_LE(attempts, window / (cap / 2) + 1);

@@ -48,9 +48,9 @@ TEST(Startup, PortInUseIsRefused) {
   options.members = {"Hands"};
   TestHerd herd(options);
   herd.start("Hands");
-  const auto [status, output] = run_server_to_exit(
-      {"Hands", "--config", herd.config_path().string(), "--log-dir",
-       (herd.dir() / "other-logs").string()});
+  const auto [status, output] =
+      run_server_to_exit({"Hands", "--config", herd.config_path().string(), "--log-dir",
+                          (herd.dir() / "other-logs").string()});
   EXPECT_NE(status, 0);
   EXPECT_THAT(output, HasSubstr(std::to_string(herd.port("Hands"))));
   EXPECT_TRUE(herd.running("Hands"));
@@ -65,14 +65,17 @@ TEST(Startup, GolomonIsAnAliasOfGoloman) {
                         herd.config_path().string(), "--port", std::to_string(port)},
                        {}, herd.dir() / "alias.out");
   std::string reply;
-  ASSERT_TRUE(eventually([&] {
-    try {
-      reply = exchange("127.0.0.1", port, "IAMAT alias +1+1 1520023934\n", 1000ms);
-      return true;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }, 10000ms)) << read_file(herd.dir() / "alias.out");
+  ASSERT_TRUE(eventually(
+      [&] {
+        try {
+          reply = exchange("127.0.0.1", port, "IAMAT alias +1+1 1520023934\n", 1000ms);
+          return true;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      10000ms))
+      << read_file(herd.dir() / "alias.out");
   EXPECT_THAT(reply, ::testing::StartsWith("AT Goloman "));
 }
 

@@ -35,8 +35,8 @@ TEST(TableBounds, ANewClientPastMaxRecordsIsAnsweredWithAQuestionMark) {
 
   // One pipelined request: the refused lines cost no other line its reply.
   TcpClient client = herd.connect("Goloman");
-  std::string request = iamat_line("a", "100.5") + iamat_line("b", "100.5") +
-                        iamat_line("c", "100.5");
+  std::string request =
+      iamat_line("a", "100.5") + iamat_line("b", "100.5") + iamat_line("c", "100.5");
   for (const char* late : {"d", "e", "f", "g"}) request += iamat_line(late, "100.5");
   request += iamat_line("a", "101.5") + "WHATSAT a 10 0\n";
   client.send(request);
@@ -98,8 +98,9 @@ TEST(TableBounds, NewClientsPastTheTextBudgetAreRefusedAndKnownOnesStillUpdate) 
   EXPECT_THAT(lines[clients], HasSubstr(" 101.5"));
   EXPECT_THAT(herd.record_at("Goloman", client(0)), HasSubstr(" 101.5"));
   EXPECT_EQ(herd.record_at("Goloman", client(admitted)), "");
-  EXPECT_TRUE(log_has(herd, "Goloman", "refused: table full (" + std::to_string(admitted) +
-                                           " of 16000000 records, "));
+  EXPECT_TRUE(
+      log_has(herd, "Goloman",
+              "refused: table full (" + std::to_string(admitted) + " of 16000000 records, "));
 }
 
 TEST(TableBounds, ANeighbourWithASmallerBoundDropsAndCountsEchoesOfNewClients) {
@@ -117,9 +118,11 @@ TEST(TableBounds, ANeighbourWithASmallerBoundDropsAndCountsEchoesOfNewClients) {
   }
   // Goloman has room for all four; Hands holds the first two, as flooded in order.
   EXPECT_EQ(herd.records_at("Goloman", {"c1", "c2", "c3", "c4"}), at_lines);
-  ASSERT_TRUE(eventually([&] {
-    return herd.records_at("Hands", {"c1", "c2"}).size() == 2;
-  }, scaled(3000ms)));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return herd.records_at("Hands", {"c1", "c2"}).size() == 2;
+      },
+      scaled(3000ms)));
   EXPECT_TRUE(log_has(herd, "Hands", "link Goloman: ECHO for \"c3\" dropped: table full (2 of 2"));
   EXPECT_TRUE(log_has(herd, "Hands", "ECHOs dropped (table full): 1 more in the last "));
   EXPECT_TRUE(log_has(herd, "Hands", "(2 in all)"));
@@ -129,8 +132,7 @@ TEST(TableBounds, ANeighbourWithASmallerBoundDropsAndCountsEchoesOfNewClients) {
   const std::string reply = herd.exchange("Goloman", iamat_line("c1", "200.5"));
   ASSERT_THAT(reply, StartsWith("AT Goloman "));
   const std::string updated = reply.substr(0, reply.size() - 1);
-  EXPECT_TRUE(eventually([&] { return herd.record_at("Hands", "c1") == updated; },
-                         scaled(3000ms)));
+  EXPECT_TRUE(eventually([&] { return herd.record_at("Hands", "c1") == updated; }, scaled(3000ms)));
   EXPECT_THAT(herd.log_text("Hands"), Not(HasSubstr("link Goloman: dropped")));
 }
 

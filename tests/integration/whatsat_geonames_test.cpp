@@ -17,9 +17,9 @@
 namespace herd::test {
 namespace {
 
+using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::IsSupersetOf;
-using nlohmann::json;
 
 constexpr std::string_view ucla_iamat =
     "IAMAT kiwi.cs.ucla.edu +34.068930-118.445127 1520023934.918963997\n";
@@ -41,15 +41,16 @@ std::vector<std::string> names_in(const json& body) {
 class WhatsatGeonames : public ::testing::Test {
  protected:
   WhatsatGeonames() {
-    auto airport = geonames_place(5368361, "Los Angeles International Airport", "33.94254",
-                                  "-118.40807", 0);
+    auto airport =
+        geonames_place(5368361, "Los Angeles International Airport", "33.94254", "-118.40807", 0);
     airport.feature_class = "S";
     airport.feature_code = "AIRP";
-    std::ofstream(gazetteer_) << geonames_place(5409061, "Westwood", "34.0561", "-118.43063", 2019).line() << "\n"
-                              << geonames_place(5393212, "Santa Monica", "34.01949", "-118.49138", 93220).line() << "\n"
-                              << geonames_place(5368361, "Los Angeles", "34.05223", "-118.24368", 3898747).line() << "\n"
-                              << airport.line() << "\n"
-                              << geonames_place(2122850, "Anadyr", "64.73424", "177.5103", 13045).line() << "\n";
+    std::ofstream(gazetteer_)
+        << geonames_place(5409061, "Westwood", "34.0561", "-118.43063", 2019).line() << "\n"
+        << geonames_place(5393212, "Santa Monica", "34.01949", "-118.49138", 93220).line() << "\n"
+        << geonames_place(5368361, "Los Angeles", "34.05223", "-118.24368", 3898747).line() << "\n"
+        << airport.line() << "\n"
+        << geonames_place(2122850, "Anadyr", "64.73424", "177.5103", 13045).line() << "\n";
   }
   ~WhatsatGeonames() override { std::filesystem::remove_all(directory_); }
 
@@ -90,11 +91,13 @@ TEST_F(WhatsatGeonames, EveryMemberAnswersForAClientReportedAtOne) {
                                                         "Los Angeles International Airport"}));
     EXPECT_EQ(body.at("results")[3].at("types"), json({"airport", "point_of_interest"}));
     EXPECT_EQ(body.at("results")[0].at("place_id"), "geonames:5368361");
-    EXPECT_EQ(body.at("html_attributions").at(0), "Place data from <a href=\"https://www.geonames.org/\">GeoNames</a>, "
-                                                   "<a href=\"https://creativecommons.org/licenses/by/4.0/\">CC BY 4.0</a>");
+    EXPECT_EQ(body.at("html_attributions").at(0),
+              "Place data from <a href=\"https://www.geonames.org/\">GeoNames</a>, "
+              "<a href=\"https://creativecommons.org/licenses/by/4.0/\">CC BY 4.0</a>");
     EXPECT_EQ(names_in(body_of(herd.exchange(member, "WHATSAT kiwi.cs.ucla.edu 7 20\n"))),
               (std::vector<std::string>{"Santa Monica", "Westwood"}));
-    EXPECT_EQ(body_of(herd.exchange(member, "WHATSAT kiwi.cs.ucla.edu 0.5 20\n")).at("status"), "ZERO_RESULTS");
+    EXPECT_EQ(body_of(herd.exchange(member, "WHATSAT kiwi.cs.ucla.edu 0.5 20\n")).at("status"),
+              "ZERO_RESULTS");
   }
 }
 
@@ -133,13 +136,15 @@ TEST_F(WhatsatGeonames, MissingFileByNameStopsTheStartUp) {
       {"Hands", "--port", std::to_string(free_port()), "--log-dir", (directory_ / "logs").string(),
        "--places-backend", "geonames", "--geonames-file", missing});
   EXPECT_NE(status, 0);
-  EXPECT_THAT(output, HasSubstr("places.geonames_file " + missing + ": cannot open: No such file or directory"));
+  EXPECT_THAT(output, HasSubstr("places.geonames_file " + missing +
+                                ": cannot open: No such file or directory"));
   EXPECT_THAT(output, HasSubstr("scripts/install-deps.sh"));
 }
 
 // The data that scripts/install-deps.sh installs; CI runs it before the tests.
 TEST_F(WhatsatGeonames, Cities500AroundUcla) {
-  const std::filesystem::path cities500 = std::filesystem::path(HERD_GEONAMES_DATA_DIR) / "cities500.txt";
+  const std::filesystem::path cities500 =
+      std::filesystem::path(HERD_GEONAMES_DATA_DIR) / "cities500.txt";
   ASSERT_TRUE(std::filesystem::exists(cities500))
       << cities500 << " is missing: run scripts/install-deps.sh, which installs it";
   auto real = options("geonames");

@@ -6,9 +6,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <chrono>
-#include <fmt/format.h>
 #include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -24,10 +24,10 @@
 namespace herd::test {
 namespace {
 
+using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
-using nlohmann::json;
 
 constexpr std::string_view api_key = "whatsat-test-key-7Qz9";
 constexpr std::string_view kiwi = "kiwi.cs.ucla.edu";
@@ -263,11 +263,13 @@ TEST_P(WhatsatEachBackend, FailuresKeepTheLegacyStatusAndNeverShowTheKey) {
   // A key the backend does not accept (the legacy API says so in a 200 answer).
   fake_.set_mode(FakeMode::normal);
   fake_.set_required_key("some-other-key");
-  expect_failure("REQUEST_DENIED", legacy() ? "The provided API key is invalid" : "API key not valid");
+  expect_failure("REQUEST_DENIED",
+                 legacy() ? "The provided API key is invalid" : "API key not valid");
   fake_.set_required_key("");
 
   // A backend that quotes the key back in its message.
-  fake_.respond_with(400, json{{"error", {{"message", fmt::format("bad key {}", api_key)}}}}.dump());
+  fake_.respond_with(400,
+                     json{{"error", {{"message", fmt::format("bad key {}", api_key)}}}}.dump());
   expect_failure("INVALID_REQUEST", "bad key <key>");
 
   // The key was sent every time, yet neither the log nor the output shows it.
@@ -278,8 +280,7 @@ TEST_P(WhatsatEachBackend, FailuresKeepTheLegacyStatusAndNeverShowTheKey) {
   EXPECT_THAT(herd_->output_text("Goloman"), Not(HasSubstr(api_key)));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, WhatsatEachBackend,
-                         ::testing::Values("google", "google-legacy"),
+INSTANTIATE_TEST_SUITE_P(Backends, WhatsatEachBackend, ::testing::Values("google", "google-legacy"),
                          [](const auto& info) {
                            return info.param == "google" ? std::string("Google")
                                                          : std::string("GoogleLegacy");
@@ -322,8 +323,7 @@ TEST_F(Whatsat, TimeoutIsUnknownErrorAndOtherClientsAreServedMeanwhile) {
   // While that one waits on the backend, another connection is answered.
   TcpClient other = herd_->connect("Goloman");
   other.send("IAMAT meanwhile.client +1+1 1520023934\n");
-  EXPECT_THAT(other.read_line(scaled(5000ms)).value_or(""),
-              StartsWith("AT Goloman "));
+  EXPECT_THAT(other.read_line(scaled(5000ms)).value_or(""), StartsWith("AT Goloman "));
   const std::string zero = ask(other, "WHATSAT meanwhile.client 10 0");
   ASSERT_TRUE(is_framed(zero));
   EXPECT_THAT(zero, HasSubstr(" meanwhile.client +1+1 1520023934\n"));

@@ -12,8 +12,7 @@ namespace herd::test {
 
 class CapturedLog {
  public:
-  CapturedLog()
-      : logger_("test", std::make_shared<spdlog::sinks::ostream_sink_st>(text_, true)) {
+  CapturedLog() : logger_("test", std::make_shared<spdlog::sinks::ostream_sink_st>(text_, true)) {
     logger_.set_level(spdlog::level::trace);
   }
 

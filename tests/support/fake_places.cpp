@@ -1,5 +1,9 @@
 #include "fake_places.hpp"
 
+#include <fmt/format.h>
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -12,11 +16,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <algorithm>
-#include <array>
-#include <atomic>
 #include <cctype>
-#include <fmt/format.h>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -115,8 +115,8 @@ const std::string& canned_places_body(std::size_t count) {
     const auto& places = canned_new_places();
     std::array<std::string, canned_place_count + 1> all;
     for (std::size_t n = 0; n <= canned_place_count; ++n) {
-      all[n] = json{{"places", json(places.begin(), places.begin() + static_cast<long>(n))}}
-                   .dump(-1, ' ', false);
+      all[n] = json{{"places", json(places.begin(), places.begin() + static_cast<long>(n))}}.dump(
+          -1, ' ', false);
     }
     return all;
   }();
@@ -313,8 +313,8 @@ struct FakePlacesServer::Impl {
       http::request<http::string_body> message;
       auto [read_error, bytes] = co_await http::async_read(stream, buffer, message, use_tuple);
       if (read_error) co_return;
-      FakeRequest request{std::string(message.method_string()), std::string(message.target()),
-                          {}, message.body()};
+      FakeRequest request{
+          std::string(message.method_string()), std::string(message.target()), {}, message.body()};
       for (const auto& field : message) {
         request.headers[lower(field.name_string())] = std::string(field.value());
       }
@@ -328,17 +328,17 @@ struct FakePlacesServer::Impl {
       const Reply reply = reply_for(request, settings);
       auto& tcp_layer = beast::get_lowest_layer(stream);
       if (settings.mode == FakeMode::close_mid_response) {
-        const std::string partial =
-            fmt::format("HTTP/1.1 {} OK\r\nContent-Type: application/json\r\n"
-                        "Content-Length: {}\r\n\r\n",
-                        reply.status, reply.body.size()) +
-            reply.body.substr(0, reply.body.size() / 2);
+        const std::string partial = fmt::format(
+                                        "HTTP/1.1 {} OK\r\nContent-Type: application/json\r\n"
+                                        "Content-Length: {}\r\n\r\n",
+                                        reply.status, reply.body.size()) +
+                                    reply.body.substr(0, reply.body.size() / 2);
         co_await asio::async_write(stream, asio::buffer(partial), use_tuple);
         tcp_layer.close();
         co_return;
       }
       http::response<http::string_body> response{http::int_to_status(reply.status),
-                                                  message.version()};
+                                                 message.version()};
       response.set(http::field::server, "herd-fake-places");
       response.set(http::field::content_type, "application/json; charset=UTF-8");
       response.keep_alive(message.keep_alive() && settings.mode != FakeMode::connection_close);

@@ -14,8 +14,8 @@ namespace herd::test {
 
 inline std::unique_ptr<HttpsClient> fake_places_client(
     const FakePlacesServer& fake, boost::asio::io_context& io,
-    std::chrono::milliseconds timeout = std::chrono::milliseconds(5000),
-    std::size_t pool_size = 32, const std::string& ca_file = {}) {
+    std::chrono::milliseconds timeout = std::chrono::milliseconds(5000), std::size_t pool_size = 32,
+    const std::string& ca_file = {}) {
   std::string error;
   auto tls = make_tls_client_context(ca_file.empty() ? fake.ca_file().string() : ca_file, error);
   auto endpoint = parse_https_url(fake.base_url(), error);

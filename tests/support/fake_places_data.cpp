@@ -1,7 +1,7 @@
 #include "fake_places_data.hpp"
 
-#include <array>
 #include <fmt/format.h>
+#include <array>
 #include <string>
 
 namespace herd::test {

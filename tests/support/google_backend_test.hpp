@@ -26,7 +26,7 @@ inline constexpr PlacesQuery ucla_query{34.068930, -118.445127, 10, 5};
 class GoogleBackendTest : public ::testing::Test {
  protected:
   using MakeBackend = std::unique_ptr<PlacesBackend> (*)(std::unique_ptr<HttpsClient> client,
-                                                          std::string key, spdlog::logger& log);
+                                                         std::string key, spdlog::logger& log);
 
   GoogleBackendTest(MakeBackend make, std::string_view key) : make_(make), key_(key) {
     use_client(std::chrono::milliseconds(5000));

@@ -40,8 +40,7 @@ std::string_view FailingPlaces::name() const {
 InProcessMember::InProcessMember(asio::io_context& io, std::string_view name, Config config,
                                  FailingPlaces::Failure places)
     : log(std::make_shared<FailingLog>()),
-      state(io, config, *config.member_index(name), log,
-            std::make_unique<FailingPlaces>(places)) {}
+      state(io, config, *config.member_index(name), log, std::make_unique<FailingPlaces>(places)) {}
 
 std::pair<tcp::socket, tcp::socket> connected_pair(asio::io_context& io) {
   // The kernel completes both at once on loopback: nothing waits for the io_context.
@@ -57,8 +56,7 @@ namespace {
 asio::awaitable<void> read_into(tcp::socket& socket, std::string until, Received& received) {
   char buffer[4096];
   for (;;) {
-    auto [error, bytes] =
-        co_await socket.async_read_some(asio::buffer(buffer), use_tuple);
+    auto [error, bytes] = co_await socket.async_read_some(asio::buffer(buffer), use_tuple);
     received.text.append(buffer, bytes);
     if (error) {
       received.closed = error != asio::error::operation_aborted;
@@ -76,7 +74,8 @@ Received read_from(asio::io_context& io, tcp::socket& socket, std::string_view u
   bool done = false;
   asio::co_spawn(io, read_into(socket, std::string(until), received),
                  [&done](std::exception_ptr) { done = true; });
-  if (!run_until(io, [&] { return done; }, limit)) {
+  if (!run_until(
+          io, [&] { return done; }, limit)) {
     // Out of time: the read must end before `received` goes.
     boost::system::error_code ignored;
     socket.cancel(ignored);

@@ -17,8 +17,8 @@
 #include <spdlog/logger.h>
 
 #include "herd/config/config.hpp"
-#include "herd/server/member_state.hpp"
 #include "herd/places/places.hpp"
+#include "herd/server/member_state.hpp"
 
 namespace herd::test {
 

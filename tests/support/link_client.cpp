@@ -78,14 +78,9 @@ LinkClient::~LinkClient() = default;
 bool LinkClient::wait_for_tls(int result, Clock::time_point deadline) {
   short events = 0;
   switch (SSL_get_error(tls_.get(), result)) {
-    case SSL_ERROR_WANT_READ:
-      events = POLLIN;
-      break;
-    case SSL_ERROR_WANT_WRITE:
-      events = POLLOUT;
-      break;
-    default:
-      return false;
+    case SSL_ERROR_WANT_READ: events = POLLIN; break;
+    case SSL_ERROR_WANT_WRITE: events = POLLOUT; break;
+    default: return false;
   }
   pollfd waiting{tcp_.native_handle(), events, 0};
   return ::poll(&waiting, 1, remaining_ms(deadline)) > 0;

@@ -28,8 +28,7 @@ int remaining_ms(Clock::time_point deadline) {
   return left.count() > 0 ? static_cast<int>(left.count()) : 0;
 }
 
-sockaddr_storage loopback_address(const std::string& host, std::uint16_t port,
-                                  socklen_t& length) {
+sockaddr_storage loopback_address(const std::string& host, std::uint16_t port, socklen_t& length) {
   sockaddr_storage storage{};
   auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
   auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
@@ -62,8 +61,7 @@ TcpClient::TcpClient(const std::string& host, std::uint16_t port,
     ::close(fd_);
     fd_ = -1;
     if (Clock::now() >= deadline) {
-      throw std::runtime_error("connect to " + host_port(host, port) + ": " +
-                               std::strerror(error));
+      throw std::runtime_error("connect to " + host_port(host, port) + ": " + std::strerror(error));
     }
     std::this_thread::sleep_for(poll_interval);
   }
@@ -89,8 +87,7 @@ void TcpClient::send(std::string_view bytes) {
   }
 }
 
-std::size_t TcpClient::send_until_stalled(std::string_view bytes,
-                                          std::chrono::milliseconds stall) {
+std::size_t TcpClient::send_until_stalled(std::string_view bytes, std::chrono::milliseconds stall) {
   std::size_t total = 0;
   while (total < bytes.size()) {
     const ssize_t sent =
@@ -234,8 +231,7 @@ TcpListener::TcpListener(const std::string& host, std::uint16_t port) {
       ::listen(fd_, 64) != 0) {
     const int error = errno;
     if (fd_ >= 0) ::close(fd_);
-    throw std::runtime_error("listen on " + host_port(host, port) + ": " +
-                             std::strerror(error));
+    throw std::runtime_error("listen on " + host_port(host, port) + ": " + std::strerror(error));
   }
 }
 

@@ -9,8 +9,8 @@
 #include <openssl/x509v3.h>
 #include <stdlib.h>
 
-#include <cstdint>
 #include <fmt/format.h>
+#include <cstdint>
 #include <fstream>
 #include <stdexcept>
 
@@ -78,13 +78,12 @@ X509* new_certificate(EVP_PKEY* key, const std::string& common_name, long not_be
         "ASN1_INTEGER_set_uint64");
   check(X509_gmtime_adj(X509_getm_notBefore(certificate), not_before) != nullptr,
         "X509_gmtime_adj");
-  check(X509_gmtime_adj(X509_getm_notAfter(certificate), not_after) != nullptr,
-        "X509_gmtime_adj");
+  check(X509_gmtime_adj(X509_getm_notAfter(certificate), not_after) != nullptr, "X509_gmtime_adj");
   check(X509_set_pubkey(certificate, key) == 1, "X509_set_pubkey");
   X509_NAME* name = X509_get_subject_name(certificate);
   check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                                   reinterpret_cast<const unsigned char*>(common_name.c_str()),
-                                   -1, -1, 0) == 1,
+                                   reinterpret_cast<const unsigned char*>(common_name.c_str()), -1,
+                                   -1, 0) == 1,
         "X509_NAME_add_entry_by_txt");
   return certificate;
 }
@@ -106,9 +105,9 @@ void TestCertificateAuthority::CertificateFree::operator()(X509* certificate) co
 }
 
 TestCertificateAuthority::TestCertificateAuthority() : key_(new_key()) {
-  certificate_.reset(
-      new_certificate(key_.get(), fmt::format("herd test CA {:016x}", random_serial()),
-                      authority_from, current_until));
+  certificate_.reset(new_certificate(key_.get(),
+                                     fmt::format("herd test CA {:016x}", random_serial()),
+                                     authority_from, current_until));
   X509* ca = certificate_.get();
   check(X509_set_issuer_name(ca, X509_get_subject_name(ca)) == 1, "X509_set_issuer_name");
   add_extension(ca, ca, NID_basic_constraints, "critical,CA:TRUE");
@@ -145,10 +144,9 @@ LeafCertificate TestCertificateAuthority::issue_leaf(const std::vector<std::stri
                                                      Validity validity) const {
   const bool expired = validity == Validity::expired;
   std::unique_ptr<EVP_PKEY, KeyFree> key(new_key());
-  std::unique_ptr<X509, CertificateFree> leaf(
-      new_certificate(key.get(), dns_names.empty() ? ip_addresses.at(0) : dns_names.front(),
-                      expired ? expired_from : current_from,
-                      expired ? expired_until : current_until));
+  std::unique_ptr<X509, CertificateFree> leaf(new_certificate(
+      key.get(), dns_names.empty() ? ip_addresses.at(0) : dns_names.front(),
+      expired ? expired_from : current_from, expired ? expired_until : current_until));
   check(X509_set_issuer_name(leaf.get(), X509_get_subject_name(certificate_.get())) == 1,
         "X509_set_issuer_name");
   std::string names;
@@ -173,8 +171,8 @@ void write_pem_files(const LeafCertificate& leaf, const std::filesystem::path& c
                      const std::filesystem::path& key_file) {
   std::ofstream(cert_file) << leaf.chain_pem;
   std::ofstream(key_file) << leaf.private_key_pem;
-  std::filesystem::permissions(key_file, std::filesystem::perms::owner_read |
-                                             std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      key_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 }  // namespace herd::test

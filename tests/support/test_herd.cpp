@@ -28,8 +28,8 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::vector<std::pair<std::string, std::string>> spec_links = {
-    {"Goloman", "Hands"},   {"Goloman", "Holiday"}, {"Goloman", "Wilkes"},
-    {"Hands", "Wilkes"},    {"Holiday", "Welsh"},   {"Holiday", "Wilkes"}};
+    {"Goloman", "Hands"}, {"Goloman", "Holiday"}, {"Goloman", "Wilkes"},
+    {"Hands", "Wilkes"},  {"Holiday", "Welsh"},   {"Holiday", "Wilkes"}};
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -199,7 +199,8 @@ void TestHerd::write_config() {
   nlohmann::json config = options_.config;
   config["members"] = nlohmann::json::array();
   for (const auto& member : options_.members) {
-    config["members"].push_back({{"name", member}, {"host", options_.host}, {"port", ports_[member]}});
+    config["members"].push_back(
+        {{"name", member}, {"host", options_.host}, {"port", ports_[member]}});
   }
   config["links"] = nlohmann::json::array();
   for (const auto& [a, b] : options_.links) config["links"].push_back({a, b});
@@ -245,7 +246,8 @@ fs::path TestHerd::key_file(const std::string& member) const {
 
 LinkClient TestHerd::link_as(const std::string& as, const std::string& to) const {
   if (!options_.tls) return LinkClient(options_.host, port(to), std::nullopt);
-  LinkClient link(options_.host, port(to), LinkIdentity{certificates_.at(as), authority_->ca_file()});
+  LinkClient link(options_.host, port(to),
+                  LinkIdentity{certificates_.at(as), authority_->ca_file()});
   if (const std::string failure = link.handshake(scaled(5000ms)); !failure.empty()) {
     throw std::runtime_error("TLS handshake with " + to + " as " + as + ": " + failure);
   }
@@ -264,15 +266,17 @@ void TestHerd::start_process(const std::string& process, const std::vector<std::
   processes_[process] =
       std::make_unique<ChildProcess>(argv, options_.environment, dir_ / (process + ".out"));
   // Ready once it accepts a connection; the probe closes at once.
-  const bool ready = eventually([&] {
-    if (!processes_[process]->running()) return true;
-    try {
-      TcpClient probe(options_.host, port, 50ms);
-      return true;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }, 10000ms);
+  const bool ready = eventually(
+      [&] {
+        if (!processes_[process]->running()) return true;
+        try {
+          TcpClient probe(options_.host, port, 50ms);
+          return true;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      10000ms);
   if (!ready || !processes_[process]->running()) {
     throw std::runtime_error(process + " did not start: " + output_text(process));
   }
@@ -372,12 +376,14 @@ bool TestHerd::converges_to(const std::map<std::string, std::string>& expected,
                             std::chrono::milliseconds timeout) {
   std::vector<std::string> clients;
   for (const auto& [client, line] : expected) clients.push_back(client);
-  return eventually([&] {
-    for (const auto& member : running_members()) {
-      if (records_at(member, clients) != expected) return false;
-    }
-    return true;
-  }, timeout);
+  return eventually(
+      [&] {
+        for (const auto& member : running_members()) {
+          if (records_at(member, clients) != expected) return false;
+        }
+        return true;
+      },
+      timeout);
 }
 
 std::string iamat(TestHerd& herd, const std::string& member, const std::string& client,

@@ -82,8 +82,8 @@ class TestHerd {
   // a member with a config of its own, or a second process claiming a member.
   void start_process(const std::string& process, const std::vector<std::string>& args,
                      std::uint16_t port);
-  void kill(const std::string& process);  // SIGKILL, waits for the exit
-  int stop(const std::string& process);   // SIGTERM; returns the exit status
+  void kill(const std::string& process);                // SIGKILL, waits for the exit
+  int stop(const std::string& process);                 // SIGTERM; returns the exit status
   void signal(const std::string& process, int number);  // e.g. SIGSTOP, SIGCONT
   bool running(const std::string& process);
   pid_t pid(const std::string& process) const;  // e.g. to set its file size limit
@@ -135,8 +135,8 @@ class TestHerd {
   std::filesystem::path config_path_;
   std::map<std::string, std::uint16_t> ports_;
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
-  std::unique_ptr<TestCertificateAuthority> authority_;     // TLS only
-  std::map<std::string, LeafCertificate> certificates_;     // TLS only, by member
+  std::unique_ptr<TestCertificateAuthority> authority_;  // TLS only
+  std::map<std::string, LeafCertificate> certificates_;  // TLS only, by member
 };
 
 // Sends an IAMAT to `member`; returns the AT line of its reply (without "\n"),

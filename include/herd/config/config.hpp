@@ -41,7 +41,7 @@ enum class PlacesBackendKind {
   no_key,     // answers REQUEST_DENIED: no API key configured
   google,     // Places API (New), POST places:searchNearby
   google_legacy,  // legacy Nearby Search, GET nearbysearch/json
-  geonames,   // offline, from a GeoNames gazetteer file
+  geonames,       // offline, from a GeoNames gazetteer file
 };
 
 // Levels of the member's log, lowest first; `off` logs nothing.
@@ -51,8 +51,8 @@ struct PlacesConfig {
   PlacesBackendKind backend = PlacesBackendKind::automatic;
   std::string google_base_url = "https://places.googleapis.com";
   std::string legacy_base_url = "https://maps.googleapis.com";
-  std::string ca_file;       // extra trust anchors beside the system store
-  std::string key_file;      // read when GOOGLE_PLACES_API_KEY is not set
+  std::string ca_file;         // extra trust anchors beside the system store
+  std::string key_file;        // read when GOOGLE_PLACES_API_KEY is not set
   milliseconds timeout{5000};  // whole request: connect, handshake, write, read
   // Connections per backend host, each carrying one request at a time; more
   // concurrent WHATSATs than this wait for one to come free.
@@ -145,8 +145,7 @@ Config default_config();
 
 // Reads a JSON config file over the defaults. On failure returns nullopt and sets
 // `error` to a message naming the file and the field.
-std::optional<Config> load_config_file(const std::filesystem::path& path,
-                                       std::string& error);
+std::optional<Config> load_config_file(const std::filesystem::path& path, std::string& error);
 // The same from JSON text (`origin` names it in messages).
 std::optional<Config> parse_config_json(std::string_view text, std::string_view origin,
                                         std::string& error);
@@ -160,8 +159,7 @@ std::string in_quotes(std::string_view text);
 std::string member_list(const Config& config);
 // The backend called `name` ("auto", "none", "google", "google-legacy", "geonames"); otherwise
 // nullopt and `problem` says which names there are.
-std::optional<PlacesBackendKind> places_backend_named(std::string_view name,
-                                                      std::string& problem);
+std::optional<PlacesBackendKind> places_backend_named(std::string_view name, std::string& problem);
 // The mode called `name` ("off", "required"); otherwise nullopt and `problem` says
 // which names there are.
 std::optional<PeerTlsMode> peer_tls_mode_named(std::string_view name, std::string& problem);

@@ -109,8 +109,8 @@ class Gazetteer {
     std::uint32_t id;
     std::uint32_t name_offset;
     std::uint16_t name_size;
-    std::uint16_t kind;       // index into kinds_
-    std::uint32_t vicinity;   // index into vicinities_
+    std::uint16_t kind;      // index into kinds_
+    std::uint32_t vicinity;  // index into vicinities_
   };
   static_assert(sizeof(Place) == 32);
 

@@ -19,10 +19,10 @@ constexpr std::size_t geonames_columns = 19;
 constexpr std::size_t geonames_max_name_bytes = 1024;
 
 struct GeonamesRow {
-  std::uint32_t id = 0;  // geonameid, at least 1
-  std::string_view name;  // UTF-8, no control characters
-  std::int32_t latitude_e7 = 0;   // degrees × 10^7, in [-90°, 90°]
-  std::int32_t longitude_e7 = 0;  // degrees × 10^7, in [-180°, 180°]
+  std::uint32_t id = 0;            // geonameid, at least 1
+  std::string_view name;           // UTF-8, no control characters
+  std::int32_t latitude_e7 = 0;    // degrees × 10^7, in [-90°, 90°]
+  std::int32_t longitude_e7 = 0;   // degrees × 10^7, in [-180°, 180°]
   std::string_view feature_class;  // one letter (A, H, L, P, R, S, T, U, V), or empty
   std::string_view feature_code;   // e.g. PPL, PPLX, AIRP; or empty
   std::string_view country_code;   // ISO 3166-1 alpha-2, or empty

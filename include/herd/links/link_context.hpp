@@ -11,9 +11,9 @@
 
 #include <spdlog/logger.h>
 
+#include "herd/common/supervised.hpp"
 #include "herd/config/config.hpp"
 #include "herd/log/log_throttle.hpp"
-#include "herd/common/supervised.hpp"
 #include "herd/table/table.hpp"
 
 namespace herd {

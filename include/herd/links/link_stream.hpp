@@ -24,7 +24,8 @@ class LinkStream {
   explicit LinkStream(boost::asio::ip::tcp::socket socket);
   // TLS over `socket`, with `context`'s certificate and trust; the handshake
   // is still to be made (handshake()).
-  LinkStream(boost::asio::ip::tcp::socket socket, std::shared_ptr<boost::asio::ssl::context> context);
+  LinkStream(boost::asio::ip::tcp::socket socket,
+             std::shared_ptr<boost::asio::ssl::context> context);
 
   bool is_tls() const { return std::holds_alternative<Tls>(stream_); }
   // The TLS connection, for certificate checks; nullptr when plaintext.

@@ -13,14 +13,14 @@
 #include <string>
 #include <string_view>
 
-#include "herd/protocol/line_buffer.hpp"
+#include "herd/common/wake_signal.hpp"
 #include "herd/links/link_context.hpp"
 #include "herd/links/link_queue.hpp"
 #include "herd/links/link_socket.hpp"
 #include "herd/links/link_stream.hpp"
 #include "herd/log/log_throttle.hpp"
+#include "herd/protocol/line_buffer.hpp"
 #include "herd/protocol/protocol.hpp"
-#include "herd/common/wake_signal.hpp"
 
 namespace herd {
 
@@ -96,8 +96,8 @@ class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
   LineBuffer lines_;
   LinkBuffers buffers_;
   std::chrono::system_clock::time_point read_time_;  // when the current read completed
-  WakeSignal writer_wake_;  // the writer waits on it for something to send
-  LinkQueue queued_;  // flood lines waiting for the writer
+  WakeSignal writer_wake_;                           // the writer waits on it for something to send
+  LinkQueue queued_;                                 // flood lines waiting for the writer
   std::size_t in_flight_bytes_ = 0;
   std::uint64_t written_through_ = 0;  // ticket of our own last flood written
   std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();

@@ -60,8 +60,7 @@ std::string expand_member(std::string_view path, std::string_view member);
 // the CA (neither expired nor not yet valid) for TLS client and server use;
 // the key file holds the matching unencrypted private key. On failure returns
 // nullopt and sets `error` naming the field and the file.
-std::optional<PeerTlsContexts> load_peer_tls(const PeerTlsConfig& config,
-                                             std::string_view member,
+std::optional<PeerTlsContexts> load_peer_tls(const PeerTlsConfig& config, std::string_view member,
                                              std::chrono::system_clock::time_point now,
                                              std::string& error);
 

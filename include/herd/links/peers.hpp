@@ -37,15 +37,15 @@
 #include <utility>
 #include <vector>
 
+#include "herd/common/wake_signal.hpp"
 #include "herd/links/dial_backoff.hpp"
 #include "herd/links/flow_control.hpp"
-#include "herd/protocol/line_buffer.hpp"
 #include "herd/links/link_context.hpp"
 #include "herd/links/link_stream.hpp"
-#include "herd/log/log_throttle.hpp"
 #include "herd/links/peer_tls.hpp"
+#include "herd/log/log_throttle.hpp"
+#include "herd/protocol/line_buffer.hpp"
 #include "herd/table/table.hpp"
-#include "herd/common/wake_signal.hpp"
 
 namespace herd {
 
@@ -94,8 +94,7 @@ class Peers {
   // An incoming connection whose first bytes (`received`) are a TLS record,
   // while links_use_tls(): a neighbour's handshake. It and the HELLO inside
   // it must come within peer_hello_timeout.
-  void adopt_tls(boost::asio::ip::tcp::socket socket, std::string received,
-                 std::string_view from);
+  void adopt_tls(boost::asio::ip::tcp::socket socket, std::string received, std::string_view from);
   // The link to `member` came up (HELLO both ways).
   void link_up(std::size_t member);
 
@@ -134,7 +133,7 @@ class Peers {
     std::shared_ptr<PeerConnection> live;
     std::unique_ptr<boost::asio::steady_timer> retry;  // dialers only
     DialFailureLog failures;                           // dialers only
-    LogThrottle refused_hellos;  // its HELLOs we refused
+    LogThrottle refused_hellos;                        // its HELLOs we refused
     // Addresses of its configured host: where its plaintext HELLOs may come from.
     std::vector<boost::asio::ip::address> addresses;
   };
@@ -163,9 +162,9 @@ class Peers {
   std::vector<Neighbour> neighbours_;
   std::vector<std::size_t> neighbour_members_;  // the same, as member indices
   std::minstd_rand jitter_;
-  LogThrottle refused_strangers_;  // HELLOs naming no neighbour
-  LogThrottle refused_plaintext_;  // plaintext HELLOs while links require TLS
-  LogThrottle refused_tls_;        // TLS connections refused at the handshake or HELLO
+  LogThrottle refused_strangers_;       // HELLOs naming no neighbour
+  LogThrottle refused_plaintext_;       // plaintext HELLOs while links require TLS
+  LogThrottle refused_tls_;             // TLS connections refused at the handshake or HELLO
   std::optional<PeerTlsContexts> tls_;  // loaded when links require TLS
   std::uint64_t last_ticket_ = 0;
   WakeSignal links_changed_;  // a link wrote, closed or was forgotten

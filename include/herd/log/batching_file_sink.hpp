@@ -54,7 +54,7 @@ class BatchingFileSink final : public spdlog::sinks::base_sink<std::mutex> {
 
   Limits limits_;
   LogFile file_;  // the writer thread's
-  Batch batch_;  // being filled; guarded by base_sink's mutex_
+  Batch batch_;   // being filled; guarded by base_sink's mutex_
 
   std::mutex queue_mutex_;
   std::condition_variable queue_changed_;
@@ -63,8 +63,8 @@ class BatchingFileSink final : public spdlog::sinks::base_sink<std::mutex> {
   // anew and page-faulted in line by line on the event loop.
   std::vector<Batch> spare_;
   std::size_t queued_bytes_ = 0;
-  std::size_t handed_over_ = 0;    // batches given to the writer, ever
-  std::size_t written_ = 0;        // of those, written to the file
+  std::size_t handed_over_ = 0;  // batches given to the writer, ever
+  std::size_t written_ = 0;      // of those, written to the file
   std::uint64_t lines_lost_ = 0;
   bool reopen_wanted_ = false;
   bool stopping_ = false;

@@ -72,7 +72,7 @@ class LogFile {
   // A failed write left part of a line that could not be cut off: the next
   // write ends it first, so that it does not glue onto the next line.
   bool ends_mid_line_ = false;
-  std::string failure_;  // why the last write or open failed
+  std::string failure_;     // why the last write or open failed
   std::uint64_t lost_ = 0;  // lines lost since the last note saying so
   std::string lost_reason_;
   std::uint64_t lines_lost_total_ = 0;

@@ -19,8 +19,7 @@ namespace herd {
 // Opens (appending) `<config.log_dir>/<member>.log`, creating the directory, with
 // the config's rotation and log_level. Throws spdlog::spdlog_ex naming the path
 // when it cannot.
-std::shared_ptr<spdlog::logger> make_member_logger(const Config& config,
-                                                   const std::string& member);
+std::shared_ptr<spdlog::logger> make_member_logger(const Config& config, const std::string& member);
 
 // Has the log's writer thread close its file and open it anew at its path
 // (SIGHUP, after logrotate renamed it).

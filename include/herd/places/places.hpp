@@ -60,7 +60,6 @@ PlacesAnswer places_answer(const nlohmann::json& body);
 // unreadable key file or CA file).
 std::unique_ptr<PlacesBackend> make_places_backend(const PlacesConfig& config,
                                                    boost::asio::any_io_executor executor,
-                                                   spdlog::logger& log,
-                                                   std::string& error);
+                                                   spdlog::logger& log, std::string& error);
 
 }  // namespace herd

@@ -59,8 +59,8 @@ class LineBuffer {
 
   std::size_t max_line_;
   std::vector<char> data_;
-  std::size_t begin_ = 0;  // first unconsumed byte
-  std::size_t end_ = 0;    // one past the last received byte
+  std::size_t begin_ = 0;    // first unconsumed byte
+  std::size_t end_ = 0;      // one past the last received byte
   std::size_t scanned_ = 0;  // bytes in [begin_, scanned_) hold no '\n'
   bool skipping_ = false;    // inside a skipped line whose '\n' has not come yet
 };

@@ -79,10 +79,8 @@ constexpr bool too_far_ahead(nanoseconds_t time, nanoseconds_t now, nanoseconds_
 }
 // Why the command is invalid for a time too far ahead (its "? " reason, or
 // why a link skips it), or an empty view when its times are fine.
-std::string_view future_time_problem(const Iamat& iamat, nanoseconds_t now,
-                                     nanoseconds_t max_skew);
-std::string_view future_time_problem(const Echo& echo, nanoseconds_t now,
-                                     nanoseconds_t max_skew);
+std::string_view future_time_problem(const Iamat& iamat, nanoseconds_t now, nanoseconds_t max_skew);
+std::string_view future_time_problem(const Echo& echo, nanoseconds_t now, nanoseconds_t max_skew);
 
 // The longest ECHO line that carries a valid IAMAT of at most `max_line_bytes`
 // from an origin whose name has at most `max_origin_bytes`: the IAMAT's
@@ -113,13 +111,11 @@ void append_posix_time(std::string& out, nanoseconds_t time);
 
 // Appends "AT <server> <diff> <client> <location> <time>" (no newline) to `out`.
 void append_at_line(std::string& out, std::string_view server, nanoseconds_t diff,
-                    std::string_view client, std::string_view location,
-                    std::string_view time);
+                    std::string_view client, std::string_view location, std::string_view time);
 
 // Appends "ECHO <client> <location> <time> <receive_time> <origin>" (no newline).
-void append_echo_line(std::string& out, std::string_view client,
-                      std::string_view location, std::string_view time,
-                      nanoseconds_t receive_time, std::string_view origin);
+void append_echo_line(std::string& out, std::string_view client, std::string_view location,
+                      std::string_view time, nanoseconds_t receive_time, std::string_view origin);
 
 // True for the whitespace bytes of protocol.md §2: space, tab, CR, LF, FF, VT.
 constexpr bool is_field_space(char c) {

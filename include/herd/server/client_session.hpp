@@ -8,20 +8,20 @@
 // its buffer and a read pending, which costs no system call per wait.
 #pragma once
 
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "herd/protocol/line_buffer.hpp"
+#include "herd/common/wake_signal.hpp"
 #include "herd/places/places.hpp"
+#include "herd/protocol/line_buffer.hpp"
 #include "herd/protocol/protocol.hpp"
 #include "herd/server/reply_queue.hpp"
-#include "herd/common/wake_signal.hpp"
 
 namespace herd {
 
@@ -53,17 +53,17 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   // others. It is parked, reading or parking while it takes commands; then
   // closing, handing off or failed.
   enum class Phase {
-    parked,       // waits for readability without a read buffer; new connections
-                  // start so, since many send once, or never
-    reading,      // keeps its buffer and a read pending
-    parking,      // that read was cancelled so that it parks
-    closing,      // no more commands (EOF, over-long line, shutdown); the replies
-                  // owed still go out
-    handing_off,  // the first line was HELLO: the socket goes to a peer link
+    parked,           // waits for readability without a read buffer; new connections
+                      // start so, since many send once, or never
+    reading,          // keeps its buffer and a read pending
+    parking,          // that read was cancelled so that it parks
+    closing,          // no more commands (EOF, over-long line, shutdown); the replies
+                      // owed still go out
+    handing_off,      // the first line was HELLO: the socket goes to a peer link
     handing_off_tls,  // the first bytes are a TLS record: a neighbour dialing
                       // with TLS; the socket goes to Peers to finish the handshake
-    failed,       // the socket is gone (a failed read or write, the idle
-                  // timeout); what is owed is dropped
+    failed,           // the socket is gone (a failed read or write, the idle
+                      // timeout); what is owed is dropped
   };
 
   bool takes_commands() const {

@@ -13,13 +13,13 @@
 
 #include <spdlog/logger.h>
 
+#include "herd/common/supervised.hpp"
 #include "herd/config/config.hpp"
 #include "herd/links/peers.hpp"
+#include "herd/log/log_throttle.hpp"
 #include "herd/places/places.hpp"
 #include "herd/server/reply_batch.hpp"
-#include "herd/common/supervised.hpp"
 #include "herd/table/table.hpp"
-#include "herd/log/log_throttle.hpp"
 
 namespace herd {
 

@@ -21,8 +21,7 @@ class ClientSession;
 // Binds a listening socket, or returns nullopt and a message naming the address.
 std::optional<boost::asio::ip::tcp::acceptor> open_listener(boost::asio::any_io_executor executor,
                                                             const std::string& host,
-                                                            std::uint16_t port,
-                                                            std::string& error);
+                                                            std::uint16_t port, std::string& error);
 
 class Server {
  public:

@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "herd/protocol/protocol.hpp"
 #include "herd/table/block_reserve.hpp"
 #include "herd/table/client_index.hpp"
 #include "herd/table/mapped_block.hpp"
-#include "herd/protocol/protocol.hpp"
 #include "herd/table/siphash.hpp"
 #include "herd/table/text_arena.hpp"
 

@@ -67,8 +67,8 @@ TEST(DescribeFailure, GivesWhatOrSaysTheExceptionIsUnknown) {
   EXPECT_EQ(describe_failure(std::make_exception_ptr(std::bad_alloc())), "std::bad_alloc");
   EXPECT_EQ(describe_failure(std::make_exception_ptr(42)), "unknown exception");
   // As operator&& throws when the failure of one side made the other fail too.
-  EXPECT_EQ(describe_failure(std::make_exception_ptr(asio::multiple_exceptions(
-                std::make_exception_ptr(std::bad_alloc())))),
+  EXPECT_EQ(describe_failure(std::make_exception_ptr(
+                asio::multiple_exceptions(std::make_exception_ptr(std::bad_alloc())))),
             "std::bad_alloc");
 }
 
@@ -96,16 +96,18 @@ TEST_F(SupervisorTest, LogsAFailureWithTheTasksNameAndTellsItsOwner) {
 
 TEST_F(SupervisorTest, AnExceptionThatIsNotAStdExceptionIsLoggedToo) {
   bool ended = false;
-  supervisor_.spawn("idle sweep", [] { return throw_an_int(); }, OnFailure::log,
-                    [&](std::optional<std::string_view>) { ended = true; });
+  supervisor_.spawn(
+      "idle sweep", [] { return throw_an_int(); }, OnFailure::log,
+      [&](std::optional<std::string_view>) { ended = true; });
   ASSERT_TRUE(test::run_until(io_, [&] { return ended; }));
   EXPECT_THAT(log_.text(), HasSubstr("idle sweep failed (unknown exception)"));
 }
 
 TEST_F(SupervisorTest, ATaskThatReturnsIsNotLoggedAndItsOwnerIsTold) {
   std::optional<std::optional<std::string_view>> ended;
-  supervisor_.spawn("shutdown", [] { return finish(); }, OnFailure::stop_member,
-                    [&](std::optional<std::string_view> failure) { ended = failure; });
+  supervisor_.spawn(
+      "shutdown", [] { return finish(); }, OnFailure::stop_member,
+      [&](std::optional<std::string_view> failure) { ended = failure; });
   ASSERT_TRUE(test::run_until(io_, [&] { return ended.has_value(); }));
   EXPECT_FALSE(ended->has_value());
   EXPECT_EQ(log_.text(), "");
@@ -126,11 +128,16 @@ TEST_F(SupervisorTest, RestartsAFailedTaskWithPausesThatDoubleUpToTheCap) {
   ASSERT_TRUE(test::run_until(io_, [&] { return ended; }));
   EXPECT_EQ(starts, 6);
   const std::string text = log_.text();
-  EXPECT_THAT(text, HasSubstr("accept loop failed (failure 1); restarting it in 10 ms (restart 1)"));
-  EXPECT_THAT(text, HasSubstr("accept loop failed (failure 2); restarting it in 20 ms (restart 2)"));
-  EXPECT_THAT(text, HasSubstr("accept loop failed (failure 3); restarting it in 40 ms (restart 3)"));
-  EXPECT_THAT(text, HasSubstr("accept loop failed (failure 4); restarting it in 40 ms (restart 4)"));
-  EXPECT_THAT(text, HasSubstr("accept loop failed (failure 5); restarting it in 40 ms (restart 5)"));
+  EXPECT_THAT(text,
+              HasSubstr("accept loop failed (failure 1); restarting it in 10 ms (restart 1)"));
+  EXPECT_THAT(text,
+              HasSubstr("accept loop failed (failure 2); restarting it in 20 ms (restart 2)"));
+  EXPECT_THAT(text,
+              HasSubstr("accept loop failed (failure 3); restarting it in 40 ms (restart 3)"));
+  EXPECT_THAT(text,
+              HasSubstr("accept loop failed (failure 4); restarting it in 40 ms (restart 4)"));
+  EXPECT_THAT(text,
+              HasSubstr("accept loop failed (failure 5); restarting it in 40 ms (restart 5)"));
   // It did pause (timers never fire early): 10 + 20 + 40 + 40 + 40 ms at least.
   EXPECT_GE(std::chrono::steady_clock::now() - began, 150ms);
 }
@@ -153,9 +160,11 @@ TEST_F(SupervisorTest, RestartsATaskThatCouldNotEvenBeStarted) {
 
 TEST_F(SupervisorTest, AFailureTheMemberCannotSurviveStopsTheIoContext) {
   bool other_ended = false;
-  supervisor_.spawn("client 127.0.0.1:4242: session", [] { return wait_forever(); },
-                    OnFailure::log, [&](std::optional<std::string_view>) { other_ended = true; });
-  supervisor_.spawn("shutdown", [] { return fail_with("boom"); }, OnFailure::stop_member);
+  supervisor_.spawn(
+      "client 127.0.0.1:4242: session", [] { return wait_forever(); }, OnFailure::log,
+      [&](std::optional<std::string_view>) { other_ended = true; });
+  supervisor_.spawn(
+      "shutdown", [] { return fail_with("boom"); }, OnFailure::stop_member);
   // Still work to do (the session waits forever), so only stop() ends run().
   ASSERT_TRUE(test::run_until(io_, [&] { return io_.stopped(); }));
   EXPECT_TRUE(supervisor_.member_failed());

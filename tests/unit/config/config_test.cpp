@@ -2,17 +2,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
+#include "herd/common/https_url.hpp"
 #include "herd/config/command_line.hpp"
 #include "herd/config/config.hpp"
-#include "herd/common/https_url.hpp"
 
 namespace herd {
 namespace {
@@ -102,9 +102,9 @@ class TempFile {
  public:
   explicit TempFile(std::string_view content) {
     static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("herd-config-test-" + std::to_string(::getpid()) + "-" +
-             std::to_string(counter++) + ".json");
+    path_ =
+        std::filesystem::temp_directory_path() / ("herd-config-test-" + std::to_string(::getpid()) +
+                                                  "-" + std::to_string(counter++) + ".json");
     std::ofstream(path_) << content;
   }
   ~TempFile() {
@@ -365,8 +365,7 @@ TEST(ConfigValidation, Links) {
             R"(test.json: links[0]: a member cannot link to itself ("Hands"))");
   EXPECT_THAT(rejection(two_members(R"([["A", "B"], ["B", "A"]])")),
               HasSubstr(R"(links[1]: "B" and "A" are already linked by links[0])"));
-  EXPECT_THAT(rejection(two_members(R"([["A", "B"], ["A", "B"]])")),
-              HasSubstr("links[1]: "));
+  EXPECT_THAT(rejection(two_members(R"([["A", "B"], ["A", "B"]])")), HasSubstr("links[1]: "));
   for (const char* bad : {R"(["A"])", R"(["A", "B", "A"])", R"("A-B")", R"(["A", 2])"}) {
     EXPECT_THAT(rejection(two_members("[" + std::string(bad) + "]")),
                 HasSubstr("links[0]: must be a pair of member names"))
@@ -376,9 +375,9 @@ TEST(ConfigValidation, Links) {
 }
 
 TEST(ConfigValidation, DurationsArePositiveIntegers) {
-  for (const char* key : {"client_idle_timeout_ms", "peer_backoff_initial_ms",
-                          "peer_backoff_cap_ms", "peer_hello_timeout_ms", "peer_stall_limit_ms",
-                          "shutdown_grace_ms"}) {
+  for (const char* key :
+       {"client_idle_timeout_ms", "peer_backoff_initial_ms", "peer_backoff_cap_ms",
+        "peer_hello_timeout_ms", "peer_stall_limit_ms", "shutdown_grace_ms"}) {
     for (const char* bad : {"0", "-5", "1.5", "\"100\"", "3000000000"}) {
       EXPECT_THAT(rejection("{\"" + std::string(key) + "\": " + bad + "}"),
                   StartsWith("test.json: " + std::string(key) + ": must be an integer from 1 to"))
@@ -433,8 +432,7 @@ TEST(ConfigValidation, LogLevels) {
   for (const auto& [name, level] : levels) {
     const std::string quoted = "\"" + std::string(name) + "\"";
     EXPECT_EQ(parse_ok("{\"log_level\": " + quoted + "}").log_level, level) << name;
-    EXPECT_EQ(parse_ok("{\"log_traffic_level\": " + quoted + "}").log_traffic_level, level)
-        << name;
+    EXPECT_EQ(parse_ok("{\"log_traffic_level\": " + quoted + "}").log_traffic_level, level) << name;
   }
   for (const char* key : {"log_level", "log_traffic_level"}) {
     const std::string field = "{\"" + std::string(key) + "\": ";
@@ -500,8 +498,9 @@ TEST(ConfigValidation, TableBounds) {
 }
 
 TEST(ConfigValidation, Places) {
-  EXPECT_EQ(rejection(R"({"places": {"backend": "bing"}})"),
-            R"(test.json: places.backend: unknown backend "bing" (one of auto, none, google, google-legacy, geonames))");
+  EXPECT_EQ(
+      rejection(R"({"places": {"backend": "bing"}})"),
+      R"(test.json: places.backend: unknown backend "bing" (one of auto, none, google, google-legacy, geonames))");
   EXPECT_EQ(rejection(R"({"places": {"google_base_url": "http://127.0.0.1:8080"}})"),
             R"(test.json: places.google_base_url: "http://127.0.0.1:8080" is not an https:// URL)");
   EXPECT_EQ(rejection(R"({"places": {"legacy_base_url": "https://"}})"),
@@ -569,7 +568,8 @@ TEST(CommandLine, GolomonIsAnAliasOfGoloman) {
 }
 
 TEST(CommandLine, GolomonIsItselfWhenTheConfigHasIt) {
-  const TempFile file(R"({"members": [{"name": "Golomon", "port": 1}, {"name": "Goloman", "port": 2}],
+  const TempFile file(
+      R"({"members": [{"name": "Golomon", "port": 1}, {"name": "Goloman", "port": 2}],
                           "links": []})");
   EXPECT_EQ(parse_args_ok({"Golomon", "--config", file.path()}).member, "Golomon");
 }
@@ -663,8 +663,7 @@ TEST(CommandLine, BadPort) {
   EXPECT_EQ(args_rejection({"Hands", "--port", "abc"}),
             R"(--port: "abc" is not a port number (1-65535))");
   for (const char* bad : {"0", "65536", "-1", "12x", "+5", " 5"}) {
-    EXPECT_THAT(args_rejection({"Hands", "--port", bad}), HasSubstr("is not a port number"))
-        << bad;
+    EXPECT_THAT(args_rejection({"Hands", "--port", bad}), HasSubstr("is not a port number")) << bad;
   }
   EXPECT_EQ(parse_args_ok({"Hands", "--port", "65535"}).config.members[1].port, 65535);
 }
@@ -673,10 +672,10 @@ TEST(CommandLine, BadPort) {
 // when a Google backend starts (or never, for the base URL of the one not chosen).
 TEST(ConfigValidation, BaseUrlsTheClientCannotUseAreRejectedAtLoad) {
   for (const std::string_view url :
-       {"https://host:0", "https://host:65536", "https://host:https", "https://host:",
-        "https://user:secret@host", "https://host/path?query=1", "https://host/#top",
-        "https://[::1", "https://[::1]9000", "https://::1:9000", "https://:443",
-        "https:///prefix"}) {
+       {"https://host:0", "https://host:65536", "https://host:https",
+        "https://host:", "https://user:secret@host", "https://host/path?query=1",
+        "https://host/#top", "https://[::1", "https://[::1]9000", "https://::1:9000",
+        "https://:443", "https:///prefix"}) {
     std::string why;
     ASSERT_FALSE(parse_https_url(url, why)) << url;
     for (const std::string_view field : {"google_base_url", "legacy_base_url"}) {
@@ -712,14 +711,15 @@ TEST(CommandLine, BadPlacesFlags) {
 TEST(CommandLine, PeerTlsFlagsOverTheConfig) {
   const TempFile file(
       R"({"peer_tls": {"mode": "required", "ca_file": "a", "cert_file": "b", "key_file": "c"}})");
-  const CommandLine line = parse_args_ok({"Hands", "--config", file.path(), "--peer-cert=x/{member}.pem"});
+  const CommandLine line =
+      parse_args_ok({"Hands", "--config", file.path(), "--peer-cert=x/{member}.pem"});
   EXPECT_EQ(line.config.peer_tls.mode, PeerTlsMode::required);
   EXPECT_EQ(line.config.peer_tls.ca_file, "a");
   EXPECT_EQ(line.config.peer_tls.cert_file, "x/{member}.pem");
   EXPECT_EQ(line.config.peer_tls.key_file, "c");
-  EXPECT_EQ(parse_args_ok({"Hands", "--config", file.path(), "--peer-tls", "off"})
-                .config.peer_tls.mode,
-            PeerTlsMode::off);
+  EXPECT_EQ(
+      parse_args_ok({"Hands", "--config", file.path(), "--peer-tls", "off"}).config.peer_tls.mode,
+      PeerTlsMode::off);
   const CommandLine flags = parse_args_ok({"Hands", "--peer-tls", "required", "--peer-ca", "ca",
                                            "--peer-cert", "cert", "--peer-key", "key"});
   EXPECT_EQ(flags.config.peer_tls.mode, PeerTlsMode::required);
@@ -739,10 +739,10 @@ TEST(CommandLine, BadPeerTlsFlags) {
 
 TEST(CommandLine, UsageMentionsEveryOption) {
   const std::string usage = usage_text();
-  for (const char* word : {"<member>", "--config", "--log-dir", "--port", "--places-backend",
-                           "--places-url", "--ca-file", "--peer-tls", "--peer-ca",
-                           "--peer-cert", "--peer-key", "SIGHUP", "--help", "--version",
-                           "GOOGLE_PLACES_API_KEY", "Golomon"}) {
+  for (const char* word :
+       {"<member>", "--config", "--log-dir", "--port", "--places-backend", "--places-url",
+        "--ca-file", "--peer-tls", "--peer-ca", "--peer-cert", "--peer-key", "SIGHUP", "--help",
+        "--version", "GOOGLE_PLACES_API_KEY", "Golomon"}) {
     EXPECT_THAT(usage, HasSubstr(word));
   }
 }

@@ -14,8 +14,8 @@
 namespace herd {
 namespace {
 
-using ::testing::HasSubstr;
 using test::geonames_place;
+using ::testing::HasSubstr;
 
 class GazetteerFile : public ::testing::Test {
  protected:
@@ -46,13 +46,12 @@ class GazetteerFile : public ::testing::Test {
 };
 
 TEST_F(GazetteerFile, LoadsEveryGoodRowAndCountsTheBadOnes) {
-  const std::string text = geonames_place(1, "One", "10", "20", 100).line() + "\n" +
-                           "this is not a row\n" +  // line 2
-                           "\n" +                   // empty: not a row
-                           geonames_place(2, "Two", "10.01", "20", 200).line() + "\r\n" +
-                           geonames_place(3, "Three", "95", "20", 300).line() + "\n" +
-                           "\r\n" +
-                           geonames_place(4, "Four", "10.02", "20", 400).line();  // no final newline
+  const std::string text =
+      geonames_place(1, "One", "10", "20", 100).line() + "\n" + "this is not a row\n" +  // line 2
+      "\n" +  // empty: not a row
+      geonames_place(2, "Two", "10.01", "20", 200).line() + "\r\n" +
+      geonames_place(3, "Three", "95", "20", 300).line() + "\n" + "\r\n" +
+      geonames_place(4, "Four", "10.02", "20", 400).line();  // no final newline
   const GazetteerLoad result = load(write("places.txt", text));
   ASSERT_TRUE(result.gazetteer) << result.error;
   EXPECT_EQ(result.error, "");
@@ -75,8 +74,7 @@ TEST_F(GazetteerFile, NamesAdminAreasAndCountriesFromTheFilesBeside) {
   auto oslo = geonames_place(3143244, "Oslo", "59.91273", "10.74609", 1082575);
   oslo.country = "NO";
   oslo.admin1 = "12";
-  const auto file =
-      write("cities.txt", paris.line() + "\n" + oslo.line() + "\n");
+  const auto file = write("cities.txt", paris.line() + "\n" + oslo.line() + "\n");
   write(std::string(geonames_admin1_file),
         "FR.11\t\xC3\x8Ele-de-France\tIle-de-France\t3012874\n"
         "broken line without a tab\n"
@@ -116,11 +114,13 @@ TEST_F(GazetteerFile, FilesThatAreNoGazetteerAreErrorsNamingThem) {
   EXPECT_EQ(load(empty).error, empty.string() + ": holds no rows");
   const auto blank = write("blank.txt", "\n\r\n\n");
   EXPECT_EQ(load(blank).error, blank.string() + ": holds no rows");
-  const auto wrong = write("admin1CodesASCII.txt", "US.CA\tCalifornia\tCalifornia\t5332921\nUS.NY\tNew York\tNew York\t5128638\n");
+  const auto wrong =
+      write("admin1CodesASCII.txt",
+            "US.CA\tCalifornia\tCalifornia\t5332921\nUS.NY\tNew York\tNew York\t5128638\n");
   const GazetteerLoad result = load(wrong);
   EXPECT_FALSE(result.gazetteer);
-  EXPECT_EQ(result.error, wrong.string() +
-                              ": holds no GeoNames row (line 1: not 19 tab-separated columns)");
+  EXPECT_EQ(result.error,
+            wrong.string() + ": holds no GeoNames row (line 1: not 19 tab-separated columns)");
 }
 
 TEST_F(GazetteerFile, StopsWhenAsked) {
@@ -139,7 +139,8 @@ TEST_F(GazetteerFile, StopsWhenAsked) {
 
 TEST_F(GazetteerFile, StartUpCheckReadsTheFirstRowOnly) {
   std::string error;
-  const auto good = write("good.txt", geonames_place(1, "One", "1", "2", 3).line() + "\nnot a row\n");
+  const auto good =
+      write("good.txt", geonames_place(1, "One", "1", "2", 3).line() + "\nnot a row\n");
   EXPECT_TRUE(check_gazetteer_file(good, error)) << error;
 
   const auto missing = directory_ / "missing.txt";
@@ -152,7 +153,8 @@ TEST_F(GazetteerFile, StartUpCheckReadsTheFirstRowOnly) {
   EXPECT_EQ(error, empty.string() + ": is empty, or starts with an empty line");
   const auto wrong = write("countryInfo.txt", "#ISO\tISO3\nUS\tUSA\n");
   EXPECT_FALSE(check_gazetteer_file(wrong, error));
-  EXPECT_EQ(error, wrong.string() + ": line 1 is not a GeoNames row (not 19 tab-separated columns)");
+  EXPECT_EQ(error,
+            wrong.string() + ": line 1 is not a GeoNames row (not 19 tab-separated columns)");
 }
 
 }  // namespace

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "geonames_rows.hpp"
 #include "herd/gazetteer/gazetteer.hpp"
 #include "herd/gazetteer/geonames_types.hpp"
-#include "geonames_rows.hpp"
 
 namespace herd {
 namespace {
@@ -54,8 +54,8 @@ std::vector<GazetteerHit> scan_all(const std::vector<TestPlace>& places, double 
                                    double longitude, double radius_km, std::size_t bound) {
   std::vector<GazetteerHit> hits;
   for (const auto& place : places) {
-    const double distance = great_circle_km(latitude, longitude, place.latitude_e7 / 1e7,
-                                            place.longitude_e7 / 1e7);
+    const double distance =
+        great_circle_km(latitude, longitude, place.latitude_e7 / 1e7, place.longitude_e7 / 1e7);
     if (distance <= radius_km) hits.push_back({place.population, distance, place.id, 0});
   }
   std::sort(hits.begin(), hits.end(), ranks_before);
@@ -95,7 +95,8 @@ TEST(GreatCircle, KnownDistancesOnTheMeanSphere) {
   EXPECT_EQ(great_circle_km(34.06893, -118.445127, 34.06893, -118.445127), 0);
   // Nashville to Los Angeles, Rosetta Code's haversine example (2887.2599506
   // km on a sphere of 6372.8 km), scaled to this sphere.
-  EXPECT_NEAR(great_circle_km(36.12, -86.67, 33.94, -118.40), 2887.2599506071106 * earth_radius_km / 6372.8, 1e-9);
+  EXPECT_NEAR(great_circle_km(36.12, -86.67, 33.94, -118.40),
+              2887.2599506071106 * earth_radius_km / 6372.8, 1e-9);
 }
 
 TEST(Gazetteer, RanksByPopulationThenDistanceThenId) {
@@ -104,7 +105,7 @@ TEST(Gazetteer, RanksByPopulationThenDistanceThenId) {
       {2, e7(34.01), e7(-118.0), 5000},
       {3, e7(34.02), e7(-118.0), 100},
       {4, e7(34.001), e7(-118.0), 100},
-      {5, e7(34.02), e7(-118.0), 100},  // as far as 3, a larger id
+      {5, e7(34.02), e7(-118.0), 100},       // as far as 3, a larger id
       {6, e7(36.0), e7(-118.0), 1'000'000},  // too far
   });
   EXPECT_THAT(ids(gazetteer, 34.0, -118.0, 10), ElementsAre(2, 1, 4, 3, 5));
@@ -113,7 +114,8 @@ TEST(Gazetteer, RanksByPopulationThenDistanceThenId) {
 }
 
 TEST(Gazetteer, RadiusZeroFindsOnlyPlacesAtThePointItself) {
-  const auto gazetteer = build({{1, e7(34.06893), e7(-118.445127), 10}, {2, e7(34.06894), e7(-118.445127), 10}});
+  const auto gazetteer =
+      build({{1, e7(34.06893), e7(-118.445127), 10}, {2, e7(34.06894), e7(-118.445127), 10}});
   EXPECT_THAT(ids(gazetteer, 34.06893, -118.445127, 0), ElementsAre(1));
   EXPECT_THAT(ids(gazetteer, 34.068935, -118.445127, 0), ElementsAre());
 }
@@ -121,7 +123,8 @@ TEST(Gazetteer, RadiusZeroFindsOnlyPlacesAtThePointItself) {
 TEST(Gazetteer, RadiusIsInclusiveAtFiftyKilometres) {
   // Places at 49.99 and 50.01 km due north; 50 km is 0.449661° on this sphere.
   const double km = 180 / (earth_radius_km * std::numbers::pi);
-  const auto gazetteer = build({{1, e7(10 + 49.99 * km), e7(20), 1}, {2, e7(10 + 50.01 * km), e7(20), 1}});
+  const auto gazetteer =
+      build({{1, e7(10 + 49.99 * km), e7(20), 1}, {2, e7(10 + 50.01 * km), e7(20), 1}});
   EXPECT_THAT(ids(gazetteer, 10, 20, 50), ElementsAre(1));
   EXPECT_THAT(ids(gazetteer, 10, 20, 50.02), ElementsAre(1, 2));
 }
@@ -155,10 +158,10 @@ TEST(Gazetteer, FindsPlacesAroundThePoles) {
   const auto gazetteer = build({
       {1, e7(90), e7(0), 1},
       {2, e7(89.9), e7(0), 2},
-      {3, e7(89.9), e7(180), 3},     // 22 km from 2, across the pole
+      {3, e7(89.9), e7(180), 3},  // 22 km from 2, across the pole
       {4, e7(89.9), e7(-90), 4},
-      {5, e7(89.6), e7(45), 5},      // 44.5 km from the pole
-      {6, e7(89.5), e7(45), 6},      // 55.6 km
+      {5, e7(89.6), e7(45), 5},  // 44.5 km from the pole
+      {6, e7(89.5), e7(45), 6},  // 55.6 km
       {7, e7(-90), e7(0), 7},
       {8, e7(-89.99), e7(-170), 8},  // near the South Pole station
   });
@@ -193,21 +196,28 @@ TEST(Gazetteer, AgreesWithAScanOfEveryPlace) {
   const auto clamp_e7 = [](double degrees, double limit) {
     return e7(std::clamp(degrees, -limit, limit));
   };
-  const auto wrap = [](double degrees) { return degrees > 180 ? degrees - 360 : degrees < -180 ? degrees + 360 : degrees; };
+  const auto wrap = [](double degrees) {
+    return degrees > 180 ? degrees - 360 : degrees < -180 ? degrees + 360 : degrees;
+  };
   std::uint32_t next_id = 1;
   for (int i = 0; i < 30'000; ++i) {
     double lat = latitude(), lon = longitude();
     if (i % 2 == 0) {
-      const auto& [centre_lat, centre_lon] = centres[static_cast<std::size_t>(i / 2) % centres.size()];
+      const auto& [centre_lat, centre_lon] =
+          centres[static_cast<std::size_t>(i / 2) % centres.size()];
       lat = centre_lat + (unit(random) - 0.5) * 1.2;
-      lon = wrap(centre_lon + (unit(random) - 0.5) * 1.2 / std::max(0.05, std::cos(centre_lat * std::numbers::pi / 180)));
+      lon = wrap(centre_lon + (unit(random) - 0.5) * 1.2 /
+                                  std::max(0.05, std::cos(centre_lat * std::numbers::pi / 180)));
     }
     // Few distinct populations, so ties are decided by distance and id.
     const std::uint64_t population = static_cast<std::uint64_t>(unit(random) * 8) * 1000;
     places.push_back({next_id++, clamp_e7(lat, 90), clamp_e7(lon, 180), population});
-    if (i % 97 == 0) places.push_back({next_id++, places.back().latitude_e7, places.back().longitude_e7, population});
+    if (i % 97 == 0)
+      places.push_back(
+          {next_id++, places.back().latitude_e7, places.back().longitude_e7, population});
   }
-  for (const auto& [lat, lon] : std::vector<std::pair<double, double>>{{90, 0}, {-90, 0}, {0, 180}, {0, -180}, {89.99, 180}}) {
+  for (const auto& [lat, lon] : std::vector<std::pair<double, double>>{
+           {90, 0}, {-90, 0}, {0, 180}, {0, -180}, {89.99, 180}}) {
     places.push_back({next_id++, e7(lat), e7(lon), 500});
   }
   const Gazetteer gazetteer = build(places);
@@ -218,7 +228,10 @@ TEST(Gazetteer, AgreesWithAScanOfEveryPlace) {
   for (int i = 0; i < 6000; ++i) {
     double lat, lon;
     switch (i % 4) {
-      case 0: lat = latitude(); lon = longitude(); break;
+      case 0:
+        lat = latitude();
+        lon = longitude();
+        break;
       case 1: {  // at or near a place
         const auto& place = places[static_cast<std::size_t>(unit(random) * places.size())];
         lat = place.latitude_e7 / 1e7;
@@ -230,7 +243,8 @@ TEST(Gazetteer, AgreesWithAScanOfEveryPlace) {
         break;
       }
       case 2: {
-        const auto& [centre_lat, centre_lon] = centres[static_cast<std::size_t>(unit(random) * centres.size())];
+        const auto& [centre_lat, centre_lon] =
+            centres[static_cast<std::size_t>(unit(random) * centres.size())];
         lat = std::clamp(centre_lat + (unit(random) - 0.5), -90.0, 90.0);
         lon = wrap(centre_lon + (unit(random) - 0.5));
         break;
@@ -273,7 +287,8 @@ TEST(GeonamesVicinity, AdminAreaAndCountryByNameOrCode) {
   names.countries = {{"US", "United States"}, {"NO", "Norway"}};
   names.admin1 = {{"US.CA", "California"}};
   EXPECT_EQ(geonames_vicinity(names, "US", "CA"), "California, United States");
-  EXPECT_EQ(geonames_vicinity(names, "NO", "30"), "Norway") << "an admin code missing from the table";
+  EXPECT_EQ(geonames_vicinity(names, "NO", "30"), "Norway")
+      << "an admin code missing from the table";
   EXPECT_EQ(geonames_vicinity(names, "US", "00"), "United States") << "00 is GeoNames' none";
   EXPECT_EQ(geonames_vicinity(names, "US", ""), "United States");
   EXPECT_EQ(geonames_vicinity(names, "XK", ""), "XK") << "a country missing from the table";
@@ -291,7 +306,8 @@ TEST(GeonamesTypes, GoogleTypesByFeature) {
   EXPECT_THAT(geonames_types("S", "AIRP"), ElementsAre("airport", "point_of_interest"));
   EXPECT_THAT(geonames_types("S", "SCH"), ElementsAre("school", "point_of_interest"));
   EXPECT_THAT(geonames_types("S", "UNIV"), ElementsAre("university", "point_of_interest"));
-  EXPECT_THAT(geonames_types("S", "CH"), ElementsAre("church", "place_of_worship", "point_of_interest"));
+  EXPECT_THAT(geonames_types("S", "CH"),
+              ElementsAre("church", "place_of_worship", "point_of_interest"));
   EXPECT_THAT(geonames_types("A", "ADM1"), ElementsAre("administrative_area_level_1", "political"));
   EXPECT_THAT(geonames_types("A", "PCLI"), ElementsAre("country", "political"));
   EXPECT_THAT(geonames_types("T", "MT"), ElementsAre("natural_feature", "point_of_interest"));
@@ -303,11 +319,13 @@ TEST(GeonamesTypes, GoogleTypesByFeature) {
 
 TEST(GeonamesTypes, EveryListEndsInPoliticalOrPointOfInterest) {
   for (const char* feature_class : {"A", "H", "L", "P", "R", "S", "T", "U", "V", "", "Z"}) {
-    for (const char* code : {"", "PPL", "PPLX", "PPLH", "PPLQ", "PPLW", "PPLCH", "PCL", "PCLI", "PCLD", "PCLF", "PCLIX", "PCLS",
-                             "ADM1", "ADM2", "ADM3", "ADM4", "ADM5", "ADMD", "AIRP", "AIRF", "AIRB", "SCH", "SCHC", "UNIV",
-                             "HSP", "HSPC", "HSPD", "CH", "CTRR", "MSQE", "SYG", "TMPL", "SHRN", "MUS", "LIBR", "RSTN", "RSTP",
-                             "MTRO", "BUSTN", "HTL", "HSTS", "REST", "BANK", "PO", "PP", "FIRE", "STDM", "ZOO", "AMUS",
-                             "CMTY", "MALL", "CSNO", "DIP", "ADMF", "CTHSE", "PKLT", "GASF", "PRK", "MT", "STM", "RD", "XYZ"}) {
+    for (const char* code :
+         {"",      "PPL",  "PPLX", "PPLH", "PPLQ", "PPLW", "PPLCH", "PCL",  "PCLI", "PCLD", "PCLF",
+          "PCLIX", "PCLS", "ADM1", "ADM2", "ADM3", "ADM4", "ADM5",  "ADMD", "AIRP", "AIRF", "AIRB",
+          "SCH",   "SCHC", "UNIV", "HSP",  "HSPC", "HSPD", "CH",    "CTRR", "MSQE", "SYG",  "TMPL",
+          "SHRN",  "MUS",  "LIBR", "RSTN", "RSTP", "MTRO", "BUSTN", "HTL",  "HSTS", "REST", "BANK",
+          "PO",    "PP",   "FIRE", "STDM", "ZOO",  "AMUS", "CMTY",  "MALL", "CSNO", "DIP",  "ADMF",
+          "CTHSE", "PKLT", "GASF", "PRK",  "MT",   "STM",  "RD",    "XYZ"}) {
       const auto types = geonames_types(feature_class, code);
       ASSERT_FALSE(types.empty()) << feature_class << "." << code;
       EXPECT_TRUE(types.back() == "political" || types.back() == "point_of_interest")

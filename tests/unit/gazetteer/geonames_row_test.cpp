@@ -7,8 +7,8 @@
 #include <string>
 
 #include "geonames_rows.hpp"
-#include "herd/gazetteer/geonames_row.hpp"
 #include "herd/common/utf8.hpp"
+#include "herd/gazetteer/geonames_row.hpp"
 
 namespace herd {
 namespace {
@@ -51,7 +51,8 @@ TEST(GeonamesRow, RealCities500RowsParse) {
   const std::string lines[] = {
       "3039163\tSant Juli\xC3\xA0 de L\xC3\xB2ria\tSant Julia de Loria\tSan Julia,Sant Julia de "
       "Loria\t42.46372\t1.49129\tP\tPPLA\tAD\t\t06\t\t\t\t8022\t\t921\tEurope/Andorra\t2013-11-23",
-      "1850147\tTokyo\tTokyo\t\xE6\x9D\xB1\xE4\xBA\xAC\t35.6895\t139.69171\tP\tPPLC\tJP\t\t40\t\t\t\t"
+      "1850147\tTokyo\tTokyo\t\xE6\x9D\xB1\xE4\xBA\xAC\t35.6895\t139."
+      "69171\tP\tPPLC\tJP\t\t40\t\t\t\t"
       "8336599\t\t44\tAsia/Tokyo\t2023-10-19",
       "2122850\tAnadyr\tAnadyr\t\t64.73424\t177.5103\tP\tPPLA\tRU\t\t15\t\t\t\t13045\t\t30\tAsia/"
       "Anadyr\t2019-09-05",
@@ -72,7 +73,8 @@ TEST(GeonamesRow, RealCities500RowsParse) {
 
 TEST(GeonamesRow, Utf8NamesArePassedThroughAsTheyAre) {
   GeonamesRowText row;
-  row.name = "\xE6\x9D\xB1\xE4\xBA\xAC \xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0 \xF0\x9F\x8F\x99";
+  row.name =
+      "\xE6\x9D\xB1\xE4\xBA\xAC \xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0 \xF0\x9F\x8F\x99";
   const std::string line = row.line();
   const auto parsed = parse(line);
   ASSERT_TRUE(parsed);
@@ -91,8 +93,8 @@ TEST(GeonamesRow, AlternateNamesAndOtherColumnsAreNotNeeded) {
 TEST(GeonamesRow, ExactlyNineteenColumns) {
   const std::string line = GeonamesRowText{}.line();
   EXPECT_FALSE(parse(line.substr(0, line.rfind('\t'))));  // 18
-  EXPECT_FALSE(parse(line + "\textra"));                   // 20
-  EXPECT_FALSE(parse(line + "\t"));                        // 20, the last empty
+  EXPECT_FALSE(parse(line + "\textra"));                  // 20
+  EXPECT_FALSE(parse(line + "\t"));                       // 20, the last empty
   EXPECT_FALSE(parse(""));
   EXPECT_FALSE(parse("\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t"));  // 19 empty
   std::string_view why;
@@ -116,15 +118,26 @@ TEST(GeonamesRow, NameIsPrintableUtf8OfAtMost1024Bytes) {
        {std::string(1025, 'a'), std::string(), std::string("Caf\xC3"), std::string("\xC0\xAF"),
         std::string("bell\x07"), std::string("del\x7F"), std::string("new\nline"),
         std::string("\xED\xA0\x80 surrogate")}) {
-    EXPECT_NE(refusal([&](auto& row) { row.name = name; }).find("name"), std::string::npos)
-        << name;
+    EXPECT_NE(refusal([&](auto& row) { row.name = name; }).find("name"), std::string::npos) << name;
   }
 }
 
 TEST(GeonamesRow, CoordinatesInRange) {
-  EXPECT_EQ(refusal([](auto& row) { row.latitude = "90"; row.longitude = "180"; }), "");
-  EXPECT_EQ(refusal([](auto& row) { row.latitude = "-90.0000000"; row.longitude = "-180.0"; }), "");
-  EXPECT_EQ(refusal([](auto& row) { row.latitude = "5."; row.longitude = "+7"; }), "");
+  EXPECT_EQ(refusal([](auto& row) {
+              row.latitude = "90";
+              row.longitude = "180";
+            }),
+            "");
+  EXPECT_EQ(refusal([](auto& row) {
+              row.latitude = "-90.0000000";
+              row.longitude = "-180.0";
+            }),
+            "");
+  EXPECT_EQ(refusal([](auto& row) {
+              row.latitude = "5.";
+              row.longitude = "+7";
+            }),
+            "");
   for (const char* latitude : {"90.0000001", "-90.00000005", "91", "abc", "", "1e1", "--1", ".5",
                                "1,5", "0x10", "1000", "+-1", "5.5.5"}) {
     EXPECT_NE(refusal([&](auto& row) { row.latitude = latitude; }).find("latitude"),
@@ -156,7 +169,11 @@ TEST(GeonamesRow, DegreesKeepSevenDecimalsRoundingTheRest) {
 
 TEST(GeonamesRow, FeatureClassAndCode) {
   EXPECT_EQ(refusal([](auto& row) { row.feature_class = row.feature_code = ""; }), "");
-  EXPECT_EQ(refusal([](auto& row) { row.feature_class = "S"; row.feature_code = "AIRP"; }), "");
+  EXPECT_EQ(refusal([](auto& row) {
+              row.feature_class = "S";
+              row.feature_code = "AIRP";
+            }),
+            "");
   EXPECT_EQ(refusal([](auto& row) { row.feature_code = "ABCDEFGHI0"; }), "");
   for (const auto& [feature_class, code] :
        {std::pair{"PP", "PPL"}, {"p", "PPL"}, {"P", "ABCDEFGHI01"}, {"P", "PP L"}, {"1", "PPL"}}) {
@@ -170,14 +187,18 @@ TEST(GeonamesRow, FeatureClassAndCode) {
 }
 
 TEST(GeonamesRow, CountryAndAdmin1Codes) {
-  EXPECT_EQ(refusal([](auto& row) { row.country = ""; row.admin1 = ""; }), "");
+  EXPECT_EQ(refusal([](auto& row) {
+              row.country = "";
+              row.admin1 = "";
+            }),
+            "");
   EXPECT_EQ(refusal([](auto& row) { row.admin1 = std::string(20, '7'); }), "");
   for (const char* country : {"USA", "U", "us", "U1"}) {
-    EXPECT_NE(refusal([&](auto& row) { row.country = country; }).find("country"),
-              std::string::npos)
+    EXPECT_NE(refusal([&](auto& row) { row.country = country; }).find("country"), std::string::npos)
         << country;
   }
-  for (const std::string& admin1 : {std::string(21, '7'), std::string("C A"), std::string("CA\"")}) {
+  for (const std::string& admin1 :
+       {std::string(21, '7'), std::string("C A"), std::string("CA\"")}) {
     EXPECT_NE(refusal([&](auto& row) { row.admin1 = admin1; }).find("admin1"), std::string::npos)
         << admin1;
   }
@@ -202,7 +223,9 @@ TEST(GeonamesRow, PopulationIsAWholeNumberOrEmpty) {
 TEST(GeonamesRow, MutatedRowsAreRefusedOrKeepTheirPromises) {
   std::mt19937 random(2024);
   using namespace std::string_view_literals;
-  const std::string_view bytes = "\t\t\t0123456789.-+ \r\n\x00\x7f\xC3\xA9\xFF\xE6\x9D\xB1" "aAzZ"sv;
+  const std::string_view bytes =
+      "\t\t\t0123456789.-+ \r\n\x00\x7f\xC3\xA9\xFF\xE6\x9D\xB1"
+      "aAzZ"sv;
   std::uniform_int_distribution<std::size_t> pick_byte(0, bytes.size() - 1);
   std::size_t accepted = 0;
   for (int i = 0; i < 20'000; ++i) {
@@ -211,7 +234,9 @@ TEST(GeonamesRow, MutatedRowsAreRefusedOrKeepTheirPromises) {
     for (int edit = 0; edit < edits; ++edit) {
       const std::size_t at = random() % (line.size() + 1);
       switch (random() % 3) {
-        case 0: if (at < line.size()) line[at] = bytes[pick_byte(random)]; break;
+        case 0:
+          if (at < line.size()) line[at] = bytes[pick_byte(random)];
+          break;
         case 1: line.insert(at, 1, bytes[pick_byte(random)]); break;
         default: line.erase(at, random() % 4);
       }

@@ -91,8 +91,8 @@ TEST(DialFailureLog, AlternatingReasonsGetOneLineASecondAtMost) {
   int lines = 0;
   // Two attempts a second (the cap's jitter), failing in turn two ways, for 10 s.
   for (int attempt = 0; attempt < 20; ++attempt) {
-    lines += log.admit(attempt % 2 ? "refused" : "cannot connect",
-                       start + milliseconds(500 * attempt));
+    lines +=
+        log.admit(attempt % 2 ? "refused" : "cannot connect", start + milliseconds(500 * attempt));
   }
   EXPECT_LE(lines, 10);
   EXPECT_GE(lines, 5);

@@ -73,7 +73,7 @@ TEST(FlowControl, WithoutLinksNobodyIsHeld) {
 
 TEST(FlowControl, SeveralLinksHoldAClientUntilTheLastOfThemStalls) {
   std::array<LinkBacklog, 3> links{{
-      {0, false, start},                              // holds nobody
+      {0, false, start},                               // holds nobody
       {limits.window_bytes + 1, true, start + 200ms},  // holds its window
       {limits.everyone_bytes + 1, false, start},       // holds everyone
   }};

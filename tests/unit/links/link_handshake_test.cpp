@@ -11,9 +11,9 @@
 #include <chrono>
 #include <filesystem>
 
-#include "herd/protocol/line_buffer.hpp"
 #include "herd/links/link_stream.hpp"
 #include "herd/links/peer_tls.hpp"
+#include "herd/protocol/line_buffer.hpp"
 #include "run_awaitable.hpp"
 #include "test_certificates.hpp"
 #include "test_herd.hpp"
@@ -39,9 +39,9 @@ class LinkHandshake : public testing::Test {
 
   // The contexts of `member` presenting `certificate` and trusting the herd CA,
   // loaded as of `as_of` (so that an expired certificate can be presented).
-  PeerTlsContexts contexts(const std::string& member, const LeafCertificate& certificate,
-                           std::chrono::system_clock::time_point as_of =
-                               std::chrono::system_clock::now()) {
+  PeerTlsContexts contexts(
+      const std::string& member, const LeafCertificate& certificate,
+      std::chrono::system_clock::time_point as_of = std::chrono::system_clock::now()) {
     const auto cert = directory_ / (member + std::to_string(files_++) + ".pem");
     const auto key = directory_ / (member + std::to_string(files_++) + ".key");
     test::write_pem_files(certificate, cert, key);
@@ -136,7 +136,8 @@ TEST_F(LinkHandshake, EachSideRefusesACertificateOfAnotherCa) {
     EXPECT_TRUE(loaded) << error;
     return *loaded;
   };
-  const Handshake dialing_foreigner = run(foreign("Hands"), "Wilkes", member("Wilkes"), "HELLO Hands\n");
+  const Handshake dialing_foreigner =
+      run(foreign("Hands"), "Wilkes", member("Wilkes"), "HELLO Hands\n");
   // The foreigner trusts only its own CA, so it refuses first (an "unknown
   // ca" alert); link_tls_test has the herd member refusing a foreign chain.
   EXPECT_THAT(dialing_foreigner.dialer, HasSubstr("TLS handshake failed"));
@@ -148,7 +149,8 @@ TEST_F(LinkHandshake, EachSideRefusesACertificateOfAnotherCa) {
 
 TEST_F(LinkHandshake, EachSideRefusesAnExpiredCertificate) {
   const auto expired = [&](const std::string& name) {
-    return contexts(name, authority_.issue_member(name, TestCertificateAuthority::Validity::expired),
+    return contexts(name,
+                    authority_.issue_member(name, TestCertificateAuthority::Validity::expired),
                     std::chrono::system_clock::now() - std::chrono::hours(24));
   };
   const Handshake dialing = run(expired("Hands"), "Wilkes", member("Wilkes"), "HELLO Hands\n");

@@ -71,13 +71,13 @@ TEST_F(PeerTlsFiles, AKeyOthersCanReadLoadsWithAWarning) {
 }
 
 TEST_F(PeerTlsFiles, EachMissingFileIsNamedWithItsField) {
-  const std::pair<std::string, std::string> files[] = {
-      {"ca.pem", "peer_tls.ca_file"}, {"Hands.pem", "peer_tls.cert_file"},
-      {"Hands.key", "peer_tls.key_file"}};
+  const std::pair<std::string, std::string> files[] = {{"ca.pem", "peer_tls.ca_file"},
+                                                       {"Hands.pem", "peer_tls.cert_file"},
+                                                       {"Hands.key", "peer_tls.key_file"}};
   for (const auto& [file, field] : files) {
     fs::rename(path(file), path("moved"));
-    EXPECT_EQ(load_error(), field + " " + path(file).string() +
-                                ": cannot open: No such file or directory");
+    EXPECT_EQ(load_error(),
+              field + " " + path(file).string() + ": cannot open: No such file or directory");
     fs::rename(path("moved"), path(file));
   }
   EXPECT_EQ(load_error(), "");
@@ -90,19 +90,19 @@ TEST_F(PeerTlsFiles, AnEmptyPathIsNamedAsRequired) {
 
 TEST_F(PeerTlsFiles, ADirectoryIsNotAPemFile) {
   config_.ca_file = directory_.string();
-  EXPECT_EQ(load_error(), "peer_tls.ca_file " + directory_.string() +
-                              ": is a directory, not a PEM file");
+  EXPECT_EQ(load_error(),
+            "peer_tls.ca_file " + directory_.string() + ": is a directory, not a PEM file");
 }
 
 TEST_F(PeerTlsFiles, FilesWithoutPemAreNamed) {
   std::ofstream(path("garbage")) << "not PEM at all\n";
   config_.ca_file = path("garbage").string();
-  EXPECT_EQ(load_error(), "peer_tls.ca_file " + path("garbage").string() +
-                              ": holds no PEM certificate");
+  EXPECT_EQ(load_error(),
+            "peer_tls.ca_file " + path("garbage").string() + ": holds no PEM certificate");
   config_.ca_file = path("ca.pem").string();
   config_.cert_file = path("Hands.key").string();  // a key where the certificate goes
-  EXPECT_EQ(load_error(), "peer_tls.cert_file " + path("Hands.key").string() +
-                              ": holds no PEM certificate");
+  EXPECT_EQ(load_error(),
+            "peer_tls.cert_file " + path("Hands.key").string() + ": holds no PEM certificate");
   config_.cert_file = path("{member}.pem").string();
   config_.key_file = path("Hands.pem").string();  // and the other way round
   EXPECT_EQ(load_error(), "peer_tls.key_file " + path("Hands.pem").string() +
@@ -124,7 +124,8 @@ TEST_F(PeerTlsFiles, AnEncryptedKeyIsRefusedWithoutAskingForAPassphrase) {
             1);
   char* data = nullptr;
   const long size = BIO_get_mem_data(out.get(), &data);
-  std::ofstream(path("Hands.key"), std::ios::trunc) << std::string(data, static_cast<std::size_t>(size));
+  std::ofstream(path("Hands.key"), std::ios::trunc)
+      << std::string(data, static_cast<std::size_t>(size));
   EXPECT_THAT(load_error(), HasSubstr("holds no unencrypted PEM private key"));
 }
 
@@ -144,8 +145,9 @@ TEST_F(PeerTlsFiles, ACertificateOfAnotherMemberIsNamed) {
 }
 
 TEST_F(PeerTlsFiles, AnExpiredCertificateSaysWhenItExpired) {
-  test::write_pem_files(authority_.issue_member("Hands", TestCertificateAuthority::Validity::expired),
-                        path("Hands.pem"), path("Hands.key"));
+  test::write_pem_files(
+      authority_.issue_member("Hands", TestCertificateAuthority::Validity::expired),
+      path("Hands.pem"), path("Hands.key"));
   const std::string error = load_error();
   EXPECT_THAT(error, HasSubstr("peer_tls.cert_file " + path("Hands.pem").string() +
                                ": does not verify against peer_tls.ca_file"));
@@ -156,8 +158,8 @@ TEST_F(PeerTlsFiles, ACertificateOfAnotherCaDoesNotVerify) {
   TestCertificateAuthority other;
   test::write_pem_files(other.issue_member("Hands"), path("Hands.pem"), path("Hands.key"));
   // Only the leaf: what the other CA's chain would prove is not trusted here.
-  EXPECT_THAT(load_error(), HasSubstr("does not verify against peer_tls.ca_file " +
-                                      path("ca.pem").string()));
+  EXPECT_THAT(load_error(),
+              HasSubstr("does not verify against peer_tls.ca_file " + path("ca.pem").string()));
 }
 
 TEST_F(PeerTlsFiles, AServerOnlyCertificateCannotDialLinks) {

@@ -9,8 +9,8 @@
 #include <boost/asio/write.hpp>
 #include <string_view>
 
-#include "herd/protocol/line_buffer.hpp"
 #include "herd/links/peers.hpp"
+#include "herd/protocol/line_buffer.hpp"
 #include "in_process_member.hpp"
 #include "run_awaitable.hpp"
 

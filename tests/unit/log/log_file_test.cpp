@@ -27,8 +27,8 @@
 namespace herd {
 namespace {
 
-using ::testing::HasSubstr;
 using test::lines_of;
+using ::testing::HasSubstr;
 
 // A write(2) that follows a script: the n-th call (from 1) listed in `steps`
 // writes at most that many bytes, or, if negative, fails with that errno; the

@@ -67,7 +67,8 @@ TEST(GeonamesAnswer, ResultsInTheLegacyShapeWithTheCredit) {
     "status": "OK"})"));
   EXPECT_EQ(answer.status, "OK");
   EXPECT_EQ(answer.results, 2u);
-  EXPECT_THAT(answer.body, ::testing::HasSubstr("\"name\": \"\xE6\x9D\xB1\xE4\xBA\xAC \\\"Tokyo\\\"\""))
+  EXPECT_THAT(answer.body,
+              ::testing::HasSubstr("\"name\": \"\xE6\x9D\xB1\xE4\xBA\xAC \\\"Tokyo\\\"\""))
       << "UTF-8 as it is, quotes escaped";
 }
 

@@ -13,8 +13,8 @@
 #include "fake_places_client.hpp"
 #include "herd/places/https_client.hpp"
 #include "run_awaitable.hpp"
-#include "test_herd.hpp"
 #include "tcp_client.hpp"
+#include "test_herd.hpp"
 
 namespace herd {
 namespace {
@@ -131,8 +131,8 @@ TEST_F(HttpsClientPool, ARequestWaitingForAConnectionGivesUpAtItsDeadline) {
   for (const auto& response : responses) {
     EXPECT_EQ(response.status, 0u);
     EXPECT_TRUE(response.failure.starts_with("timed out after 300 ms (")) << response.failure;
-    waited += response.failure.find("(waiting for a free connection to localhost:") !=
-              std::string::npos;
+    waited +=
+        response.failure.find("(waiting for a free connection to localhost:") != std::string::npos;
   }
   EXPECT_GE(waited, 1u);
 
@@ -200,11 +200,10 @@ TEST(HttpsClient, ConnectionRefusedSaysSo) {
   const auto port = std::to_string(probe.local_endpoint().port());
   probe.close();
   std::string error;
-  HttpsClient client(io.get_executor(), {"localhost", port, ""},
-                     make_tls_client_context("", error), 2000ms, 4);
+  HttpsClient client(io.get_executor(), {"localhost", port, ""}, make_tls_client_context("", error),
+                     2000ms, 4);
   const auto response = test::run_awaitable(io, client.request(legacy_search()));
-  EXPECT_NE(response.failure.find("connecting to localhost:" + port + " failed"),
-            std::string::npos)
+  EXPECT_NE(response.failure.find("connecting to localhost:" + port + " failed"), std::string::npos)
       << response.failure;
 }
 

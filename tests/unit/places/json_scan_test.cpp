@@ -109,7 +109,7 @@ TEST(JsonScan, NumbersKeepTheirKinds) {
   EXPECT_TRUE(read("5").value.is_number_unsigned());
   EXPECT_TRUE(read("5.0").value.is_number_float());
   EXPECT_TRUE(read("18446744073709551616").value.is_number_float());  // past uint64
-  EXPECT_EQ(read("1e-400").value, 0.0);                                // underflow is zero
+  EXPECT_EQ(read("1e-400").value, 0.0);                               // underflow is zero
   const auto overflow = read("[1, 1e400]").error;
   ASSERT_TRUE(overflow);
   EXPECT_EQ(overflow->kind, JsonScanError::Kind::number_out_of_range);
@@ -127,7 +127,7 @@ TEST(JsonScan, ErrorsSayWhatAndWhere) {
       {R"(["\x"])", JsonScanError::Kind::not_json, 4},
       {R"(["\ud800"])", JsonScanError::Kind::not_json, 9},  // a high surrogate alone
       {"[\"caf\xE9\"]", JsonScanError::Kind::invalid_utf8, 6},
-      {"[\"\xC0\xAF\"]", JsonScanError::Kind::invalid_utf8, 3},  // overlong '/'
+      {"[\"\xC0\xAF\"]", JsonScanError::Kind::invalid_utf8, 3},      // overlong '/'
       {"[\"\xED\xA0\x80\"]", JsonScanError::Kind::invalid_utf8, 3},  // a surrogate in UTF-8
       {"[\"tab\there\"]", JsonScanError::Kind::not_json, 6},
       {"[] []", JsonScanError::Kind::not_json, 4},

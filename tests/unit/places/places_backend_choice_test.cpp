@@ -12,9 +12,9 @@
 
 #include "captured_log.hpp"
 #include "fake_places.hpp"
+#include "geonames_rows.hpp"
 #include "herd/config/config.hpp"
 #include "herd/places/places.hpp"
-#include "geonames_rows.hpp"
 #include "places_answer_json.hpp"
 #include "run_awaitable.hpp"
 #include "test_herd.hpp"
@@ -66,7 +66,9 @@ class PlacesBackendChoice : public ::testing::Test {
   PlacesConfig config_with_gazetteer() {
     PlacesConfig config = config_for_fake();
     config.geonames_file =
-        write_file("cities.txt", test::geonames_place(5409061, "Westwood", "34.0561", "-118.43063", 2019).line() + "\n")
+        write_file(
+            "cities.txt",
+            test::geonames_place(5409061, "Westwood", "34.0561", "-118.43063", 2019).line() + "\n")
             .string();
     return config;
   }
@@ -125,11 +127,12 @@ TEST_F(PlacesBackendChoice, WithoutAKeyOrGazetteerSaysHowToInstallTheData) {
   auto backend = make(config, error);
   ASSERT_NE(backend, nullptr) << error;
   EXPECT_EQ(backend->name(), "no-key");
-  EXPECT_THAT(log_.text(), ::testing::HasSubstr(
-                               "places: no Google key and no GeoNames data (" + config.geonames_file +
-                               ": cannot open: No such file or directory); WHATSAT answers "
-                               "REQUEST_DENIED. scripts/install-deps.sh installs cities500 at "
-                               "data/geonames/cities500.txt, or set places.geonames_file"));
+  EXPECT_THAT(
+      log_.text(),
+      ::testing::HasSubstr("places: no Google key and no GeoNames data (" + config.geonames_file +
+                           ": cannot open: No such file or directory); WHATSAT answers "
+                           "REQUEST_DENIED. scripts/install-deps.sh installs cities500 at "
+                           "data/geonames/cities500.txt, or set places.geonames_file"));
 }
 
 TEST_F(PlacesBackendChoice, WithoutAKeyTheGazetteerAnswers) {
@@ -257,8 +260,8 @@ TEST_F(PlacesBackendChoice, EmptyKeyFileIsAnError) {
 TEST_F(PlacesBackendChoice, UnusableCaFileIsAnErrorNamingIt) {
   KeyEnvironment environment("some-key");
   auto config = config_for_fake();
-  for (const std::string& ca_file : {std::string("/nonexistent/ca.pem"),
-                                    write_file("junk.pem", "not a certificate").string()}) {
+  for (const std::string& ca_file :
+       {std::string("/nonexistent/ca.pem"), write_file("junk.pem", "not a certificate").string()}) {
     config.ca_file = ca_file;
     std::string error;
     EXPECT_EQ(make(config, error), nullptr);

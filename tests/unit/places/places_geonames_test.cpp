@@ -24,9 +24,9 @@ namespace herd {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using nlohmann::json;
 using test::geonames_place;
+using ::testing::HasSubstr;
 
 // Parses the answer; unlike places_answer_json it allows coordinates printed
 // as the gazetteer holds them (geonames_answer.hpp).
@@ -69,10 +69,11 @@ class HeldLoader {
 class PlacesGeonames : public ::testing::Test {
  protected:
   PlacesGeonames() {
-    std::ofstream(file_) << geonames_place(5409061, "Westwood", "34.0561", "-118.43063", 2019).line() << "\n"
-                         << geonames_place(5393212, "Santa Monica", "34.01949", "-118.49138", 93220).line() << "\n"
-                         << geonames_place(1850147, "Tokyo", "35.6895", "139.69171", 8336599).line() << "\n"
-                         << "a bad row\n";
+    std::ofstream(file_)
+        << geonames_place(5409061, "Westwood", "34.0561", "-118.43063", 2019).line() << "\n"
+        << geonames_place(5393212, "Santa Monica", "34.01949", "-118.49138", 93220).line() << "\n"
+        << geonames_place(1850147, "Tokyo", "35.6895", "139.69171", 8336599).line() << "\n"
+        << "a bad row\n";
   }
   ~PlacesGeonames() override { std::filesystem::remove_all(directory_); }
 
@@ -100,27 +101,33 @@ TEST_F(PlacesGeonames, FirstWhatsatWaitsForTheLoadThenAnswers) {
   EXPECT_EQ(body.at("results")[1].at("name"), "Westwood");
   EXPECT_EQ(body.at("results")[1].at("place_id"), "geonames:5409061");
   EXPECT_EQ(body.at("html_attributions"), json::array({geonames_attribution}));
-  EXPECT_THAT(log_.text(), HasSubstr("places geonames: 3 places from " + file_.string() + " ready in "));
-  EXPECT_THAT(log_.text(), HasSubstr("; 1 of 4 rows skipped, the first at line 4: not 19 tab-separated columns"));
+  EXPECT_THAT(log_.text(),
+              HasSubstr("places geonames: 3 places from " + file_.string() + " ready in "));
+  EXPECT_THAT(
+      log_.text(),
+      HasSubstr("; 1 of 4 rows skipped, the first at line 4: not 19 tab-separated columns"));
 }
 
 TEST_F(PlacesGeonames, AnswersFromTheLoadedGazetteerAtOnce) {
   auto backend = make();
   ask(*backend);
-  EXPECT_EQ(parsed(ask(*backend, {35.6895, 139.69171, 1, 20})).at("results").at(0).at("name"), "Tokyo");
+  EXPECT_EQ(parsed(ask(*backend, {35.6895, 139.69171, 1, 20})).at("results").at(0).at("name"),
+            "Tokyo");
   EXPECT_EQ(parsed(ask(*backend, {0, 0, 50, 20})).at("status"), "ZERO_RESULTS");
   EXPECT_EQ(parsed(ask(*backend, {34.06893, -118.445127, 10, 1})).at("results").size(), 1u);
 }
 
 TEST_F(PlacesGeonames, WaitersAreWokenWhenTheGazetteerArrives) {
   HeldLoader held(file_);
-  auto backend = make_geonames_places(io_.get_executor(), file_.string(), held.loader(), 60s,
-                                      log_.logger());
+  auto backend =
+      make_geonames_places(io_.get_executor(), file_.string(), held.loader(), 60s, log_.logger());
   std::optional<PlacesAnswer> first, second;
-  boost::asio::co_spawn(io_, backend->nearby({34.06893, -118.445127, 10, 5}),
-                        [&](std::exception_ptr, PlacesAnswer answer) { first = std::move(answer); });
-  boost::asio::co_spawn(io_, backend->nearby({35.6895, 139.69171, 10, 5}),
-                        [&](std::exception_ptr, PlacesAnswer answer) { second = std::move(answer); });
+  boost::asio::co_spawn(
+      io_, backend->nearby({34.06893, -118.445127, 10, 5}),
+      [&](std::exception_ptr, PlacesAnswer answer) { first = std::move(answer); });
+  boost::asio::co_spawn(
+      io_, backend->nearby({35.6895, 139.69171, 10, 5}),
+      [&](std::exception_ptr, PlacesAnswer answer) { second = std::move(answer); });
   held.wait_until_started();
   io_.poll();
   EXPECT_FALSE(first) << "no answer before the gazetteer is ready";
@@ -137,8 +144,8 @@ TEST_F(PlacesGeonames, WaitersAreWokenWhenTheGazetteerArrives) {
 
 TEST_F(PlacesGeonames, StillLoadingAfterTheWaitLimitIsUnknownError) {
   HeldLoader held(file_);
-  auto backend = make_geonames_places(io_.get_executor(), file_.string(), held.loader(), 30ms,
-                                      log_.logger());
+  auto backend =
+      make_geonames_places(io_.get_executor(), file_.string(), held.loader(), 30ms, log_.logger());
   const json early = parsed(ask(*backend));
   EXPECT_EQ(early.at("status"), "UNKNOWN_ERROR");
   EXPECT_EQ(early.at("error_message"),
@@ -161,14 +168,15 @@ TEST_F(PlacesGeonames, AFailedLoadIsUnknownErrorSayingWhy) {
   EXPECT_EQ(body.at("error_message"),
             "the GeoNames gazetteer could not be loaded: " + file_.string() +
                 ": holds no GeoNames row (line 1: not 19 tab-separated columns)");
-  EXPECT_THAT(log_.text(), HasSubstr("places geonames: " + file_.string() + ": holds no GeoNames row"));
+  EXPECT_THAT(log_.text(),
+              HasSubstr("places geonames: " + file_.string() + ": holds no GeoNames row"));
   EXPECT_EQ(parsed(ask(*backend)).at("status"), "UNKNOWN_ERROR") << "and stays so, without waiting";
 }
 
 TEST_F(PlacesGeonames, DestroyedWhileLoadingStopsTheLoaderAndDropsItsResult) {
   HeldLoader held(file_);
-  auto backend = make_geonames_places(io_.get_executor(), file_.string(), held.loader(), 10s,
-                                      log_.logger());
+  auto backend =
+      make_geonames_places(io_.get_executor(), file_.string(), held.loader(), 10s, log_.logger());
   held.wait_until_started();
   backend.reset();  // joins the loader, which sees the stop flag
   io_.run();        // the loader's posted result finds no backend

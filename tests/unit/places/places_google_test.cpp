@@ -57,18 +57,18 @@ TEST_F(PlacesGoogle, ConvertsPlacesToLegacyResults) {
   EXPECT_EQ(answer["html_attributions"], json::array());
   ASSERT_EQ(answer["results"].size(), test::canned_place_count);
   const auto& place = test::canned_new_places()[1];
-  EXPECT_EQ(answer["results"][1],
-            json({{"place_id", place["id"]},
-                  {"name", place["displayName"]["text"]},
-                  {"geometry",
-                   {{"location",
-                     {{"lat", place["location"]["latitude"]},
-                      {"lng", place["location"]["longitude"]}}}}},
-                  {"types", place["types"]},
-                  {"vicinity", place["shortFormattedAddress"]},
-                  {"rating", place["rating"]},
-                  {"user_ratings_total", place["userRatingCount"]},
-                  {"business_status", "OPERATIONAL"}}));
+  EXPECT_EQ(
+      answer["results"][1],
+      json({{"place_id", place["id"]},
+            {"name", place["displayName"]["text"]},
+            {"geometry",
+             {{"location",
+               {{"lat", place["location"]["latitude"]}, {"lng", place["location"]["longitude"]}}}}},
+            {"types", place["types"]},
+            {"vicinity", place["shortFormattedAddress"]},
+            {"rating", place["rating"]},
+            {"user_ratings_total", place["userRatingCount"]},
+            {"business_status", "OPERATIONAL"}}));
   // The last canned place has no rating: the result leaves it out too.
   const auto& last = answer["results"].back();
   EXPECT_FALSE(last.contains("rating"));
@@ -161,8 +161,7 @@ TEST_F(PlacesGoogle, LogsEachRequestWithStatusLatencyAndConnection) {
   ask();
   ask();
   const auto text = log_.text();
-  EXPECT_NE(text.find("places google: POST /v1/places:searchNearby -> 200 in "),
-            std::string::npos)
+  EXPECT_NE(text.find("places google: POST /v1/places:searchNearby -> 200 in "), std::string::npos)
       << text;
   EXPECT_NE(text.find("(new TLS connection #1)"), std::string::npos) << text;
   EXPECT_NE(text.find("(reused connection #1)"), std::string::npos) << text;
@@ -183,8 +182,7 @@ TEST_F(PlacesGoogle, OddJsonIsRejectedOrSkippedNeverThrown) {
     fake_.respond_with(200, odd.body);
     const auto answer = ask();
     EXPECT_EQ(answer["status"], "UNKNOWN_ERROR");
-    EXPECT_NE(answer["error_message"].get<std::string>().find(odd.message_part),
-              std::string::npos)
+    EXPECT_NE(answer["error_message"].get<std::string>().find(odd.message_part), std::string::npos)
         << answer.dump();
   }
 
@@ -209,7 +207,9 @@ TEST_F(PlacesGoogle, OddJsonIsRejectedOrSkippedNeverThrown) {
 }
 
 TEST_F(PlacesGoogle, NestingIsLimitedToSixtyFourLevelsCountedOutsideStrings) {
-  const auto nested = [](int levels) { return std::string(levels, '[') + std::string(levels, ']'); };
+  const auto nested = [](int levels) {
+    return std::string(levels, '[') + std::string(levels, ']');
+  };
   auto place = test::canned_new_places()[0];
   // Brackets and escaped quotes inside strings are text, not nesting.
   const std::string name = std::string(100, '[') + "\"{{{" + std::string(100, '{');

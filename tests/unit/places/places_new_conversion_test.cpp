@@ -177,10 +177,9 @@ class BodyMaker {
       if (pick(6) != 0) members.emplace_back(key, std::move(value));
     };
     maybe("id", pick(8) == 0 ? scalar() : string());
-    maybe("displayName",
-          pick(8) == 0 ? scalar()
-                       : object({{"text", pick(8) == 0 ? scalar() : string()},
-                                 {"languageCode", string()}}));
+    maybe("displayName", pick(8) == 0 ? scalar()
+                                      : object({{"text", pick(8) == 0 ? scalar() : string()},
+                                                {"languageCode", string()}}));
     maybe("location", pick(8) == 0 ? scalar() : location());
     maybe("types", pick(6) == 0 ? scalar() : array_of_mixed());
     maybe("shortFormattedAddress", pick(4) == 0 ? scalar() : string());
@@ -212,10 +211,19 @@ class BodyMaker {
   }
 
   std::string string() {
-    static const char* const texts[] = {
-        "", "Café Ñandú 東京", "quote \" inside", "back\\slash", "tab\there",
-        "line\nbreak", "\x01\x1f controls \b\f\r", "delete \x7f", "emoji 😀", "/slash/",
-        "ChIJN1t_tDeuEmsRUsoyG83frY4", "restaurant", "OPERATIONAL"};
+    static const char* const texts[] = {"",
+                                        "Café Ñandú 東京",
+                                        "quote \" inside",
+                                        "back\\slash",
+                                        "tab\there",
+                                        "line\nbreak",
+                                        "\x01\x1f controls \b\f\r",
+                                        "delete \x7f",
+                                        "emoji 😀",
+                                        "/slash/",
+                                        "ChIJN1t_tDeuEmsRUsoyG83frY4",
+                                        "restaurant",
+                                        "OPERATIONAL"};
     return json(texts[pick(std::size(texts))]).dump();
   }
 
@@ -295,8 +303,7 @@ TEST(PlacesNewConversion, BadTextSaysWhereAndWhy) {
   for (const auto& bad : cases) {
     const auto converted = convert_new_places(bad.body, 5);
     EXPECT_EQ(converted.answer.status, "UNKNOWN_ERROR") << bad.body;
-    EXPECT_NE(converted.answer.body.find(bad.message), std::string::npos)
-        << converted.answer.body;
+    EXPECT_NE(converted.answer.body.find(bad.message), std::string::npos) << converted.answer.body;
   }
 }
 

@@ -108,8 +108,10 @@ TEST(LineBuffer, LinesArrivingInPiecesAreMeasuredWhole) {
         feed(lines, std::string(1, byte));
       }
       const auto taken = lines.next_line();
-      EXPECT_EQ(taken.has_value(), size == 10) << size << " bytes, terminator " << terminator.size();
-      EXPECT_EQ(lines.overflowed(), size == 11) << size << " bytes, terminator " << terminator.size();
+      EXPECT_EQ(taken.has_value(), size == 10)
+          << size << " bytes, terminator " << terminator.size();
+      EXPECT_EQ(lines.overflowed(), size == 11)
+          << size << " bytes, terminator " << terminator.size();
     }
   }
 }

@@ -59,8 +59,8 @@ TEST(ProtocolParse, EmptyLineIsBlank) {
 }
 
 TEST(ProtocolParse, AllWhitespaceLinesAreBlank) {
-  for (const std::string_view line : {" "sv, "\t"sv, "\r"sv, "\n"sv, "\f"sv, "\v"sv,
-                                      " \t\r\n\f\v "sv, "      \r"sv}) {
+  for (const std::string_view line :
+       {" "sv, "\t"sv, "\r"sv, "\n"sv, "\f"sv, "\v"sv, " \t\r\n\f\v "sv, "      \r"sv}) {
     EXPECT_TRUE(std::holds_alternative<Blank>(parse_command(line)))
         << "line of " << line.size() << " whitespace bytes";
   }
@@ -80,8 +80,8 @@ TEST(ProtocolParse, NulIsNotWhitespace) {
 }
 
 TEST(ProtocolParse, AnyWhitespaceMixSeparatesFields) {
-  const std::string_view separators[] = {" ", "\t", "  ", " \t ", "\r", "\f", "\v",
-                                         "\n", "\t\t\t", " \r\f\v\t\n "};
+  const std::string_view separators[] = {" ",  "\t", "  ", " \t ",   "\r",
+                                         "\f", "\v", "\n", "\t\t\t", " \r\f\v\t\n "};
   for (const std::string_view sep : separators) {
     std::string line = "IAMAT";
     line += sep;
@@ -166,8 +166,8 @@ TEST(ProtocolParse, HelloWrongFieldCounts) {
 
 TEST(ProtocolParse, InvalidReasonIsNeverEmpty) {
   for (const std::string_view line :
-       {"x"sv, "IAMAT"sv, "IAMAT a b c"sv, "IAMAT a +1+2 c"sv, "WHATSAT a b c"sv,
-        "WHATSAT a 1 c"sv, "ECHO a b c d e"sv, "ECHO a +1+2 3 x H"sv, "HELLO"sv}) {
+       {"x"sv, "IAMAT"sv, "IAMAT a b c"sv, "IAMAT a +1+2 c"sv, "WHATSAT a b c"sv, "WHATSAT a 1 c"sv,
+        "ECHO a b c d e"sv, "ECHO a +1+2 3 x H"sv, "HELLO"sv}) {
     const Command command = parse_command(line);
     ASSERT_TRUE(std::holds_alternative<Invalid>(command)) << line;
     EXPECT_FALSE(std::get<Invalid>(command).reason.empty()) << line;
@@ -202,8 +202,7 @@ TEST(ProtocolParse, IamatBadLocationNamesTheField) {
             "IAMAT: malformed location");
   EXPECT_EQ(invalid_reason(parse_command("IAMAT a +90.0000001+0 1")),
             "IAMAT: latitude out of range");
-  EXPECT_EQ(invalid_reason(parse_command("IAMAT a +0-180.5 1")),
-            "IAMAT: longitude out of range");
+  EXPECT_EQ(invalid_reason(parse_command("IAMAT a +0-180.5 1")), "IAMAT: longitude out of range");
 }
 
 TEST(ProtocolParse, IamatBadTimeNamesTheField) {
@@ -284,11 +283,31 @@ TEST(ProtocolLocation, MissingSignRejected) {
 }
 
 TEST(ProtocolLocation, MalformedRejected) {
-  for (const std::string_view text :
-       {""sv, "+"sv, "+-"sv, "++1+1"sv, "+1++1"sv, "+1+-1"sv, "+.5+1"sv, "+5.+1"sv,
-        "+1+.5"sv, "+1+5."sv, "+1.2.3+1"sv, "+1e1+1"sv, "+1+1e1"sv, "+1 +1"sv, "+1+1 "sv,
-        " +1+1"sv, "+1+1x"sv, "+1,5+1"sv, "+inf+1"sv, "+nan+1"sv, "+0x1+1"sv, "+1+1+1"sv,
-        "+1-1-"sv, "\xef\xbc\x8b" "1+1"sv}) {
+  for (const std::string_view text : {""sv,
+                                      "+"sv,
+                                      "+-"sv,
+                                      "++1+1"sv,
+                                      "+1++1"sv,
+                                      "+1+-1"sv,
+                                      "+.5+1"sv,
+                                      "+5.+1"sv,
+                                      "+1+.5"sv,
+                                      "+1+5."sv,
+                                      "+1.2.3+1"sv,
+                                      "+1e1+1"sv,
+                                      "+1+1e1"sv,
+                                      "+1 +1"sv,
+                                      "+1+1 "sv,
+                                      " +1+1"sv,
+                                      "+1+1x"sv,
+                                      "+1,5+1"sv,
+                                      "+inf+1"sv,
+                                      "+nan+1"sv,
+                                      "+0x1+1"sv,
+                                      "+1+1+1"sv,
+                                      "+1-1-"sv,
+                                      "\xef\xbc\x8b"
+                                      "1+1"sv}) {
     EXPECT_FALSE(parse_location(text).has_value()) << text;
   }
 }
@@ -330,8 +349,7 @@ TEST(ProtocolTime, LeadingZerosAllowed) {
 
 TEST(ProtocolTime, LargestTimeFits) {
   EXPECT_EQ(parse_posix_time("9223372036.854775807"), std::numeric_limits<nanoseconds_t>::max());
-  EXPECT_EQ(parse_posix_time("9223372036.854775807999"),
-            std::numeric_limits<nanoseconds_t>::max());
+  EXPECT_EQ(parse_posix_time("9223372036.854775807999"), std::numeric_limits<nanoseconds_t>::max());
   EXPECT_EQ(parse_posix_time("9223372036"), 9223372036 * second);
 }
 
@@ -347,8 +365,8 @@ TEST(ProtocolTime, Int64OverflowRejected) {
 
 TEST(ProtocolTime, MalformedRejected) {
   for (const std::string_view text :
-       {""sv, "."sv, "1."sv, ".5"sv, "-1"sv, "+1"sv, "1e9"sv, "1.5e3"sv, "1.2.3"sv, " 1"sv,
-        "1 "sv, "0x10"sv, "inf"sv, "nan"sv, "1,5"sv, "١"sv, "12a"sv}) {
+       {""sv, "."sv, "1."sv, ".5"sv, "-1"sv, "+1"sv, "1e9"sv, "1.5e3"sv, "1.2.3"sv, " 1"sv, "1 "sv,
+        "0x10"sv, "inf"sv, "nan"sv, "1,5"sv, "١"sv, "12a"sv}) {
     EXPECT_FALSE(parse_posix_time(text).has_value()) << text;
   }
 }
@@ -382,9 +400,8 @@ TEST(ProtocolParse, WhatsatRadiusOutOfRange) {
 }
 
 TEST(ProtocolParse, WhatsatRadiusMalformed) {
-  for (const std::string_view radius :
-       {"-1"sv, "abc"sv, "1e1"sv, "+1"sv, ".5"sv, "5."sv, "1.2.3"sv, "inf"sv, "nan"sv,
-        "0x1"sv, "10km"sv}) {
+  for (const std::string_view radius : {"-1"sv, "abc"sv, "1e1"sv, "+1"sv, ".5"sv, "5."sv, "1.2.3"sv,
+                                        "inf"sv, "nan"sv, "0x1"sv, "10km"sv}) {
     const std::string line = "WHATSAT a " + std::string(radius) + " 1";
     EXPECT_EQ(invalid_reason(parse_command(line)), "WHATSAT: malformed radius") << line;
   }
@@ -397,9 +414,8 @@ TEST(ProtocolParse, WhatsatBoundBoundaries) {
 }
 
 TEST(ProtocolParse, WhatsatBoundOutOfRange) {
-  for (const std::string_view bound :
-       {"21"sv, "100"sv, "2147483647"sv, "2147483648"sv, "4294967316"sv,
-        "99999999999999999999999999999999"sv}) {
+  for (const std::string_view bound : {"21"sv, "100"sv, "2147483647"sv, "2147483648"sv,
+                                       "4294967316"sv, "99999999999999999999999999999999"sv}) {
     const std::string line = "WHATSAT a 1 " + std::string(bound);
     EXPECT_EQ(invalid_reason(parse_command(line)), "WHATSAT: bound above 20") << line;
   }
@@ -438,12 +454,10 @@ TEST(ProtocolParse, EchoAcceptsAnyTimeGrammar) {
 
 TEST(ProtocolParse, EchoInvalidFields) {
   EXPECT_EQ(invalid_reason(parse_command("ECHO a 1+2 3 4 Hands")), "ECHO: malformed location");
-  EXPECT_EQ(invalid_reason(parse_command("ECHO a +91+2 3 4 Hands")),
-            "ECHO: latitude out of range");
+  EXPECT_EQ(invalid_reason(parse_command("ECHO a +91+2 3 4 Hands")), "ECHO: latitude out of range");
   EXPECT_EQ(invalid_reason(parse_command("ECHO a +1+181 3 4 Hands")),
             "ECHO: longitude out of range");
-  EXPECT_EQ(invalid_reason(parse_command("ECHO a +1+2 x 4 Hands")),
-            "ECHO: malformed client time");
+  EXPECT_EQ(invalid_reason(parse_command("ECHO a +1+2 x 4 Hands")), "ECHO: malformed client time");
   EXPECT_EQ(invalid_reason(parse_command("ECHO a +1+2 9223372037 4 Hands")),
             "ECHO: client time out of range");
   EXPECT_EQ(invalid_reason(parse_command("ECHO a +1+2 3 -4 Hands")),
@@ -505,14 +519,12 @@ TEST(ProtocolFormat, PosixTime) {
   EXPECT_EQ(time_text(1520023935 * second + 182837383), "1520023935.182837383");
   EXPECT_EQ(time_text(0), "0.000000000");
   EXPECT_EQ(time_text(5), "0.000000005");
-  EXPECT_EQ(time_text(std::numeric_limits<nanoseconds_t>::max()),
-            "9223372036.854775807");
+  EXPECT_EQ(time_text(std::numeric_limits<nanoseconds_t>::max()), "9223372036.854775807");
 }
 
 TEST(ProtocolFormat, PosixTimeNegativeKeepsSign) {
   EXPECT_EQ(time_text(-1), "-0.000000001");
-  EXPECT_EQ(time_text(std::numeric_limits<nanoseconds_t>::min()),
-            "-9223372036.854775808");
+  EXPECT_EQ(time_text(std::numeric_limits<nanoseconds_t>::min()), "-9223372036.854775808");
 }
 
 TEST(ProtocolFormat, PosixTimeRoundTrips) {
@@ -586,8 +598,8 @@ TEST(ProtocolFormat, EchoLineParsesBackToSameRecord) {
 TEST(ProtocolFormat, AtLineFromParsedIamat) {
   const Iamat iamat = parse_iamat("IAMAT kiwi +34.068930-118.445127 1520023934.918963997");
   std::string out;
-  append_at_line(out, "Goloman", 1520023935 * second + 182837383 - iamat.client_time,
-                 iamat.client, iamat.location, iamat.time);
+  append_at_line(out, "Goloman", 1520023935 * second + 182837383 - iamat.client_time, iamat.client,
+                 iamat.location, iamat.time);
   EXPECT_EQ(out, "AT Goloman +0.263873386 kiwi +34.068930-118.445127 1520023934.918963997");
 }
 

@@ -85,8 +85,7 @@ TEST_F(ClientFailure, AFailedSessionIsLoggedWithItsClientAndTheMemberCarriesOn) 
   asio::write(client, asio::buffer("IAMAT kaboom +34.068930-118.445127 1520023934.918963997\n"sv));
   EXPECT_TRUE(test::read_from(io_, client, "").closed);
   EXPECT_TRUE(test::run_until(io_, [&] { return server_->session_count() == 0; }));
-  EXPECT_THAT(member_->log->text(),
-              HasSubstr(named(client) + ": session failed (std::bad_alloc)"));
+  EXPECT_THAT(member_->log->text(), HasSubstr(named(client) + ": session failed (std::bad_alloc)"));
 
   tcp::socket next = connect();
   asio::write(next, asio::buffer(iamat));
@@ -97,7 +96,8 @@ TEST_F(ClientFailure, AFailedPlacesLookupIsAnsweredWithUnknownError) {
   start(test::FailingPlaces::Failure::lookup);
   tcp::socket client = connect();
   expect_whatsat_failure_reply(client, "lookup exploded");
-  EXPECT_THAT(member_->log->text(), HasSubstr(named(client) + ": WHATSAT failed (lookup exploded)"));
+  EXPECT_THAT(member_->log->text(),
+              HasSubstr(named(client) + ": WHATSAT failed (lookup exploded)"));
 }
 
 TEST_F(ClientFailure, AFailureAfterTheLookupStillCompletesTheReply) {

@@ -47,7 +47,7 @@ TEST(BlockReserve, APreparedBlockIsHandedOverZeroedAndAligned) {
   const MappedBlock block = reserve.take(2 * huge);
   EXPECT_EQ(block.size(), 2 * huge);
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(block.data()) % huge, 0u);
-  EXPECT_TRUE(all_zero(block));  // faulted in by writing zeros, and still zero
+  EXPECT_TRUE(all_zero(block));               // faulted in by writing zeros, and still zero
   EXPECT_FALSE(reserve.has_ready(2 * huge));  // no second one unless asked
 }
 
@@ -64,7 +64,10 @@ TEST(BlockReserve, TheLatestSizeAskedForWins) {
 
 TEST(BlockReserve, StopsItsHelperWhetherItWasUsedOrNot) {
   { BlockReserve unused; }
-  { BlockReserve busy; busy.prepare(8 * huge); }  // stopped mid-way, or with a block ready
+  {
+    BlockReserve busy;
+    busy.prepare(8 * huge);
+  }  // stopped mid-way, or with a block ready
 }  // returning at all is the check: every helper was told to stop and joined
 
 // Clients are numbers; `hashes` gives each one's hash.

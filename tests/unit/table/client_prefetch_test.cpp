@@ -23,8 +23,7 @@ std::vector<char> heap_copy(std::string_view text) { return {text.begin(), text.
 std::string_view view_of(const std::vector<char>& bytes) { return {bytes.data(), bytes.size()}; }
 
 // The view of `field` inside `lines` (its first occurrence at or after `from`).
-std::string_view field_in(std::string_view lines, std::string_view field,
-                          std::size_t from = 0) {
+std::string_view field_in(std::string_view lines, std::string_view field, std::size_t from = 0) {
   return lines.substr(lines.find(field, from), field.size());
 }
 

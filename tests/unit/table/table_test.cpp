@@ -36,7 +36,7 @@ TEST(TableOrder, ReceiveTimeBreaksClientTimeTies) {
 
 TEST(TableOrder, OriginNameBreaksTheLastTie) {
   const RecordOrder order(members);
-  EXPECT_TRUE(order.greater(record("c", 5, 7, 4), record("c", 5, 7, 1)));   // Wilkes > Hands
+  EXPECT_TRUE(order.greater(record("c", 5, 7, 4), record("c", 5, 7, 1)));  // Wilkes > Hands
   EXPECT_FALSE(order.greater(record("c", 5, 7, 1), record("c", 5, 7, 4)));
   EXPECT_FALSE(order.greater(record("c", 5, 7, 2), record("c", 5, 7, 2)));  // not strictly
 }
@@ -66,11 +66,9 @@ TEST(Table, OnlyGreaterUpdatesReplace) {
   Table table(members);
   ASSERT_EQ(table.apply(record("kiwi", 10'000'000'000, 20, 0, "+1+1", "10")), Applied::stored);
   EXPECT_EQ(table.apply(record("kiwi", 9'000'000'000, 99, 4, "+2+2", "9")), Applied::not_newer);
-  EXPECT_EQ(table.apply(record("kiwi", 10'000'000'000, 20, 0, "+3+3", "10")),
-            Applied::not_newer);
+  EXPECT_EQ(table.apply(record("kiwi", 10'000'000'000, 20, 0, "+3+3", "10")), Applied::not_newer);
   EXPECT_EQ(table.find("kiwi")->location, "+1+1");
-  EXPECT_EQ(table.apply(record("kiwi", 11'000'000'000, 1, 3, "+44.5-2.25", "11")),
-            Applied::stored);
+  EXPECT_EQ(table.apply(record("kiwi", 11'000'000'000, 1, 3, "+44.5-2.25", "11")), Applied::stored);
   const auto found = table.find("kiwi");
   EXPECT_EQ(found->location, "+44.5-2.25");
   EXPECT_EQ(found->time, "11");
@@ -106,9 +104,9 @@ TEST(Table, UpdatesLongerOrShorterThanTheHeldTextAreStoredExactly) {
   ASSERT_EQ(table.apply(record("phone", 1, 1, 0, "+1+1", "1")), Applied::stored);
   const std::vector<std::pair<std::string, std::string>> updates = {
       {"+34.068930-118.445127", "2.918963997"},  // longer: a new slice
-      {"+1+1", "3"},                               // shorter: written over it
-      {"+34.068930-118.445127", "4.5"},            // back within its room
-      {std::string(300, '+'), "5"},                // far longer
+      {"+1+1", "3"},                             // shorter: written over it
+      {"+34.068930-118.445127", "4.5"},          // back within its room
+      {std::string(300, '+'), "5"},              // far longer
   };
   for (const auto& [location, time] : updates) {
     const nanoseconds_t client_time = parse_posix_time(time).value();
@@ -174,7 +172,7 @@ std::vector<std::string> ids_colliding_under_std_hash(int count, int bits) {
   std::vector<std::string> ids;
   for (std::uint64_t n = 0; static_cast<int>(ids.size()) < count; ++n) {
     std::string id = "attacker:" + std::to_string(n);
-    if ((std::hash<std::string_view>{}(id) & mask) == 0) ids.push_back(std::move(id));
+    if ((std::hash<std::string_view>{}(id)&mask) == 0) ids.push_back(std::move(id));
   }
   return ids;
 }
@@ -184,8 +182,8 @@ TEST(TableIndex, IdsCollidingUnderAnUnkeyedHashSpreadOut) {
   // std::hash: with it the longest probe is 600 slots; keyed, under any key,
   // it is what random ids give (tens at most at this load).
   const auto ids = ids_colliding_under_std_hash(600, 10);
-  for (const SipKey& key : {SipKey{1, 2}, SipKey{0x0123456789abcdef, 0xfedcba9876543210},
-                            SipKey{~0ULL, 0}}) {
+  for (const SipKey& key :
+       {SipKey{1, 2}, SipKey{0x0123456789abcdef, 0xfedcba9876543210}, SipKey{~0ULL, 0}}) {
     Table table(members, {}, key);
     for (const auto& id : ids) ASSERT_EQ(table.apply(record(id, 1, 1, 0)), Applied::stored);
     EXPECT_LT(table.index().longest_probe(), 64u);
