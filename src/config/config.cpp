@@ -563,17 +563,25 @@ Config default_config() {
 
 std::optional<Config> parse_config_json(std::string_view text, std::string_view origin,
                                         std::string& error) {
+  // what() starts with "[json.exception.parse_error.NNN] ", which tells an operator nothing.
+  const auto message_of = [](const json::exception& exception) {
+    std::string_view message = exception.what();
+    if (const auto tag_end = message.find("] "); tag_end != std::string_view::npos) {
+      message.remove_prefix(tag_end + 2);
+    }
+    return std::string(message);
+  };
   json document;
   try {
     document = json::parse(text);
   } catch (const json::parse_error& parse_error) {
-    // what() starts with "[json.exception.parse_error.NNN] ", which tells an operator nothing.
-    std::string_view message = parse_error.what();
-    if (const auto tag_end = message.find("] "); tag_end != std::string_view::npos) {
-      message.remove_prefix(tag_end + 2);
-    }
     error = std::string(origin) + ": malformed JSON at byte " + std::to_string(parse_error.byte) +
-            ": " + std::string(message);
+            ": " + message_of(parse_error);
+    return std::nullopt;
+  } catch (const json::exception& other) {
+    // A number past a double's range (1e999) is well-formed JSON that nlohmann
+    // cannot hold: out_of_range, not parse_error.
+    error = std::string(origin) + ": malformed JSON: " + message_of(other);
     return std::nullopt;
   }
   Config config = default_config();

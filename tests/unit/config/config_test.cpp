@@ -293,6 +293,18 @@ TEST(ConfigValidation, MalformedJsonGivesTheBytePosition) {
   EXPECT_THAT(rejection(""), HasSubstr("malformed JSON"));
 }
 
+TEST(ConfigValidation, ANumberPastADoublesRangeIsRefusedNotThrown) {
+  // Well-formed JSON that nlohmann cannot hold; config_fuzz found it escaping
+  // as an exception. Anywhere in the file, and at the edge of the range.
+  EXPECT_EQ(rejection(R"({"client_idle_timeout_ms": 1e999})"),
+            "test.json: malformed JSON: number overflow parsing '1e999'");
+  EXPECT_THAT(rejection(R"({"members": [{"name": "A", "port": -2e308}]})"),
+              HasSubstr("malformed JSON: number overflow"));
+  // The largest double is a number, refused by the field's own range instead.
+  EXPECT_THAT(rejection(R"({"client_idle_timeout_ms": 1.7976931348623157e308})"),
+              HasSubstr("client_idle_timeout_ms: must be"));
+}
+
 TEST(ConfigValidation, TopLevelMustBeAnObject) {
   EXPECT_THAT(rejection("[1, 2]"), HasSubstr("must be a JSON object"));
 }
