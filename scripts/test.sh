@@ -3,7 +3,8 @@
 # HERD_SANITIZE=1 builds and runs it under AddressSanitizer + UBSan instead (build-asan/),
 # HERD_SANITIZE=thread under ThreadSanitizer (build-tsan/; suppressions in
 # tests/tsan.supp). HERD_TEST_REGEX runs only the tests whose names match;
-# HERD_TEST_SCOPE=unit builds and runs only the unit tests (no processes).
+# HERD_TEST_SCOPE=unit builds and runs only the unit tests (no processes);
+# HERD_TEST_SCOPE=threads only those of code with threads (herd_thread_tests).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -33,8 +34,9 @@ fi
 cmake -S "$herd_root" -B "$build_dir" -G Ninja "${options[@]}"
 case ${HERD_TEST_SCOPE:-all} in
   all) targets=(all); labels=() ;;
-  unit) targets=(herd_unit_tests); labels=(--label-regex '^unit$') ;;
-  *) echo "test.sh: HERD_TEST_SCOPE is all or unit, not ${HERD_TEST_SCOPE}" >&2; exit 2 ;;
+  unit) targets=(herd_unit_tests herd_thread_tests); labels=(--label-regex '^(unit|threads)$') ;;
+  threads) targets=(herd_thread_tests); labels=(--label-regex '^threads$') ;;
+  *) echo "test.sh: HERD_TEST_SCOPE is all, unit or threads, not ${HERD_TEST_SCOPE}" >&2; exit 2 ;;
 esac
 cmake --build "$build_dir" --parallel "$(nproc)" --target "${targets[@]}"
 ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)" --timeout 300 \
